@@ -1,0 +1,337 @@
+"""The pure core shared by the sync and async clients.
+
+A call is a generator (:meth:`ClientBase._flow`) that yields the I/O it needs
+— a partner key, a request to send, a pause — and receives the outcome. It
+holds every decision: validation, encoding, a fresh timestamp and sign per
+attempt, envelope mapping, retries, key refresh, logging. The sync and async
+clients only drive it (see ``_transport.py``), so no logic is written twice.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import random
+import time
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import quote_plus, urlencode
+
+from pydantic import TypeAdapter
+from pydantic import ValidationError as _PydanticValidationError
+
+from . import _config
+from ._signing import sign
+from ._spec import Context, Endpoint
+from .errors import (
+    APIConnectionError,
+    APIError,
+    BaiJiaYunError,
+    DecodeError,
+    HTTPStatusError,
+    error_for_code,
+)
+from .keys import KeyStore, PartnerKeyProvider
+
+logger = logging.getLogger("baijiayun")
+
+CREATEKEY_PATH = "/openapi/partner/createkey"
+EXCERPT = 200
+
+
+# --------------------------------------------------------------------------- actions
+@dataclass(frozen=True)
+class NeedKey:
+    """Ask the driver for the partner key; ``stale`` is a key to replace."""
+
+    stale: str | None = None
+
+
+@dataclass(frozen=True)
+class Send:
+    request: PreparedRequest
+    timeout: float | None
+
+
+@dataclass(frozen=True)
+class Sleep:
+    seconds: float
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """One attempt's request. ``content`` is the exact urlencoded body that was signed."""
+
+    method: str
+    url: str
+    path: str
+    content: bytes | None
+    fields: tuple[tuple[str, str], ...]
+    files: Mapping[str, Any]
+
+    def __repr__(self) -> str:  # the body holds the sign (or secret_key): never shown
+        return f"PreparedRequest({self.method} {self.path})"
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    status: int
+    body: bytes
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """Per-client (and per-call, through ``with_options``) behaviour."""
+
+    timeout: float | None = _config.DEFAULT_TIMEOUT
+    max_retries: int = _config.DEFAULT_MAX_RETRIES
+    validate: bool = True
+    retry_writes: bool = False
+    backoff_base: float = 0.25
+    backoff_max: float = 8.0
+
+
+_RNG = random.Random()
+
+
+def backoff_delay(attempt: int, opts: RequestOptions) -> float:
+    """Exponential backoff with jitter (between half and all of the cap) for a failed attempt."""
+    cap = min(opts.backoff_max, opts.backoff_base * (2 ** (attempt - 1)))
+    return _RNG.uniform(cap / 2, cap)
+
+
+def should_retry(error: BaiJiaYunError, spec: Endpoint, opts: RequestOptions, attempt: int) -> bool:
+    """Whether a failed attempt is repeated.
+
+    A request that never left is always repeated (while attempts remain). One
+    that may have reached the platform is repeated only for endpoints declared
+    safe to repeat, or when the caller opted in with ``retry_writes``.
+    """
+    if attempt > opts.max_retries:
+        return False
+    if isinstance(error, APIConnectionError):
+        return not error.may_have_been_sent or spec.safe or opts.retry_writes
+    if isinstance(error, HTTPStatusError):
+        if error.status == 429:  # throttled: not processed
+            return True
+        if error.status >= 500:
+            return spec.safe or opts.retry_writes
+    return False
+
+
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+
+
+def _adapter(spec: Endpoint) -> TypeAdapter[Any] | None:
+    if spec.result_type in (Any, None, type(None)):
+        return None
+    adapter = _ADAPTERS.get(spec.path)
+    if adapter is None:
+        adapter = _ADAPTERS[spec.path] = TypeAdapter(spec.result_type)
+    return adapter
+
+
+def parse_envelope(spec: Endpoint, status: int, body: bytes) -> Any:
+    """Map an HTTP answer to ``data`` or raise the matching typed error."""
+    path = spec.path
+    if not 200 <= status < 300:
+        raise HTTPStatusError(status, _excerpt(body), path=path)
+    try:
+        envelope = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise DecodeError(
+            "body is not JSON", _excerpt(body), path=path, http_status=status
+        ) from None
+    if not isinstance(envelope, dict) or "code" not in envelope:
+        raise DecodeError("JSON has no 'code'", _excerpt(body), path=path, http_status=status)
+    code = envelope.get("code")
+    try:
+        code = int(code)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise DecodeError("'code' is not a number", _excerpt(body), path=path) from None
+    if code != 0:
+        raise error_for_code(code, str(envelope.get("msg") or ""), path=path, http_status=status)
+    return envelope.get("data")
+
+
+def convert_result(spec: Endpoint, data: Any) -> Any:
+    """Unwrap the declared field and build the declared result type."""
+    if spec.unwrap is not None:
+        if not isinstance(data, dict) or spec.unwrap not in data:
+            raise DecodeError(
+                f"result has no {spec.unwrap!r}",
+                _excerpt(json.dumps(data)[:EXCERPT].encode()),
+                path=spec.path,
+            )
+        data = data[spec.unwrap]
+    adapter = _adapter(spec)
+    if adapter is None or data is None:
+        return data
+    try:
+        return adapter.validate_python(data)
+    except _PydanticValidationError as exc:
+        raise DecodeError(
+            f"result does not match {spec.result_type!r}: {exc.error_count()} error(s)",
+            _excerpt(json.dumps(data, ensure_ascii=False, default=str).encode()),
+            path=spec.path,
+        ) from None
+
+
+def _excerpt(body: bytes) -> str:
+    return body[:EXCERPT].decode("utf-8", "replace")
+
+
+# --------------------------------------------------------------------------- client base
+class ClientBase:
+    """Settings, key provider and the call flow; no I/O here."""
+
+    is_async: bool = False
+
+    def __init__(
+        self,
+        partner_id: str | int | None = None,
+        secret_key: str | None = None,
+        private_domain: str | None = None,
+        *,
+        partner_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = _config.DEFAULT_TIMEOUT,
+        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        key_store: KeyStore | None = None,
+        tz: str | _dt.tzinfo | None = None,
+    ) -> None:
+        self._settings = _config.resolve(
+            partner_id=partner_id,
+            secret_key=secret_key,
+            private_domain=private_domain,
+            partner_key=partner_key,
+            base_url=base_url,
+            tz=tz,
+        )
+        if max_retries < 0:
+            raise BaiJiaYunError("max_retries must be >= 0")
+        self._options = RequestOptions(timeout=timeout, max_retries=max_retries)
+        self._keys = PartnerKeyProvider(
+            self._settings.partner_id,
+            partner_key=self._settings.partner_key,
+            store=key_store,
+        )
+        self._ctx = Context(tz=self._settings.tz)
+
+    # ---- public read-only facts
+    @property
+    def partner_id(self) -> str:
+        return self._settings.partner_id
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    @property
+    def tz(self) -> _dt.tzinfo:
+        return self._settings.tz
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(partner_id={self.partner_id!r}, base_url={self.base_url!r})"
+
+    def _copy_with(self, **changes: Any) -> Any:
+        """A shallow copy sharing pool and keys, with other request options."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone._options = replace(self._options, **changes)
+        clone._bind_groups()
+        return clone
+
+    def _bind_groups(self) -> None:
+        raise NotImplementedError
+
+    # ---- request building (pure)
+    def _build(
+        self,
+        spec: Endpoint,
+        fields: list[tuple[str, str]],
+        files: Mapping[str, Any],
+        key: str | None,
+    ) -> PreparedRequest:
+        common = [("partner_id", self._settings.partner_id)]
+        if spec.signed:
+            common.append(("timestamp", str(int(time.time()))))
+        all_fields = fields + common
+        if spec.signed:
+            assert key is not None
+            all_fields.append(("sign", sign(all_fields, key)))
+        url = self._settings.base_url + spec.path.lstrip("/")
+        content = None if files else urlencode(all_fields, quote_via=quote_plus).encode("ascii")
+        return PreparedRequest("POST", url, spec.path, content, tuple(all_fields), files)
+
+    # ---- the flow of one call
+    def _flow(
+        self, spec: Endpoint, values: Mapping[str, Any], opts: RequestOptions | None = None
+    ) -> Generator[NeedKey | Send | Sleep, Any, Any]:
+        opts = opts or self._options
+        fields, files = spec.prepare(values, self._ctx, validate=opts.validate)
+        attempt = 0
+        key: str | None = None
+        refreshed = False
+        while True:
+            attempt += 1
+            if spec.signed:
+                key = yield NeedKey()
+            request = self._build(spec, fields, files, key)
+            started = time.perf_counter()
+            outcome = yield Send(request, opts.timeout)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            try:
+                if isinstance(outcome, BaiJiaYunError):
+                    raise outcome
+                data = parse_envelope(spec, outcome.status, outcome.body)
+            except APIError as exc:
+                logger.debug(
+                    "POST %s attempt=%d status=%d code=%d elapsed=%.1fms",
+                    spec.path,
+                    attempt,
+                    exc.http_status,
+                    exc.code,
+                    elapsed_ms,
+                )
+                if exc.code == 1002 and spec.signed and self._keys.fetched and not refreshed:
+                    refreshed = True
+                    logger.info(
+                        "POST %s: signature refused, fetching the partner key again", spec.path
+                    )
+                    key = yield NeedKey(stale=key)
+                    attempt -= 1  # the refresh is not one of the caller's retries
+                    continue
+                raise
+            except BaiJiaYunError as exc:
+                status = getattr(exc, "http_status", 0)
+                logger.debug(
+                    "POST %s attempt=%d status=%s error=%s elapsed=%.1fms",
+                    spec.path,
+                    attempt,
+                    status or "-",
+                    type(exc).__name__,
+                    elapsed_ms,
+                )
+                if should_retry(exc, spec, opts, attempt):
+                    delay = backoff_delay(attempt, opts)
+                    logger.info(
+                        "POST %s attempt=%d failed (%s); retrying in %.2fs",
+                        spec.path,
+                        attempt,
+                        type(exc).__name__,
+                        delay,
+                    )
+                    yield Sleep(delay)
+                    continue
+                raise
+            logger.debug(
+                "POST %s attempt=%d status=%d code=0 elapsed=%.1fms",
+                spec.path,
+                attempt,
+                outcome.status,
+                elapsed_ms,
+            )
+            return convert_result(spec, data)

@@ -1,0 +1,187 @@
+"""``BaiJiaYunClient`` and ``AsyncBaiJiaYunClient``: one surface, two drivers.
+
+Both clients expose the same endpoint groups (``client.room``, ...), built from
+the same declarations. They differ only in the driver that performs I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import typing
+from typing import Any
+
+import httpx2
+
+from . import _config
+from ._base import CREATEKEY_PATH, ClientBase
+from ._spec import REGISTRY, AsyncMode, Endpoint, SyncMode
+from ._transport import AsyncDriver, SyncDriver, new_async_http, new_sync_http
+from .api import Groups
+from .errors import ConfigurationError
+from .keys import KeyStore
+
+_UNSET: Any = object()
+_C = typing.TypeVar("_C", bound="_ClientMixin")
+
+
+def _group_classes() -> dict[str, type]:
+    hints = typing.get_type_hints(Groups)
+    return {name: typing.get_origin(hint) or hint for name, hint in hints.items()}
+
+
+class _ClientMixin(ClientBase):
+    """What both clients add to :class:`ClientBase`: groups and ``with_options``."""
+
+    def _bind_groups(self) -> None:
+        for name, cls in _group_classes().items():
+            setattr(self, name, cls(self))
+
+    def _createkey_values(self) -> dict[str, Any]:
+        if not self._settings.secret_key:
+            raise ConfigurationError("a secret_key is needed to fetch the partner key")
+        return {"secret_key": self._settings.secret_key, "regenerate": 0}
+
+    def with_options(
+        self: _C,
+        *,
+        timeout: float | None = _UNSET,
+        max_retries: int = _UNSET,
+        validate: bool = _UNSET,
+        retry_writes: bool = _UNSET,
+    ) -> _C:
+        """A copy of this client (same connection pool and keys) with other call options.
+
+        ``validate=False`` skips client-side checks (for when the platform moves
+        ahead of the SDK); ``retry_writes=True`` lets writes be re-sent after a
+        failure that may have reached the platform (only if the write is
+        idempotent for you). Example: ``client.with_options(max_retries=5).room.info(rid)``.
+        """
+        changes = {
+            k: v
+            for k, v in {
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "validate": validate,
+                "retry_writes": retry_writes,
+            }.items()
+            if v is not _UNSET
+        }
+        return typing.cast(_C, self._copy_with(**changes))
+
+
+class BaiJiaYunClient(_ClientMixin, Groups[SyncMode]):
+    """Synchronous client of the BaiJiaYun open API.
+
+    ``BaiJiaYunClient(partner_id, secret_key, private_domain)`` (the earlier SDK's
+    form) or, with the key copied from the console,
+    ``BaiJiaYunClient(partner_id, partner_key=KEY, private_domain="e12345678")``.
+    Arguments left out are read from ``BAIJIAYUN_PARTNER_ID``,
+    ``BAIJIAYUN_PARTNER_KEY``, ``BAIJIAYUN_SECRET_KEY``,
+    ``BAIJIAYUN_PRIVATE_DOMAIN`` and ``BAIJIAYUN_BASE_URL``.
+
+    Each client owns one connection pool; use it as a context manager or call
+    :meth:`close`. An ``http_client`` you pass in stays yours to close.
+    """
+
+    is_async = False
+
+    def __init__(
+        self,
+        partner_id: str | int | None = None,
+        secret_key: str | None = None,
+        private_domain: str | None = None,
+        *,
+        partner_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = _config.DEFAULT_TIMEOUT,
+        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        key_store: KeyStore | None = None,
+        http_client: httpx2.Client | None = None,
+        tz: str | _dt.tzinfo | None = None,
+    ) -> None:
+        super().__init__(
+            partner_id, secret_key, private_domain, partner_key=partner_key,
+            base_url=base_url, timeout=timeout, max_retries=max_retries,
+            key_store=key_store, tz=tz,
+        )  # fmt: skip
+        if http_client is not None and not isinstance(http_client, httpx2.Client):
+            raise ConfigurationError("http_client must be an httpx2.Client")
+        self._owns_http = http_client is None
+        self._driver = SyncDriver(http_client if http_client is not None else new_sync_http())
+        self._bind_groups()
+
+    def _call(self, spec: Endpoint, values: dict[str, Any]) -> Any:
+        return self._driver.run(self._flow(spec, values, self._options), self._key)
+
+    def _key(self, stale: str | None) -> str:
+        fetch = lambda: self._call(REGISTRY[CREATEKEY_PATH], self._createkey_values())  # noqa: E731
+        return self._keys.get(fetch, stale=stale)
+
+    def close(self) -> None:
+        """Close the connection pool (unless it was passed in as ``http_client``)."""
+        if self._owns_http:
+            self._driver.http.close()
+
+    def __enter__(self) -> BaiJiaYunClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncBaiJiaYunClient(_ClientMixin, Groups[AsyncMode]):
+    """Asynchronous client: the same methods as :class:`BaiJiaYunClient`, awaitable.
+
+    Use ``async with AsyncBaiJiaYunClient(...) as client:`` or ``await client.aclose()``.
+    """
+
+    is_async = True
+
+    def __init__(
+        self,
+        partner_id: str | int | None = None,
+        secret_key: str | None = None,
+        private_domain: str | None = None,
+        *,
+        partner_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = _config.DEFAULT_TIMEOUT,
+        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        key_store: KeyStore | None = None,
+        http_client: httpx2.AsyncClient | None = None,
+        tz: str | _dt.tzinfo | None = None,
+    ) -> None:
+        super().__init__(
+            partner_id, secret_key, private_domain, partner_key=partner_key,
+            base_url=base_url, timeout=timeout, max_retries=max_retries,
+            key_store=key_store, tz=tz,
+        )  # fmt: skip
+        if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
+            raise ConfigurationError("http_client must be an httpx2.AsyncClient")
+        self._owns_http = http_client is None
+        self._driver = AsyncDriver(http_client if http_client is not None else new_async_http())
+        self._bind_groups()
+
+    async def _call(self, spec: Endpoint, values: dict[str, Any]) -> Any:
+        return await self._driver.run(self._flow(spec, values, self._options), self._key)
+
+    async def _key(self, stale: str | None) -> str:
+        async def fetch() -> str:
+            return typing.cast(
+                str, await self._call(REGISTRY[CREATEKEY_PATH], self._createkey_values())
+            )
+
+        return await self._keys.aget(fetch, stale=stale)
+
+    async def aclose(self) -> None:
+        """Close the connection pool (unless it was passed in as ``http_client``)."""
+        if self._owns_http:
+            await self._driver.http.aclose()
+
+    close = aclose
+
+    async def __aenter__(self) -> AsyncBaiJiaYunClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()

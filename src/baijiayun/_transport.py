@@ -1,0 +1,153 @@
+"""The only module that talks httpx2: the sync and async drivers of a call flow.
+
+Each driver runs the generator of :meth:`ClientBase._flow`, performing the I/O
+it asks for (a key, a request, a pause) and mapping every httpx2 failure to an
+:class:`~baijiayun.errors.APIConnectionError` that says whether the request
+may have reached the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from contextlib import ExitStack
+from typing import Any
+
+import httpx2
+
+from ._base import NeedKey, PreparedRequest, RawResponse, Send, Sleep
+from .errors import APIConnectionError, APITimeoutError, BaiJiaYunError
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+Flow = Generator[NeedKey | Send | Sleep, Any, Any]
+
+# Failures that happen before any byte of the request reached the server.
+_NEVER_SENT: tuple[type[Exception], ...] = (
+    httpx2.ConnectError,
+    httpx2.ConnectTimeout,
+    httpx2.PoolTimeout,
+    httpx2.ProxyError,
+    httpx2.UnsupportedProtocol,
+    httpx2.LocalProtocolError,
+)
+
+
+def map_transport_error(exc: Exception, path: str) -> BaiJiaYunError:
+    """An httpx2 failure as our error, with whether the request may have been sent."""
+    sent = not isinstance(exc, _NEVER_SENT)
+    name = type(exc).__name__
+    if isinstance(exc, httpx2.TimeoutException):
+        return APITimeoutError(f"{name}: request timed out", path=path, may_have_been_sent=sent)
+    return APIConnectionError(f"{name}: {exc}", path=path, may_have_been_sent=sent)
+
+
+def _file_parts(files: Mapping[str, Any], stack: ExitStack) -> dict[str, Any]:
+    """Turn file values into httpx2 file tuples, opening paths for this attempt only."""
+    parts: dict[str, Any] = {}
+    for name, value in files.items():
+        if isinstance(value, (str, os.PathLike)):
+            path = os.fspath(value)
+            handle = stack.enter_context(open(path, "rb"))  # noqa: SIM115 - closed by the stack
+            parts[name] = (os.path.basename(path), handle)
+        elif isinstance(value, (bytes, bytearray)):
+            parts[name] = (name, bytes(value))
+        elif isinstance(value, tuple):
+            parts[name] = value
+        else:  # a binary file object: rewind so a retry sends the whole file again
+            if hasattr(value, "seek") and getattr(value, "seekable", lambda: False)():
+                value.seek(0)
+            parts[name] = (os.path.basename(str(getattr(value, "name", name))), value)
+    return parts
+
+
+def _request_kwargs(request: PreparedRequest, stack: ExitStack) -> dict[str, Any]:
+    if request.content is not None:
+        return {"content": request.content, "headers": FORM}
+    return {"data": dict(request.fields), "files": _file_parts(request.files, stack)}
+
+
+def _raw(response: httpx2.Response) -> RawResponse:
+    return RawResponse(response.status_code, response.content)
+
+
+class SyncDriver:
+    """Drives flows with a :class:`httpx2.Client` (one pool per SDK client)."""
+
+    def __init__(self, http: httpx2.Client) -> None:
+        self.http = http
+
+    def send(self, action: Send) -> RawResponse | BaiJiaYunError:
+        request = action.request
+        try:
+            with ExitStack() as stack:
+                response = self.http.post(
+                    request.url, timeout=action.timeout, **_request_kwargs(request, stack)
+                )
+                return _raw(response)
+        except httpx2.HTTPError as exc:
+            return map_transport_error(exc, request.path)
+
+    def run(self, flow: Flow, key: Callable[[str | None], str]) -> Any:
+        try:
+            action = next(flow)
+            while True:
+                if isinstance(action, Send):
+                    value: Any = self.send(action)
+                elif isinstance(action, NeedKey):
+                    value = key(action.stale)
+                else:
+                    time.sleep(action.seconds)
+                    value = None
+                action = flow.send(value)
+        except StopIteration as stop:
+            return stop.value
+        finally:
+            flow.close()
+
+
+class AsyncDriver:
+    """Drives flows with a :class:`httpx2.AsyncClient`."""
+
+    def __init__(self, http: httpx2.AsyncClient) -> None:
+        self.http = http
+
+    async def send(self, action: Send) -> RawResponse | BaiJiaYunError:
+        request = action.request
+        try:
+            with ExitStack() as stack:
+                response = await self.http.post(
+                    request.url, timeout=action.timeout, **_request_kwargs(request, stack)
+                )
+                return _raw(response)
+        except httpx2.HTTPError as exc:
+            return map_transport_error(exc, request.path)
+
+    async def run(self, flow: Flow, key: Callable[[str | None], Awaitable[str]]) -> Any:
+        try:
+            action = next(flow)
+            while True:
+                if isinstance(action, Send):
+                    value: Any = await self.send(action)
+                elif isinstance(action, NeedKey):
+                    value = await key(action.stale)
+                else:
+                    await asyncio.sleep(action.seconds)
+                    value = None
+                action = flow.send(value)
+        except StopIteration as stop:
+            return stop.value
+        finally:
+            flow.close()
+
+
+def new_sync_http() -> httpx2.Client:
+    return httpx2.Client(limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20))
+
+
+def new_async_http() -> httpx2.AsyncClient:
+    return httpx2.AsyncClient(
+        limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20)
+    )

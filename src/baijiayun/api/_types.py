@@ -1,0 +1,58 @@
+"""Parameter types shared by endpoint declarations.
+
+Each alias carries its wire kind and documented rules in ``Annotated``
+metadata, read by :func:`baijiayun._spec.endpoint`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Annotated
+
+from .._spec import CSV, FILE, FLAG, INT, JSON, STR, TIME, FileInput, HttpUrl, Range, UserNumber
+
+__all__ = [
+    "Avatar",
+    "File",
+    "Flag",
+    "Int",
+    "IntList",
+    "JsonText",
+    "RoomId",
+    "RoomIds",
+    "Str",
+    "Timestamp",
+    "UserNum",
+    "UserNums",
+]
+
+Int = Annotated[int | str, INT]
+"""An integer (numeric text is accepted and sent as is)."""
+
+Flag = Annotated[int | bool, FLAG]
+"""A switch: ``True``/``False`` are sent as 1/0; other documented values as given."""
+
+Str = Annotated[str, STR]
+
+Timestamp = Annotated[int | _dt.datetime, TIME]
+"""Unix seconds, or a datetime (naive ones are read in the client's ``tz``)."""
+
+RoomId = Annotated[int | str, INT, Range(1)]
+"""A room id (14 digits)."""
+
+RoomIds = Annotated[list[int | str] | tuple[int | str, ...] | str, CSV(INT), Range(1)]
+
+UserNum = Annotated[int | str, INT, UserNumber()]
+"""A user number in the partner's own user system: a positive integer of ≤ 19 digits."""
+
+UserNums = Annotated[list[int | str] | tuple[int | str, ...] | str, CSV(INT), UserNumber()]
+
+IntList = Annotated[list[int | str] | tuple[int | str, ...] | str, CSV(INT)]
+
+Avatar = Annotated[str, STR, HttpUrl()]
+"""An absolute http(s) URL of the user's avatar."""
+
+JsonText = Annotated[object, JSON]
+
+File = Annotated[FileInput, FILE]
+"""A path, bytes, a binary file object, or ``(filename, content)``; never signed."""

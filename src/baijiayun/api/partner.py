@@ -1,0 +1,19 @@
+"""Partner API: ``/openapi/partner/*`` — the account's partner key."""
+
+from __future__ import annotations
+
+from .._spec import Group, ModeT, endpoint
+from ._types import Flag, Str
+
+
+class Partner(Group[ModeT]):
+    """The account itself."""
+
+    @endpoint("/openapi/partner/createkey", signed=False, unwrap="partner_key")
+    def createkey(self, secret_key: Str, regenerate: Flag = 0) -> str:
+        """The account's partner key, from its secret key (this call is not signed).
+
+        ``regenerate=1`` makes a new key and invalidates the old one everywhere it
+        is in use; the default ``0`` returns the current key. Clients built with
+        only a ``secret_key`` call this for you and cache the result.
+        """

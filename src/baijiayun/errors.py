@@ -1,0 +1,202 @@
+"""The exception tree of the SDK.
+
+Every error the SDK raises derives from :class:`BaiJiaYunError`; no httpx2 or
+pydantic exception reaches the caller unwrapped.
+
+* :class:`ValidationError` — bad input, raised before anything is sent.
+* :class:`ConfigurationError` — missing or inconsistent client settings.
+* :class:`APIError` — the platform answered with a non-zero ``code``; one
+  subclass per documented code family, each carrying ``code``, ``msg``,
+  ``path`` and ``http_status``.
+* :class:`HTTPStatusError` — a non-2xx HTTP answer (usually a proxy).
+* :class:`DecodeError` — a body that is not the platform's JSON envelope.
+* :class:`APIConnectionError` — the network failed; ``may_have_been_sent``
+  tells whether the platform may have processed the request.
+* :class:`CallbackSignatureError` — a callback failed verification.
+
+No message, ``repr`` or attribute of these exceptions ever holds a
+partner_key, secret_key or sign value.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AccountDisabledError",
+    "AccountError",
+    "AccountNotFoundError",
+    "BaiJiaYunError",
+    "CallbackSignatureError",
+    "ConfigurationError",
+    "DecodeError",
+    "EndpointNotFoundError",
+    "HTTPStatusError",
+    "ParameterError",
+    "PermissionDeniedError",
+    "RoomDeletedError",
+    "RoomNotFoundError",
+    "SignatureError",
+    "UploadError",
+    "ValidationError",
+    "error_for_code",
+]
+
+
+class BaiJiaYunError(Exception):
+    """Base class of every error raised by this SDK."""
+
+
+class ConfigurationError(BaiJiaYunError):
+    """The client was constructed without what it needs (e.g. credentials)."""
+
+
+class ValidationError(BaiJiaYunError, ValueError):
+    """A parameter broke a documented rule; nothing was sent.
+
+    ``param`` names the parameter and ``rule`` states the rule it broke.
+    """
+
+    def __init__(self, param: str, rule: str, *, endpoint: str | None = None) -> None:
+        self.param = param
+        self.rule = rule
+        self.endpoint = endpoint
+        where = f" ({endpoint})" if endpoint else ""
+        super().__init__(f"invalid parameter {param!r}{where}: {rule}")
+
+
+class APIError(BaiJiaYunError):
+    """The platform answered with a non-zero ``code``."""
+
+    def __init__(self, code: int, msg: str, *, path: str = "", http_status: int = 200) -> None:
+        self.code = code
+        self.msg = msg
+        self.path = path
+        self.http_status = http_status
+        super().__init__(f"[{code}] {msg} (path={path or '?'}, http_status={http_status})")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_api_error, (type(self), self.code, self.msg, self.path, self.http_status))
+
+
+def _rebuild_api_error(
+    cls: type[APIError], code: int, msg: str, path: str, http_status: int
+) -> APIError:
+    return cls(code, msg, path=path, http_status=http_status)
+
+
+class EndpointNotFoundError(APIError):
+    """Code 404: the platform does not know this path."""
+
+
+class ParameterError(APIError):
+    """Code 1001: the platform rejected a parameter."""
+
+
+class SignatureError(APIError):
+    """Code 1002: the platform rejected the signature (wrong partner key or clock skew)."""
+
+
+class AccountError(APIError):
+    """Codes 2001–2003: the account is missing, lacks a permission, or is not opened."""
+
+
+class AccountNotFoundError(AccountError):
+    """Code 2001: the account does not exist."""
+
+
+class PermissionDeniedError(AccountError):
+    """Code 2002: the account has no permission for this feature."""
+
+
+class AccountDisabledError(AccountError):
+    """Code 2003: the live account is not opened or its service stopped."""
+
+
+class RoomNotFoundError(APIError):
+    """Code 3001: no room with this id."""
+
+
+class RoomDeletedError(APIError):
+    """Code 3002: the room was deleted."""
+
+
+class UploadError(APIError):
+    """Code 4001: the file upload failed."""
+
+
+_BY_CODE: dict[int, type[APIError]] = {
+    404: EndpointNotFoundError,
+    1001: ParameterError,
+    1002: SignatureError,
+    2001: AccountNotFoundError,
+    2002: PermissionDeniedError,
+    2003: AccountDisabledError,
+    3001: RoomNotFoundError,
+    3002: RoomDeletedError,
+    4001: UploadError,
+}
+
+
+def error_for_code(code: int, msg: str, *, path: str = "", http_status: int = 200) -> APIError:
+    """Build the typed :class:`APIError` for a platform error code."""
+    cls = _BY_CODE.get(code, APIError)
+    return cls(code, msg, path=path, http_status=http_status)
+
+
+class HTTPStatusError(BaiJiaYunError):
+    """The server answered with a non-2xx HTTP status."""
+
+    def __init__(self, status: int, body_excerpt: str, *, path: str = "") -> None:
+        self.status = status
+        self.http_status = status
+        self.body_excerpt = body_excerpt
+        self.path = path
+        super().__init__(f"HTTP {status} from {path or '?'}: {body_excerpt!r}")
+
+
+class DecodeError(BaiJiaYunError):
+    """The body is not the platform's JSON envelope (not JSON, or no ``code``)."""
+
+    def __init__(self, reason: str, body_excerpt: str, *, path: str = "", http_status: int = 200):
+        self.reason = reason
+        self.body_excerpt = body_excerpt
+        self.path = path
+        self.http_status = http_status
+        super().__init__(f"{reason} from {path or '?'} (HTTP {http_status}): {body_excerpt!r}")
+
+
+class APIConnectionError(BaiJiaYunError):
+    """The request failed on the network.
+
+    ``may_have_been_sent`` is False when the failure happened before any byte
+    reached the server (connection refused, pool timeout): repeating is safe.
+    When True, the platform may have processed the request.
+    """
+
+    def __init__(self, message: str, *, path: str = "", may_have_been_sent: bool) -> None:
+        self.path = path
+        self.may_have_been_sent = may_have_been_sent
+        state = (
+            "the request may have reached the server"
+            if may_have_been_sent
+            else "the request was not sent"
+        )
+        super().__init__(f"{message} ({path or '?'}; {state})")
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect, write, read or pool timeout."""
+
+
+class CallbackSignatureError(BaiJiaYunError):
+    """A platform callback failed verification; ``reason`` says why.
+
+    ``reason`` is one of ``missing_sign``, ``mismatch``, ``stale``, ``future``,
+    ``malformed_timestamp``, ``missing_timestamp``, ``malformed``.
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        self.reason = reason
+        super().__init__(f"callback rejected: {reason}" + (f" ({detail})" if detail else ""))

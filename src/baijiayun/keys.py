@@ -1,0 +1,146 @@
+"""Partner keys: where a client's partner_key comes from and where it is cached.
+
+Most accounts copy the partner_key from the console and pass it to the client.
+An account that only has its secret_key lets the client fetch the partner key
+from ``/openapi/partner/createkey`` (``regenerate=0``: the current key, never a
+new one unless asked). The fetched key is cached in a :class:`KeyStore` with an
+expiry, fetched once even when many threads or tasks need it at the same
+moment, and refreshed once when the platform answers 1002 (bad signature).
+
+The store is pluggable: :class:`MemoryKeyStore` (per process) is the default;
+any object with ``get``/``set``/``delete`` (see :class:`KeyStore`) can share
+keys between processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import Protocol, runtime_checkable
+
+__all__ = ["DEFAULT_KEY_TTL", "KeyStore", "MemoryKeyStore", "PartnerKeyProvider"]
+
+DEFAULT_KEY_TTL = 24 * 3600.0
+"""Seconds a fetched partner key is trusted before it is fetched again."""
+
+
+@runtime_checkable
+class KeyStore(Protocol):
+    """A cache of partner keys by partner id. Implementations must be thread-safe."""
+
+    def get(self, partner_id: str) -> str | None:
+        """The cached key, or None when absent or expired."""
+        ...
+
+    def set(self, partner_id: str, partner_key: str, ttl: float | None) -> None:
+        """Cache ``partner_key`` for ``ttl`` seconds (None: no expiry)."""
+        ...
+
+    def delete(self, partner_id: str) -> None:
+        """Forget the cached key."""
+        ...
+
+
+class MemoryKeyStore:
+    """The default store: a dict in this process, with expiry."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._data: dict[str, tuple[str, float | None]] = {}
+        self._lock = threading.Lock()
+        self._clock = clock
+
+    def get(self, partner_id: str) -> str | None:
+        with self._lock:
+            item = self._data.get(partner_id)
+            if item is None:
+                return None
+            key, expires = item
+            if expires is not None and self._clock() >= expires:
+                del self._data[partner_id]
+                return None
+            return key
+
+    def set(self, partner_id: str, partner_key: str, ttl: float | None) -> None:
+        with self._lock:
+            expires = None if ttl is None else self._clock() + ttl
+            self._data[partner_id] = (partner_key, expires)
+
+    def delete(self, partner_id: str) -> None:
+        with self._lock:
+            self._data.pop(partner_id, None)
+
+    def __repr__(self) -> str:
+        return f"MemoryKeyStore(entries={len(self._data)})"
+
+
+class PartnerKeyProvider:
+    """Hands the client its partner key: a fixed one, or one fetched and cached.
+
+    ``fetched`` is True when the key comes from ``createkey``; only then can a
+    signature error be cured by fetching it again.
+    """
+
+    def __init__(
+        self,
+        partner_id: str,
+        *,
+        partner_key: str | None = None,
+        store: KeyStore | None = None,
+        ttl: float | None = DEFAULT_KEY_TTL,
+    ) -> None:
+        self._partner_id = partner_id
+        self._static = partner_key
+        self._store: KeyStore = store if store is not None else MemoryKeyStore()
+        self._ttl = ttl
+        self._thread_lock = threading.Lock()
+        self._async_locks: dict[int, asyncio.Lock] = {}
+
+    @property
+    def fetched(self) -> bool:
+        return self._static is None
+
+    def __repr__(self) -> str:
+        source = "static" if self._static is not None else "fetched"
+        return f"PartnerKeyProvider(partner_id={self._partner_id!r}, source={source})"
+
+    def _cached(self, stale: str | None) -> str | None:
+        key = self._store.get(self._partner_id)
+        if key is not None and key != stale:
+            return key
+        return None
+
+    def get(self, fetch: Callable[[], str], *, stale: str | None = None) -> str:
+        """The key; ``stale`` is a key the platform refused, to be replaced."""
+        if self._static is not None:
+            return self._static
+        key = self._cached(stale)
+        if key is not None:
+            return key
+        with self._thread_lock:  # single flight: one fetch per process at a time
+            key = self._cached(stale)
+            if key is not None:
+                return key
+            key = fetch()
+            self._store.set(self._partner_id, key, self._ttl)
+            return key
+
+    async def aget(self, fetch: Callable[[], Awaitable[str]], *, stale: str | None = None) -> str:
+        """Async twin of :meth:`get`: one fetch per event loop at a time."""
+        if self._static is not None:
+            return self._static
+        key = self._cached(stale)
+        if key is not None:
+            return key
+        loop_id = id(asyncio.get_running_loop())
+        lock = self._async_locks.get(loop_id)
+        if lock is None:
+            lock = self._async_locks.setdefault(loop_id, asyncio.Lock())
+        async with lock:
+            key = self._cached(stale)
+            if key is not None:
+                return key
+            key = await fetch()
+            self._store.set(self._partner_id, key, self._ttl)
+            return key
