@@ -1,0 +1,119 @@
+"""Fault injection: queued faults, matched by path, each for the next N requests."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._core import SandboxResponse
+
+BODIES = ("truncated", "not_json", "html")
+
+HTML_PAGE = (
+    b"<html><head><title>502 Bad Gateway</title></head>"
+    b"<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
+)
+
+
+@dataclass
+class Fault:
+    path: str = "*"
+    count: int = 1
+    status: int | None = None
+    code: int | None = None
+    msg: str | None = None
+    delay: float = 0.0
+    drop: bool = False
+    body: str | None = None
+    process: bool | None = None
+    """Whether the request is still carried out. Default: yes for ``delay`` and
+    ``drop`` (the answer is lost, the write happened), no for the others."""
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Fault:
+        known = set(cls.__dataclass_fields__)
+        unknown = set(raw) - known
+        if unknown:
+            raise ValueError(f"unknown fault field(s): {', '.join(sorted(unknown))}")
+        fault = cls(**raw)
+        if not isinstance(fault.path, str) or not (fault.path == "*" or fault.path.startswith("/")):
+            raise ValueError("path must be '*' or start with '/'")
+        if not isinstance(fault.count, int) or fault.count < 1:
+            raise ValueError("count must be a positive integer")
+        if fault.status is not None and not (
+            isinstance(fault.status, int) and 100 <= fault.status <= 599
+        ):
+            raise ValueError("status must be an HTTP status (100-599)")
+        if fault.body is not None and fault.body not in BODIES:
+            raise ValueError("body must be one of " + ", ".join(BODIES))
+        if not isinstance(fault.delay, (int, float)) or fault.delay < 0 or fault.delay > 600:
+            raise ValueError("delay must be between 0 and 600 seconds")
+        if fault.process is None:
+            fault.process = bool(fault.drop or fault.delay) and not (
+                fault.status or fault.code is not None or fault.body
+            )
+        return fault
+
+    def apply(self, response: SandboxResponse | None, now: float) -> SandboxResponse:
+        """The faulted answer; ``response`` is the real one when the request was carried out."""
+        from ._core import HTML_HEADERS, SandboxResponse, _json
+
+        if self.code is not None:
+            out = _json({"code": self.code, "msg": self.msg or "injected error", "data": None,
+                         "ts": int(now)})  # fmt: skip
+        elif response is not None:
+            out = SandboxResponse(response.status, list(response.headers), response.body)
+        else:
+            out = _json({"code": 0, "msg": "", "data": None, "ts": int(now)})
+        if self.status is not None:
+            out.status = self.status
+            if self.code is None and self.body is None and response is None:
+                out.body = json.dumps({"error": "injected status"}).encode()
+        if self.body == "truncated":
+            out.body = out.body[: max(1, len(out.body) // 2)]
+        elif self.body == "not_json":
+            out.body = b"upstream said: not json at all"
+            out.headers = [(b"content-type", b"text/plain")]
+        elif self.body == "html":
+            out.body = HTML_PAGE
+            out.headers = list(HTML_HEADERS)
+            if self.status is None:
+                out.status = 502
+        out.delay = float(self.delay)
+        out.drop = self.drop
+        return out
+
+
+class FaultQueue:
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def add(self, fault: Fault) -> Fault:
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def take(self, path: str) -> Fault | None:
+        """The first queued fault matching ``path``, used up once."""
+        if not self._faults:
+            return None
+        with self._lock:
+            for fault in self._faults:
+                if fault.path in ("*", path):
+                    fault.count -= 1
+                    if fault.count <= 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def describe(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [asdict(f) for f in self._faults]
