@@ -23,9 +23,8 @@ def run(echo: object = print) -> None:
         say(f"1. created room {room.room_id}: teacher code {room.teacher_code}, "
             f"student code {room.student_code}")  # fmt: skip
         code = client.room.getcode(room.room_id, user_number=1001)
-        say(
-            f"2. join code of student 1001: {code} (asking again gives {client.room.getcode(room.room_id, 1001)})"
-        )  # noqa: E501
+        again = client.room.getcode(room.room_id, 1001)
+        say(f"2. join code of student 1001: {code} (asking again gives {again})")
         client.room.getcode(room.room_id, user_number=1002)
         codes = client.room.listcode(room.room_id)
         say(f"3. codes made for the room: {[(c.user_number, c.code) for c in codes.items]}")

@@ -34,11 +34,13 @@ def test_server_process_prints_its_url_first_and_persists_with_db(tmp_path: Path
     db = tmp_path / "sandbox.db"
     start = int(time.time()) + 3600
     with sandbox_process("--db", str(db), "--seed", "5") as url:
-        with BaiJiaYunClient(10000001, partner_key=SANDBOX_PARTNER_KEY, base_url=url) as c:
-            room = c.room.create("persisted", start, start + 3600, 2)
+        c = BaiJiaYunClient(10000001, partner_key=SANDBOX_PARTNER_KEY, base_url=url)
+        room = c.room.create("persisted", start, start + 3600, 2)
+        c.close()
     with sandbox_process("--db", str(db)) as url:
-        with BaiJiaYunClient(10000001, partner_key=SANDBOX_PARTNER_KEY, base_url=url) as c:
-            assert c.room.info(room.room_id).title == "persisted"
+        c = BaiJiaYunClient(10000001, partner_key=SANDBOX_PARTNER_KEY, base_url=url)
+        assert c.room.info(room.room_id).title == "persisted"
+        c.close()
 
 
 def test_custom_credentials() -> None:
