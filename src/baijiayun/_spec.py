@@ -406,9 +406,11 @@ class Endpoint:
         """
         normalised: dict[str, Any] = {}
         for name, value in values.items():
-            if value is None:
-                continue
             param = self.by_name.get(name)
+            if value is None:
+                if validate and param is not None and param.required:
+                    raise ValidationError(name, "is required", endpoint=self.path)
+                continue
             if param is None:  # extra fields passed through ``extra_params``
                 normalised[name] = value
                 continue

@@ -13,7 +13,19 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
-from .._spec import Context, Endpoint, Group, MaxItems, MaxLength, ModeT, OneOf, Range, endpoint
+from .._spec import (
+    CSV,
+    STR,
+    Context,
+    Endpoint,
+    Group,
+    MaxItems,
+    MaxLength,
+    ModeT,
+    OneOf,
+    Range,
+    endpoint,
+)
 from ..errors import ValidationError
 from ..models.room import CodeInfo, CodeItem, CodeList, RoomCreated, RoomInfo, RoomSummary
 from ..pagination import paginate
@@ -43,7 +55,7 @@ Page = Annotated[Int, Range(1)]
 Limit = Annotated[Int, Range(1, 1000)]
 AuditionLength = Annotated[Int, Range(1, 3600)]
 VideoIds = Annotated[IntList, MaxItems(3), Range(1)]
-EndTypes = Annotated[list[str] | tuple[str, ...] | str, OneOf(END_TYPES)]
+EndTypes = Annotated[list[str] | tuple[str, ...] | str, CSV(STR), OneOf(END_TYPES)]
 
 
 # --------------------------------------------------------------------------- checks
