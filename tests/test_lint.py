@@ -1,0 +1,29 @@
+"""The project's own checks run with the suite: ruff, ruff format and mypy stay clean."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        [sys.executable, "-m", "mypy"],
+    ],
+    ids=["ruff-check", "ruff-format", "mypy"],
+)
+def test_checks_are_clean(command: list[str]) -> None:
+    if command[0] == "ruff":
+        ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+        command = [ruff, *command[1:]]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
