@@ -42,26 +42,25 @@ class PageMethod(Generic[P, T]):
         values.pop("self", None)
         return values
 
+    # The page size is read only after the first call: the endpoint validates it first.
     def _walk_sync(self, group: Any, values: dict[str, Any]) -> Iterator[T]:
-        size = int(values[SIZE_PARAM])
         page = 1
         while True:
             result = group._client._call(self.source, {**values, PAGE_PARAM: page})
             batch = self.items(result)
             yield from batch
-            if len(batch) < size:
+            if len(batch) < int(values[SIZE_PARAM]):
                 return
             page += 1
 
     async def _walk_async(self, group: Any, values: dict[str, Any]) -> AsyncIterator[T]:
-        size = int(values[SIZE_PARAM])
         page = 1
         while True:
             result = await group._client._call(self.source, {**values, PAGE_PARAM: page})
             batch = self.items(result)
             for item in batch:
                 yield item
-            if len(batch) < size:
+            if len(batch) < int(values[SIZE_PARAM]):
                 return
             page += 1
 
