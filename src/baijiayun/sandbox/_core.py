@@ -30,6 +30,7 @@ SANDBOX_PARTNER_ID = "10000001"
 """The partner id every sandbox knows (the banner and README show all three)."""
 SANDBOX_PARTNER_KEY = "sandbox-partner-key-0000000000000000000000000000000000000000"
 SANDBOX_SECRET_KEY = "sandbox-secret-key"
+IN_PROCESS_URL = "http://sandbox.local/"
 TIMESTAMP_TOLERANCE = 300
 MAX_BODY = 20 * 1024 * 1024
 
@@ -306,18 +307,23 @@ class Sandbox:
 
         return SandboxTransport(self)
 
+    def client_settings(self, base_url: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Client arguments for this sandbox's default partner (the caller's win)."""
+        partner_id, partner_key, _ = self.default_partner
+        kwargs.setdefault("partner_id", partner_id)
+        if "secret_key" not in kwargs:
+            kwargs.setdefault("partner_key", partner_key)
+        kwargs.setdefault("base_url", base_url)
+        return kwargs
+
     def client(self, **kwargs: Any) -> Any:
         """A :class:`~baijiayun.BaiJiaYunClient` bound to this sandbox in process."""
         import httpx2
 
         from .._client import BaiJiaYunClient
 
-        kwargs.setdefault("partner_id", self.default_partner[0])
-        if "secret_key" not in kwargs:
-            kwargs.setdefault("partner_key", self.default_partner[1])
-        kwargs.setdefault("base_url", "http://sandbox.local/")
         kwargs.setdefault("http_client", httpx2.Client(transport=self.transport()))
-        return BaiJiaYunClient(**kwargs)
+        return BaiJiaYunClient(**self.client_settings(IN_PROCESS_URL, kwargs))
 
     def async_client(self, **kwargs: Any) -> Any:
         """An :class:`~baijiayun.AsyncBaiJiaYunClient` bound to this sandbox in process."""
@@ -325,12 +331,8 @@ class Sandbox:
 
         from .._client import AsyncBaiJiaYunClient
 
-        kwargs.setdefault("partner_id", self.default_partner[0])
-        if "secret_key" not in kwargs:
-            kwargs.setdefault("partner_key", self.default_partner[1])
-        kwargs.setdefault("base_url", "http://sandbox.local/")
         kwargs.setdefault("http_client", httpx2.AsyncClient(transport=self.transport()))
-        return AsyncBaiJiaYunClient(**kwargs)
+        return AsyncBaiJiaYunClient(**self.client_settings(IN_PROCESS_URL, kwargs))
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Any:
         """Serve over real HTTP in a background thread: ``with sandbox.serve() as server:``."""

@@ -157,20 +157,10 @@ class ThreadedServer:
         """A sync client talking real HTTP to this server."""
         from .._client import BaiJiaYunClient
 
-        partner_id, partner_key, _ = self.sandbox.default_partner
-        kwargs.setdefault("partner_id", partner_id)
-        if "secret_key" not in kwargs:
-            kwargs.setdefault("partner_key", partner_key)
-        kwargs.setdefault("base_url", self.base_url)
-        return BaiJiaYunClient(**kwargs)
+        return BaiJiaYunClient(**self.sandbox.client_settings(self.base_url, kwargs))
 
     def async_client(self, **kwargs: Any) -> Any:
         """An async client talking real HTTP to this server."""
         from .._client import AsyncBaiJiaYunClient
 
-        partner_id, partner_key, _ = self.sandbox.default_partner
-        kwargs.setdefault("partner_id", partner_id)
-        if "secret_key" not in kwargs:
-            kwargs.setdefault("partner_key", partner_key)
-        kwargs.setdefault("base_url", self.base_url)
-        return AsyncBaiJiaYunClient(**kwargs)
+        return AsyncBaiJiaYunClient(**self.sandbox.client_settings(self.base_url, kwargs))
