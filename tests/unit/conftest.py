@@ -1,0 +1,354 @@
+"""Shared fixtures of the unit tests: a scripted platform behind ``httpx2.MockTransport``.
+
+Nothing here touches the network. Every client built by :func:`make_harness`
+talks to a :class:`MockAPI`, which records each request and answers from a
+per-path script (a JSON ``data`` value, a full ``httpx2.Response``, an
+exception to raise, or a callable computing one of those).
+
+The sign is checked with :func:`ref_sign`, an implementation of protocol.md §2
+written independently of ``baijiayun._signing``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import threading
+import time
+import types
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx2
+import pytest
+
+import baijiayun._base
+import baijiayun.api.room
+from baijiayun import AsyncBaiJiaYunClient, BaiJiaYunClient
+
+# --------------------------------------------------------------------------- constants
+PARTNER_ID = "12345678"
+# The partner key of the platform's official signing example (protocol.md §2).
+PARTNER_KEY = (
+    "rLkIPaQjxSwRQmC/ITnHh8i2rifmmbFIVsYw03SSi24zAnkrAd0ZNb2rcTzI2avy7+AmNJDdLmzU89zKUAP3Xg=="
+)
+SECRET_KEY = "sk-Secret-0123456789abcdefSECRET"
+FETCHED_KEY = "fetchedPartnerKey+/ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=="
+FETCHED_KEY_2 = "secondFetchedPartnerKey+/ZYXWVUTSRQPONMLKJIHGFEDCBA==="
+
+NOW = 1_800_000_000  # 2027-01-15 08:00:00 UTC: the fixed "now" of every test
+ROOM_ID = 27011512345678
+
+CREATEKEY = "/openapi/partner/createkey"
+
+DEFAULT_DATA: dict[str, Any] = {
+    CREATEKEY: {"partner_key": FETCHED_KEY},
+    "/openapi/room/create": {
+        "room_id": ROOM_ID,  # a number, although documented as a string
+        "admin_code": "adm001",
+        "teacher_code": "tea001",
+        "student_code": "stu001",
+        "brand_new_field": "kept",
+    },
+    "/openapi/room/info": {
+        "room_id": ROOM_ID,
+        "title": "Maths",
+        "start_time": "2027-01-20 09:00:00",
+        "end_time": "2027-01-20 10:00:00",
+        "type": "2",
+        "max_users": 0,
+        "admin_code": "adm001",
+        "teacher_code": "tea001",
+        "undocumented_flag": 1,
+    },
+    "/openapi/room/getcode": {"student_code": "stu042"},
+    "/openapi/room/getCodeInfo": {"room_id": ROOM_ID, "user_number": 42, "user_role": 0},
+    "/openapi/room/listcode": {"list": [{"code": "c1", "user_number": "1"}], "total": 1},
+    "/openapi/room/list": {
+        "list": [
+            {"room_id": ROOM_ID, "title": "A", "type": 2},
+            {"room_id": str(ROOM_ID + 1), "title": "B", "type": "4", "extra": "x"},
+        ]
+    },
+    "/openapi/room/getAuditionCode": {"list": [{"code": "aud001", "user_number": "5"}]},
+    "/openapi/room/createGroupLiveCodes": {"list": [{"group_id": 1, "code": "g1"}]},
+    "/openapi/room/getGroupLiveCodes": {"list": [{"group_id": 1, "code": "g1"}]},
+    "/openapi/room/getPushLiveUrl": {"push_url": "rtmp://push.example/live/1"},
+    "/openapi/room/getGroupSubRoomId": {"sub_room_ids": [ROOM_ID + 10]},
+    "/openapi/room/getPullStreamUrl": {"rtmp": "rtmp://pull.example/live/1"},
+    "/openapi/room/getSpotVideo": {"video_ids": "11,22"},
+}
+
+
+# --------------------------------------------------------------------------- wire helpers
+def envelope(
+    data: Any = None, *, code: int = 0, msg: str = "", status: int = 200
+) -> httpx2.Response:
+    return httpx2.Response(status, json={"code": code, "msg": msg, "data": data, "ts": NOW})
+
+
+def ref_sign(fields: Iterable[tuple[str, str]], key: str) -> str:
+    """protocol.md §2, written independently of the SDK: ksort, raw k=v, &partner_key=, md5."""
+    items = sorted(fields, key=lambda kv: kv[0].encode("utf-8"))
+    text = "&".join(f"{k}={v}" for k, v in items) + "&partner_key=" + key
+    return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+
+_DISPOSITION = re.compile(rb'name="([^"]*)"(?:; filename="([^"]*)")?')
+
+
+def parse_multipart(body: bytes, content_type: str) -> tuple[list[tuple[str, str]], dict]:
+    boundary = content_type.split("boundary=", 1)[1].strip().encode()
+    fields: list[tuple[str, str]] = []
+    files: dict[str, tuple[str, bytes]] = {}
+    for chunk in body.split(b"--" + boundary)[1:-1]:
+        head, _, data = chunk[2:].partition(b"\r\n\r\n")
+        data = data[:-2]  # the CRLF before the next boundary
+        match = _DISPOSITION.search(head)
+        assert match, head
+        name = match.group(1).decode()
+        if match.group(2) is not None:
+            files[name] = (match.group(2).decode(), data)
+        else:
+            fields.append((name, data.decode("utf-8")))
+    return fields, files
+
+
+class Sent:
+    """One request as the platform received it."""
+
+    def __init__(self, request: httpx2.Request) -> None:
+        self.request = request
+        self.method = request.method
+        self.url = str(request.url)
+        self.path = request.url.path
+        self.content_type = request.headers.get("content-type", "")
+        body = request.content
+        self.body = body
+        if self.content_type.startswith("multipart/form-data"):
+            self.pairs, self.files = parse_multipart(body, self.content_type)
+        else:
+            self.pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True)
+            self.files = {}
+
+    @property
+    def form(self) -> dict[str, str]:
+        names = [k for k, _ in self.pairs]
+        assert len(names) == len(set(names)), f"duplicate fields: {names}"
+        return dict(self.pairs)
+
+    def unsigned(self) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in self.pairs if k != "sign"]
+
+    def sign_ok(self, key: str = PARTNER_KEY) -> bool:
+        return self.form.get("sign") == ref_sign(self.unsigned(), key)
+
+    def __repr__(self) -> str:
+        return f"Sent({self.path})"
+
+
+class MockAPI:
+    """A scripted platform: records requests, answers per path.
+
+    ``script(path, *outcomes)`` queues outcomes for ``path``; the last one stays.
+    An outcome is a JSON ``data`` value, an ``httpx2.Response``, an exception
+    instance (raised by the transport) or a callable ``(request) -> outcome``.
+    ``delay`` seconds are spent before answering ``createkey`` (to make
+    concurrent callers overlap).
+    """
+
+    def __init__(self) -> None:
+        self.sent: list[Sent] = []
+        self._scripts: dict[str, list[Any]] = {}
+        self._lock = threading.Lock()
+        self.createkey_delay = 0.0
+
+    def script(self, path: str, *outcomes: Any) -> None:
+        self._scripts[path] = list(outcomes)
+
+    def _outcome(self, path: str) -> Any:
+        with self._lock:
+            queue = self._scripts.get(path)
+            if queue:
+                return queue.pop(0) if len(queue) > 1 else queue[0]
+        return DEFAULT_DATA.get(path)
+
+    def _answer(self, request: httpx2.Request) -> httpx2.Response:
+        sent = Sent(request)
+        with self._lock:
+            self.sent.append(sent)
+        outcome = self._outcome(sent.path)
+        if callable(outcome) and not isinstance(outcome, type):
+            outcome = outcome(request)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        if isinstance(outcome, httpx2.Response):
+            # a fresh copy: a scripted answer may be served many times, by either client kind
+            return httpx2.Response(
+                outcome.status_code, headers=outcome.headers, content=outcome.content
+            )
+        return envelope(outcome)
+
+    def handler(self, request: httpx2.Request) -> httpx2.Response:
+        if self.createkey_delay and request.url.path == CREATEKEY:
+            time.sleep(self.createkey_delay)
+        return self._answer(request)
+
+    async def ahandler(self, request: httpx2.Request) -> httpx2.Response:
+        if self.createkey_delay and request.url.path == CREATEKEY:
+            await asyncio.sleep(self.createkey_delay)
+        return self._answer(request)
+
+    # ---- queries
+    def to(self, path: str) -> list[Sent]:
+        return [s for s in self.sent if s.path == path]
+
+    @property
+    def last(self) -> Sent:
+        assert self.sent, "no request was sent"
+        return self.sent[-1]
+
+    @property
+    def paths(self) -> list[str]:
+        return [s.path for s in self.sent]
+
+
+class Harness:
+    """A sync or async client on a MockAPI, called the same way in both modes."""
+
+    def __init__(self, mode: str, api: MockAPI, loop: asyncio.AbstractEventLoop, client: Any):
+        self.mode = mode
+        self.api = api
+        self.loop = loop
+        self.client = client
+
+    def run(self, fn: Callable[[Any], Any]) -> Any:
+        result = fn(self.client)
+        if asyncio.iscoroutine(result):
+            result = self.loop.run_until_complete(result)
+        return result
+
+    def room(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self.run(lambda c: getattr(c.room, method)(*args, **kwargs))
+
+    def collect(self, iterator: Any) -> list[Any]:
+        """Drain a sync or async iterator."""
+        if self.mode == "sync":
+            return list(iterator)
+
+        async def drain() -> list[Any]:
+            return [item async for item in iterator]
+
+        return self.loop.run_until_complete(drain())
+
+    def with_options(self, **options: Any) -> Harness:
+        return Harness(self.mode, self.api, self.loop, self.client.with_options(**options))
+
+
+MODES = ("sync", "async")
+
+
+# --------------------------------------------------------------------------- fixtures
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in (
+        "BAIJIAYUN_PARTNER_ID",
+        "BAIJIAYUN_PARTNER_KEY",
+        "BAIJIAYUN_SECRET_KEY",
+        "BAIJIAYUN_PRIVATE_DOMAIN",
+        "BAIJIAYUN_BASE_URL",
+    ):
+        monkeypatch.delenv(var, raising=False)
+
+
+class FakeClock:
+    """Stands in for the ``time`` module inside the SDK: ``time()`` is ``now``.
+
+    ``step`` seconds are added after every reading, so consecutive attempts get
+    distinct timestamps when a test asks for it.
+    """
+
+    def __init__(self, now: float = NOW) -> None:
+        self.now = now
+        self.step = 0.0
+        self.readings: list[float] = []
+        self.perf_counter = time.perf_counter
+        self.monotonic = time.monotonic
+        self.sleep = time.sleep
+
+    def time(self) -> float:
+        value = self.now
+        self.readings.append(value)
+        self.now += self.step
+        return value
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """Freeze the SDK's wall clock at NOW (timestamps and the one-year check)."""
+    fake = FakeClock()
+    module = types.SimpleNamespace(
+        time=fake.time, perf_counter=time.perf_counter, monotonic=time.monotonic
+    )
+    monkeypatch.setattr(baijiayun._base, "time", module)
+    monkeypatch.setattr(baijiayun.api.room, "time", module)
+    return fake
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(baijiayun._base, "backoff_delay", lambda attempt, opts: 0.0)
+
+
+@pytest.fixture
+def api() -> MockAPI:
+    return MockAPI()
+
+
+@pytest.fixture
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    event_loop = asyncio.new_event_loop()
+    yield event_loop
+    event_loop.close()
+
+
+@pytest.fixture
+def make_harness(api: MockAPI, loop: asyncio.AbstractEventLoop) -> Iterator[Callable[..., Harness]]:
+    """``make_harness(mode, **client_kwargs)``: a client of that mode on ``api``.
+
+    The partner key defaults to PARTNER_KEY; pass ``partner_key=None,
+    secret_key=...`` for a client that fetches its key.
+    """
+    opened: list[Any] = []
+
+    def make(mode: str = "sync", **kwargs: Any) -> Harness:
+        kwargs.setdefault("partner_key", PARTNER_KEY)
+        partner_id = kwargs.pop("partner_id", PARTNER_ID)
+        if mode == "sync":
+            http: Any = httpx2.Client(transport=httpx2.MockTransport(api.handler))
+            client: Any = BaiJiaYunClient(partner_id, http_client=http, **kwargs)
+        else:
+            http = httpx2.AsyncClient(transport=httpx2.MockTransport(api.ahandler))
+            client = AsyncBaiJiaYunClient(partner_id, http_client=http, **kwargs)
+        opened.append(http)
+        return Harness(mode, api, loop, client)
+
+    yield make
+    for http in opened:
+        if isinstance(http, httpx2.AsyncClient):
+            loop.run_until_complete(http.aclose())
+        else:
+            http.close()
+
+
+@pytest.fixture(params=MODES)
+def mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def harness(make_harness: Callable[..., Harness], mode: str) -> Harness:
+    """A client with a static partner key, once sync and once async."""
+    return make_harness(mode)
