@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from ._client import AsyncBaiJiaYunClient, BaiJiaYunClient
+from .callbacks import CallbackDeduplicator, parse_callback, sign_callback, verify_callback
 from .errors import (
     AccountDisabledError,
     AccountError,
@@ -30,6 +31,7 @@ from .errors import (
     ValidationError,
 )
 from .keys import KeyStore, MemoryKeyStore
+from .links import Role, enter_url, playback_url, video_url, web_sign
 
 __version__ = "2.0.0.dev0"
 
@@ -43,6 +45,7 @@ __all__ = [
     "AsyncBaiJiaYunClient",
     "BaiJiaYunClient",
     "BaiJiaYunError",
+    "CallbackDeduplicator",
     "CallbackSignatureError",
     "ConfigurationError",
     "DecodeError",
@@ -52,10 +55,18 @@ __all__ = [
     "MemoryKeyStore",
     "ParameterError",
     "PermissionDeniedError",
+    "Role",
     "RoomDeletedError",
     "RoomNotFoundError",
     "SignatureError",
     "UploadError",
     "ValidationError",
     "__version__",
+    "enter_url",
+    "parse_callback",
+    "playback_url",
+    "sign_callback",
+    "verify_callback",
+    "video_url",
+    "web_sign",
 ]

@@ -247,6 +247,16 @@ class ClientBase:
     def _bind_groups(self) -> None:
         raise NotImplementedError
 
+    # ---- the partner key for work that sends nothing (links, callback checks)
+    def _partner_key_now(self, purpose: str) -> str:
+        """The partner key without awaiting: the known one, else :meth:`_fetch_key_now`."""
+        key = self._keys.known()
+        return key if key is not None else self._fetch_key_now(purpose)
+
+    def _fetch_key_now(self, purpose: str) -> str:
+        """Fetch the key in place (sync client) or say how to (async client)."""
+        raise NotImplementedError
+
     # ---- request building (pure)
     def _build(
         self,

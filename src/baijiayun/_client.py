@@ -13,11 +13,13 @@ from typing import Any
 import httpx2
 
 from . import _config
+from . import callbacks as _callbacks
 from ._base import CREATEKEY_PATH, ClientBase
 from ._spec import REGISTRY, AsyncMode, Endpoint, SyncMode
 from ._transport import AsyncDriver, SyncDriver, new_async_http, new_sync_http
 from .api import Groups
-from .errors import ConfigurationError
+from .api.links import client_web_sign
+from .errors import CallbackSignatureError, ConfigurationError
 from .keys import KeyStore
 
 _UNSET: Any = object()
@@ -30,7 +32,8 @@ def _group_classes() -> dict[str, type]:
 
 
 class _ClientMixin(ClientBase):
-    """What both clients add to :class:`ClientBase`: groups and ``with_options``."""
+    """What both clients add to :class:`ClientBase`: groups, ``with_options``, and the
+    methods that send nothing (callback checks, the earlier SDK's ``get_web_sign``)."""
 
     def _bind_groups(self) -> None:
         for name, cls in _group_classes().items():
@@ -67,6 +70,48 @@ class _ClientMixin(ClientBase):
             if v is not _UNSET
         }
         return typing.cast(_C, self._copy_with(**changes))
+
+    # ---- work that sends nothing: a str or dict on both clients (see ``api/links.py``
+    # for where the partner key comes from)
+    def get_web_sign(
+        self,
+        room_id: int | str,
+        user_number: int | str,
+        user_name: str,
+        user_role: int,
+        user_avatar: str = "",
+        group_id: int | str | None = None,
+    ) -> str:
+        """The sign of an enter link alone (as in the earlier SDK).
+
+        Prefer ``client.links.enter_url(...)``, which returns the whole link.
+        """
+        return client_web_sign(
+            self, room_id, user_number, user_name, user_role, user_avatar, group_id
+        )
+
+    def verify_callback(
+        self, fields: object, tolerance: float | None = _callbacks.DEFAULT_TOLERANCE
+    ) -> dict[str, str]:
+        """:func:`baijiayun.callbacks.verify_callback` with this client's partner key.
+
+        Returns the callback's fields (without ``sign``); raises
+        :class:`~baijiayun.errors.CallbackSignatureError` when they fail.
+        """
+        key = self._partner_key_now("verifying a callback")
+        return _callbacks.verify_callback(fields, key, tolerance)
+
+    def check_sign(self, data: object, check_timestamp_second: float | None = 300) -> bool:
+        """Whether a callback's sign (and timestamp, within the given seconds) is valid.
+
+        The earlier SDK's form; ``0`` or ``None`` skips the timestamp check.
+        :meth:`verify_callback` says why a callback failed.
+        """
+        try:
+            self.verify_callback(data, tolerance=check_timestamp_second or None)
+        except CallbackSignatureError:
+            return False
+        return True
 
 
 class BaiJiaYunClient(_ClientMixin, Groups[SyncMode]):
@@ -116,6 +161,16 @@ class BaiJiaYunClient(_ClientMixin, Groups[SyncMode]):
     def _key(self, stale: str | None) -> str:
         fetch = lambda: self._call(REGISTRY[CREATEKEY_PATH], self._createkey_values())  # noqa: E731
         return self._keys.get(fetch, stale=stale)
+
+    def _fetch_key_now(self, purpose: str) -> str:
+        return self._key(None)
+
+    def fetch_partner_key(self) -> None:
+        """Fetch and cache the partner key now (a client built with only ``secret_key``).
+
+        Not needed with this client: it fetches the key whenever it needs it.
+        """
+        self._key(None)
 
     def close(self) -> None:
         """Close the connection pool (unless it was passed in as ``http_client``)."""
@@ -172,6 +227,21 @@ class AsyncBaiJiaYunClient(_ClientMixin, Groups[AsyncMode]):
             )
 
         return await self._keys.aget(fetch, stale=stale)
+
+    def _fetch_key_now(self, purpose: str) -> str:
+        raise ConfigurationError(
+            f"{purpose} needs the partner key, which this client fetches with its "
+            "secret_key and has not fetched yet: `await client.fetch_partner_key()` "
+            "once at start-up, or pass partner_key=..."
+        )
+
+    async def fetch_partner_key(self) -> None:
+        """Fetch and cache the partner key now (a client built with only ``secret_key``).
+
+        Enter links and callback checks sign without awaiting, so they need the
+        key known: call this once at start-up. A no-op with a static ``partner_key``.
+        """
+        await self._key(None)
 
     async def aclose(self) -> None:
         """Close the connection pool (unless it was passed in as ``http_client``)."""

@@ -30,7 +30,7 @@ def encode_value(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, int):
-        return str(value)
+        return str(int(value))  # int(): an IntEnum prints its name on Python 3.10
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))

@@ -552,12 +552,15 @@ def endpoint(
     unwrap: str | None = None,
     checks: Iterable[Check] = (),
     signed: bool = True,
+    register: bool = True,
 ) -> Callable[[Callable[Concatenate[Any, P], R]], EndpointMethod[P, R]]:
     """Declare an endpoint from a typed method stub (see the module docstring).
 
     ``safe``: repeating the request cannot change state (reads); only safe
     endpoints are retried after the request may have reached the server.
     ``unwrap``: the field of ``data`` the result is taken from.
+    ``register=False`` keeps the declaration out of :data:`REGISTRY`: for
+    parameter sets that are not API endpoints (the signed web links).
     """
 
     def decorate(fn: Callable[Concatenate[Any, P], R]) -> EndpointMethod[P, R]:
@@ -595,7 +598,8 @@ def endpoint(
             by_name={p.name: p for p in params},
             sent_defaults={p.name: p.default for p in params if p.default is not None},
         )
-        REGISTRY[path] = spec
+        if register:
+            REGISTRY[path] = spec
         return EndpointMethod(spec)
 
     return decorate

@@ -96,6 +96,7 @@ class PartnerKeyProvider:
         self._ttl = ttl
         self._thread_lock = threading.Lock()
         self._async_locks: dict[int, asyncio.Lock] = {}
+        self._last: str | None = None
 
     @property
     def fetched(self) -> bool:
@@ -108,8 +109,20 @@ class PartnerKeyProvider:
     def _cached(self, stale: str | None) -> str | None:
         key = self._store.get(self._partner_id)
         if key is not None and key != stale:
+            self._last = key
             return key
         return None
+
+    def known(self) -> str | None:
+        """The key without fetching it: the static key, else the cached or last fetched one.
+
+        For pure signing work (links, callback checks) that cannot wait for a
+        fetch. The last fetched key stays usable after its cache entry expires:
+        a partner key only changes when someone regenerates it.
+        """
+        if self._static is not None:
+            return self._static
+        return self._cached(None) or self._last
 
     def get(self, fetch: Callable[[], str], *, stale: str | None = None) -> str:
         """The key; ``stale`` is a key the platform refused, to be replaced."""
@@ -124,6 +137,7 @@ class PartnerKeyProvider:
                 return key
             key = fetch()
             self._store.set(self._partner_id, key, self._ttl)
+            self._last = key
             return key
 
     async def aget(self, fetch: Callable[[], Awaitable[str]], *, stale: str | None = None) -> str:
@@ -143,4 +157,5 @@ class PartnerKeyProvider:
                 return key
             key = await fetch()
             self._store.set(self._partner_id, key, self._ttl)
+            self._last = key
             return key

@@ -5,10 +5,24 @@ from __future__ import annotations
 from typing import Generic
 
 from .._spec import ModeT
+from .links import Links
+from .live_account import LiveAccount
 from .partner import Partner
+from .playback import Playback
 from .room import Room
+from .video import Video
+from .video_account import VideoAccount
 
-__all__ = ["Groups", "Partner", "Room"]
+__all__ = [
+    "Groups",
+    "Links",
+    "LiveAccount",
+    "Partner",
+    "Playback",
+    "Room",
+    "Video",
+    "VideoAccount",
+]
 
 
 class Groups(Generic[ModeT]):
@@ -16,3 +30,8 @@ class Groups(Generic[ModeT]):
 
     partner: Partner[ModeT]
     room: Room[ModeT]
+    playback: Playback[ModeT]
+    video: Video[ModeT]
+    live_account: LiveAccount[ModeT]
+    video_account: VideoAccount[ModeT]
+    links: Links[ModeT]

@@ -13,6 +13,8 @@ from .._spec import CSV, FILE, FLAG, INT, JSON, STR, TIME, FileInput, HttpUrl, R
 
 __all__ = [
     "Avatar",
+    "CallbackUrl",
+    "ExpiresIn",
     "File",
     "Flag",
     "Int",
@@ -56,3 +58,9 @@ JsonText = Annotated[object, JSON]
 
 File = Annotated[FileInput, FILE]
 """A path, bytes, a binary file object, or ``(filename, content)``; never signed."""
+
+CallbackUrl = Annotated[str, STR, HttpUrl()]
+"""A URL the platform calls back: must start with http:// or https://."""
+
+ExpiresIn = Annotated[int | str, INT, Range(0)]
+"""Seconds a player token stays valid; 0 means it never expires."""

@@ -1,0 +1,212 @@
+"""``client.links``: enter-classroom, playback and VOD links built with the client's host and key.
+
+The link is always on the client's ``base_url`` host. Two kinds of methods:
+
+* ``enter_url`` and ``get_web_sign`` need no request: they return a ``str``
+  on both clients. They sign with the partner key the client already knows —
+  the static ``partner_key``, or the key it fetched with ``secret_key`` (the
+  cached one, or the last fetched one after the cache expired). A sync client
+  that has not fetched its key yet fetches it on the spot; an async client
+  cannot wait inside a plain method, so it raises
+  :class:`~baijiayun.errors.ConfigurationError` until
+  ``await client.fetch_partner_key()`` (or any API call) has fetched it.
+* ``playback_url``, ``video_url`` and their batch twins first ask the API for
+  a player token, then build the link: they return the link on the sync client
+  and an awaitable of it on the async client, like endpoints
+  (see :mod:`baijiayun._compose`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .. import links as _links
+from .._compose import compose
+from .._signing import encode_value, sign
+from .._spec import Group, ModeT
+from ..links import Role
+from ._types import ExpiresIn, Int, RoomId
+from .playback import Playback, PlaybackEntries
+from .video import Video, VideoId, VideoIds
+
+if TYPE_CHECKING:
+    from .._base import ClientBase
+
+DEFAULT_EXPIRES_IN = 24 * 3600
+"""Seconds a player token made for a link stays valid unless told otherwise."""
+
+_WRAPPERS = ("list", "tokens", "items", "data")
+
+
+# --------------------------------------------------------------------------- batch answers
+def batch_tokens(data: Any, id_field: str) -> dict[str, str]:
+    """Tokens by entry text (``"123"``, or ``"123-2017112801"`` with a session) from a batch answer.
+
+    The answer's shape is undocumented; read leniently: a mapping of id to
+    token (or to ``{"token": ...}``), or a list of ``{id_field, token[,
+    session_id]}`` objects, possibly wrapped in ``{"list": ...}``. Entries
+    without a usable token are left out.
+    """
+    out: dict[str, str] = {}
+    if isinstance(data, Mapping):
+        for name in _WRAPPERS:
+            inner = data.get(name)
+            if isinstance(inner, (Mapping, list)):
+                return batch_tokens(inner, id_field)
+        for key, value in data.items():
+            token = value.get("token") if isinstance(value, Mapping) else value
+            if isinstance(token, str) and token:
+                out[str(key)] = token
+    elif isinstance(data, list):
+        for item in data:
+            if not isinstance(item, Mapping):
+                continue
+            token, ident = item.get("token"), item.get(id_field, item.get("id"))
+            if not isinstance(token, str) or not token or ident in (None, ""):
+                continue
+            key = encode_value(ident)
+            session = item.get("session_id")
+            if session not in (None, "", 0, "0"):
+                key = f"{key}-{encode_value(session)}"
+            out[key] = token
+    return out
+
+
+def _entry(item: Any) -> Any:
+    """``(room_id, session_id)`` as the ``room_id-session_id`` entry; other items as given."""
+    if isinstance(item, tuple) and len(item) == 2:
+        return f"{encode_value(item[0])}-{encode_value(item[1])}"
+    return item
+
+
+def _sent(ids: Any) -> Any:
+    return ids if isinstance(ids, str) else [_entry(i) for i in ids]
+
+
+def _entry_texts(ids: Any) -> list[str]:
+    """The entries as sent (the endpoint has validated them by now)."""
+    if isinstance(ids, str):
+        return [p.strip() for p in ids.split(",") if p.strip()]
+    return [encode_value(_entry(i)) for i in ids]
+
+
+def client_web_sign(
+    client: ClientBase,
+    room_id: int | str,
+    user_number: int | str,
+    user_name: str,
+    user_role: int,
+    user_avatar: str = "",
+    group_id: int | str | None = None,
+) -> str:
+    """An enter link's sign with ``client``'s key (arguments are checked before the key)."""
+    fields = _links.enter_fields(room_id, user_number, user_name, user_role, user_avatar, group_id)
+    return sign(fields, client._partner_key_now("signing an enter link"))
+
+
+# --------------------------------------------------------------------------- builds
+def _playback_link(client: ClientBase, values: dict[str, Any], token: str) -> str:
+    return _links.playback_url(client.base_url, values["room_id"], token, values["session_id"])
+
+
+def _video_link(client: ClientBase, values: dict[str, Any], token: str) -> str:
+    return _links.video_url(client.base_url, values["video_id"], token)
+
+
+def _playback_batch_args(values: dict[str, Any]) -> dict[str, Any]:
+    return {"room_ids": _sent(values["room_ids"]), "expires_in": values["expires_in"]}
+
+
+def _playback_links(client: ClientBase, values: dict[str, Any], data: Any) -> dict[str, str]:
+    tokens = batch_tokens(data, "room_id")
+    out: dict[str, str] = {}
+    for entry in _entry_texts(values["room_ids"]):
+        token = tokens.get(entry)
+        if token is not None:
+            room_id, _, session_id = entry.partition("-")
+            out[entry] = _links.playback_url(client.base_url, room_id, token, session_id or None)
+    return out
+
+
+def _video_links(client: ClientBase, values: dict[str, Any], data: Any) -> dict[str, str]:
+    tokens = batch_tokens(data, "video_id")
+    out: dict[str, str] = {}
+    for entry in _entry_texts(values["video_ids"]):
+        token = tokens.get(entry)
+        if token is not None:
+            out[entry] = _links.video_url(client.base_url, entry, token)
+    return out
+
+
+class Links(Group[ModeT]):
+    """Links on the client's host: enter a classroom, watch a playback or a video."""
+
+    def enter_url(
+        self,
+        room_id: int | str,
+        user_number: int | str,
+        user_name: str,
+        user_role: int = Role.STUDENT,
+        user_avatar: str = "",
+        group_id: int | str | None = None,
+    ) -> str:
+        """A signed link that enters ``room_id`` (see :func:`baijiayun.links.enter_url`).
+
+        Returns a ``str`` on both clients (no request is made when the key is known).
+        """
+        fields = _links.enter_fields(
+            room_id, user_number, user_name, user_role, user_avatar, group_id
+        )
+        key = self._client._partner_key_now("building an enter link")
+        return _links.signed_enter_url(self._client.base_url, key, fields)
+
+    def get_web_sign(
+        self,
+        room_id: int | str,
+        user_number: int | str,
+        user_name: str,
+        user_role: int,
+        user_avatar: str = "",
+        group_id: int | str | None = None,
+    ) -> str:
+        """The sign of an enter link alone (the earlier SDK's ``client.get_web_sign``)."""
+        return client_web_sign(
+            self._client, room_id, user_number, user_name, user_role, user_avatar, group_id
+        )
+
+    @compose(Playback.get_player_token, build=_playback_link)
+    def playback_url(
+        self,
+        room_id: RoomId,
+        session_id: Int | None = None,
+        expires_in: ExpiresIn = DEFAULT_EXPIRES_IN,
+    ) -> str:
+        """Fetch a player token and return the room's playback link.
+
+        ``session_id`` picks a session of a long-term room; ``expires_in`` is the
+        token's lifetime in seconds (0: never expires).
+        """
+
+    @compose(Video.get_player_token, build=_video_link)
+    def video_url(self, video_id: VideoId, expires_in: ExpiresIn = DEFAULT_EXPIRES_IN) -> str:
+        """Fetch a player token and return the video's player link."""
+
+    @compose(Playback.get_player_token_batch, build=_playback_links, args=_playback_batch_args)
+    def playback_urls(
+        self,
+        room_ids: PlaybackEntries | Sequence[int | str | tuple[int | str, int | str]],
+        expires_in: ExpiresIn = DEFAULT_EXPIRES_IN,
+    ) -> dict[str, str]:
+        """Playback links for several rooms with one token request.
+
+        ``room_ids`` items: a room id, ``"room_id-session_id"``, or
+        ``(room_id, session_id)``. Returns links by entry text (``"123"``,
+        ``"123-2017112801"``); entries the platform gave no token for are absent.
+        """
+
+    @compose(Video.get_player_token_batch, build=_video_links)
+    def video_urls(
+        self, video_ids: VideoIds, expires_in: ExpiresIn = DEFAULT_EXPIRES_IN
+    ) -> dict[str, str]:
+        """Player links for several videos with one token request, by video id text."""
