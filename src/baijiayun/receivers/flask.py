@@ -1,0 +1,53 @@
+"""A callback receiver for Flask (needs ``flask``).
+
+>>> from baijiayun.receivers.flask import callback_view
+>>> app.add_url_rule(
+...     "/baijiayun/callback",
+...     view_func=callback_view(on_event, PARTNER_KEY, dedup=CallbackDeduplicator()),
+...     methods=["POST"],
+... )
+
+``handler`` takes the typed event; an ``async def`` handler is run through
+Flask's ``ensure_sync`` (``pip install 'flask[async]'``). See
+:mod:`baijiayun.receivers` for the answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Response, current_app, jsonify, request
+
+from ..callbacks import DEFAULT_TOLERANCE, CallbackDeduplicator
+from ._core import MAX_BODY, Handler, Receiver
+
+__all__ = ["callback_view"]
+
+
+def callback_view(
+    handler: Handler,
+    partner_key: str,
+    tolerance: float | None = DEFAULT_TOLERANCE,
+    dedup: CallbackDeduplicator | None = None,
+    *,
+    name: str = "baijiayun_callback",
+) -> Callable[[], tuple[Response, int]]:
+    """A view function that receives the platform's callbacks (``name``: its endpoint name)."""
+    receiver = Receiver(handler, partner_key, tolerance, dedup)
+
+    def view() -> tuple[Response, int]:
+        try:
+            too_big = (request.content_length or 0) > MAX_BODY
+            fields: object = None if too_big else request.form
+        except Exception:  # a body werkzeug cannot parse
+            fields = None
+        event, (status, body) = receiver.accept(fields)
+        if event is not None:
+            try:
+                current_app.ensure_sync(handler)(event)
+            except Exception:
+                status, body = receiver.failed(event)
+        return jsonify(body), status
+
+    view.__name__ = name
+    return view

@@ -1,0 +1,85 @@
+"""A callback receiver for Starlette and FastAPI (needs ``starlette``).
+
+>>> from baijiayun.receivers.starlette import callback_endpoint
+>>> endpoint = callback_endpoint(on_event, PARTNER_KEY, dedup=CallbackDeduplicator())
+>>> app.add_route("/baijiayun/callback", endpoint, methods=["POST"])   # Starlette or FastAPI
+
+``handler`` takes the typed event; it may be ``async def`` (awaited) or a plain
+function (run in the thread pool). See :mod:`baijiayun.receivers` for the answers.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..callbacks import DEFAULT_TOLERANCE, MAX_FIELDS, CallbackDeduplicator
+from ._core import MAX_BODY, Handler, Receiver
+
+__all__ = ["callback_endpoint", "callback_route"]
+
+
+def _is_async(handler: Handler) -> bool:
+    call = getattr(handler, "__call__", None)  # noqa: B004 - async callable objects too
+    return inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(call)
+
+
+async def read_form(request: Request) -> object:
+    """The request's form fields (every value of a repeated key), or None when unreadable."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_BODY:
+        return None
+    try:
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            return await request.form()  # needs python-multipart
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return None
+        return parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except Exception:  # bad encoding, too many fields, no python-multipart...
+        return None
+
+
+def callback_endpoint(
+    handler: Handler,
+    partner_key: str,
+    tolerance: float | None = DEFAULT_TOLERANCE,
+    dedup: CallbackDeduplicator | None = None,
+) -> Callable[[Request], Awaitable[Response]]:
+    """An endpoint (``async def endpoint(request)``) that receives the platform's callbacks."""
+    receiver = Receiver(handler, partner_key, tolerance, dedup)
+    is_async = _is_async(handler)
+
+    async def endpoint(request: Request) -> Response:
+        event, (status, body) = receiver.accept(await read_form(request))
+        if event is not None:
+            try:
+                result: Any = (
+                    await handler(event) if is_async else await run_in_threadpool(handler, event)
+                )
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                status, body = receiver.failed(event)
+        return JSONResponse(body, status_code=status)
+
+    return endpoint
+
+
+def callback_route(
+    path: str,
+    handler: Handler,
+    partner_key: str,
+    tolerance: float | None = DEFAULT_TOLERANCE,
+    dedup: CallbackDeduplicator | None = None,
+) -> Route:
+    """A POST :class:`~starlette.routing.Route` for :func:`callback_endpoint`."""
+    endpoint = callback_endpoint(handler, partner_key, tolerance, dedup)
+    return Route(path, endpoint, methods=["POST"], name="baijiayun_callback")
