@@ -35,6 +35,8 @@ class _ClientMixin(ClientBase):
     """What both clients add to :class:`ClientBase`: groups, ``with_options``, and the
     methods that send nothing (callback checks, the earlier SDK's ``get_web_sign``)."""
 
+    _owns_http: bool
+
     def _bind_groups(self) -> None:
         for name, cls in _group_classes().items():
             setattr(self, name, cls(self))
@@ -69,7 +71,9 @@ class _ClientMixin(ClientBase):
             }.items()
             if v is not _UNSET
         }
-        return typing.cast(_C, self._copy_with(**changes))
+        clone = typing.cast(_C, self._copy_with(**changes))
+        clone._owns_http = False  # the copy shares this client's pool; only the owner closes it
+        return clone
 
     # ---- work that sends nothing: a str or dict on both clients (see ``api/links.py``
     # for where the partner key comes from)

@@ -309,3 +309,24 @@ def test_with_options_copies_do_not_change_the_original(harness) -> None:
     assert type(copy) is type(harness.client)
     assert copy.room._client is copy
     assert harness.client.room._client is harness.client
+
+
+def test_closing_an_option_copy_leaves_the_pool_open() -> None:
+    client = BaiJiaYunClient(PARTNER_ID, partner_key="k")
+    with client.with_options(max_retries=0) as copy:
+        assert copy._driver.http is client._driver.http
+    assert not client._driver.http.is_closed
+    client.close()
+    assert client._driver.http.is_closed
+
+
+def test_closing_an_async_option_copy_leaves_the_pool_open() -> None:
+    async def main() -> None:
+        client = AsyncBaiJiaYunClient(PARTNER_ID, partner_key="k")
+        async with client.with_options(validate=False):
+            pass
+        assert not client._driver.http.is_closed
+        await client.aclose()
+        assert client._driver.http.is_closed
+
+    asyncio.run(main())
