@@ -13,11 +13,12 @@ import datetime as _dt
 import json
 import logging
 import random
+import re
 import time
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote_plus
 
 from pydantic import TypeAdapter
 from pydantic import ValidationError as _PydanticValidationError
@@ -42,25 +43,25 @@ EXCERPT = 200
 
 
 # --------------------------------------------------------------------------- actions
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NeedKey:
     """Ask the driver for the partner key; ``stale`` is a key to replace."""
 
     stale: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Send:
     request: PreparedRequest
     timeout: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Sleep:
     seconds: float
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PreparedRequest:
     """One attempt's request. ``content`` is the exact urlencoded body that was signed."""
 
@@ -75,7 +76,7 @@ class PreparedRequest:
         return f"PreparedRequest({self.method} {self.path})"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RawResponse:
     status: int
     body: bytes
@@ -179,6 +180,21 @@ def convert_result(spec: Endpoint, data: Any) -> Any:
         ) from None
 
 
+_FORM_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def form_encode(fields: list[tuple[str, str]]) -> bytes:
+    """``application/x-www-form-urlencoded`` bytes, the same as ``urlencode(quote_via=quote_plus)``.
+
+    Values made only of unreserved characters (most ids, numbers, codes) are
+    used as they are; only the others go through ``quote_plus``.
+    """
+    safe = _FORM_SAFE.fullmatch
+    return "&".join(
+        [f"{k if safe(k) else quote_plus(k)}={v if safe(v) else quote_plus(v)}" for k, v in fields]
+    ).encode("ascii")
+
+
 def _excerpt(body: bytes) -> str:
     return body[:EXCERPT].decode("utf-8", "replace")
 
@@ -273,7 +289,7 @@ class ClientBase:
             assert key is not None
             all_fields.append(("sign", sign(all_fields, key)))
         url = self._settings.base_url + spec.path.lstrip("/")
-        content = None if files else urlencode(all_fields, quote_via=quote_plus).encode("ascii")
+        content = None if files else form_encode(all_fields)
         return PreparedRequest("POST", url, spec.path, content, tuple(all_fields), files)
 
     # ---- the flow of one call

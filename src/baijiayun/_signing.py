@@ -54,8 +54,10 @@ def canonical_string(fields: Iterable[tuple[str, str]], partner_key: str) -> str
     ``ksort``), never by the joined ``k=v`` text: the two orders differ when one
     key is a prefix of another (``type`` and ``type_id``).
     """
-    items = sorted(fields, key=lambda kv: kv[0].encode("utf-8"))
-    body = "&".join(f"{k}={v}" for k, v in items)
+    # Python orders str by code point, which is exactly the order of their UTF-8
+    # bytes, so a plain sort is the byte-order sort (keys are unique).
+    items = sorted(fields)
+    body = "&".join([f"{k}={v}" for k, v in items])
     return f"{body}&partner_key={partner_key}"
 
 

@@ -86,6 +86,9 @@ class Kind:
 class _Str(Kind):
     name = "str"
 
+    def encode(self, value: Any) -> str:
+        return value if isinstance(value, str) else encode_value(value)
+
     def coerce(self, value: Any, ctx: Context) -> Any:
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return value if isinstance(value, str) else encode_value(value)
@@ -99,10 +102,12 @@ class _Int(Kind):
     name = "int"
 
     def coerce(self, value: Any, ctx: Context) -> Any:
+        if type(value) is int:
+            return value
         if isinstance(value, bool):
             raise ValueError("must be an integer, not a boolean")
         if isinstance(value, int):
-            return value
+            return int(value)
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, str) and _INT_RE.match(value.strip()):
@@ -113,6 +118,9 @@ class _Int(Kind):
         if not _INT_RE.match(text.strip()):
             raise ValueError("must be an integer")
         return int(text.strip())
+
+    def encode(self, value: Any) -> str:
+        return str(value)
 
 
 class _Flag(_Int):
@@ -233,11 +241,12 @@ class Range(Rule):
     hi: int | None = None
 
     def check(self, value: Any) -> str | None:
-        values = value if isinstance(value, list) else [value]
+        values = value if type(value) is list else (value,)
+        lo, hi = self.lo, self.hi
         for v in values:
             if not isinstance(v, int):
                 continue
-            if (self.lo is not None and v < self.lo) or (self.hi is not None and v > self.hi):
+            if (lo is not None and v < lo) or (hi is not None and v > hi):
                 return self.describe()
         return None
 
@@ -349,6 +358,29 @@ class Param:
         return isinstance(self.kind, _File)
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A parameter's checks, resolved once so a call does no lookups (the hot path)."""
+
+    required: bool
+    is_file: bool
+    coerce: Callable[[Any, Context], Any]
+    checks: tuple[Callable[[Any], str | None], ...]
+    warns: tuple[Callable[[Any], str | None], ...]
+    encode: Callable[[Any], str]
+
+    @classmethod
+    def of(cls, param: Param) -> _Plan:
+        return cls(
+            required=param.required,
+            is_file=param.is_file,
+            coerce=param.kind.coerce,
+            checks=tuple(r.check for r in param.rules if not isinstance(r, MaxLength)),
+            warns=tuple(r.warn for r in param.rules if isinstance(r, MaxLength)),
+            encode=param.kind.encode,
+        )
+
+
 @dataclass
 class Context:
     """What a kind needs to normalise a value: the client's zone for naive datetimes."""
@@ -377,6 +409,9 @@ class Endpoint:
     signature: inspect.Signature = field(repr=False, compare=False)
     by_name: Mapping[str, Param] = field(repr=False, compare=False, default_factory=dict)
     sent_defaults: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    positional: tuple[str, ...] = field(repr=False, compare=False, default=())
+    """Names that may be given by position, in order."""
+    plans: Mapping[str, _Plan] = field(repr=False, compare=False, default_factory=dict)
     """Declared defaults other than None: sent when the caller gives nothing."""
 
     # ---- client side
@@ -390,11 +425,18 @@ class Endpoint:
             if missing:
                 raise TypeError(f"{self.name}() missing required argument {missing[0]!r}")
             return {**self.sent_defaults, **kwargs} if self.sent_defaults else kwargs
-        bound = self.signature.bind(None, *args, **kwargs)
-        bound.apply_defaults()
-        values = dict(bound.arguments)
-        values.pop("self", None)
-        return values
+        positional = self.positional
+        if len(args) > len(positional):
+            raise TypeError(
+                f"{self.name}() takes {len(positional)} positional arguments "
+                f"but {len(args)} were given"
+            )
+        values = dict(zip(positional, args, strict=False))
+        for name in kwargs:
+            if name in values:
+                raise TypeError(f"{self.name}() got multiple values for argument {name!r}")
+        values.update(kwargs)
+        return self.bind((), values)
 
     def prepare(
         self, values: Mapping[str, Any], ctx: Context, *, validate: bool = True
@@ -405,40 +447,48 @@ class Endpoint:
         parameter and the rule before anything is sent.
         """
         normalised: dict[str, Any] = {}
+        plans = self.plans
+        path = self.path
         for name, value in values.items():
-            param = self.by_name.get(name)
+            plan = plans.get(name)
             if value is None:
-                if validate and param is not None and param.required:
-                    raise ValidationError(name, "is required", endpoint=self.path)
+                if validate and plan is not None and plan.required:
+                    raise ValidationError(name, "is required", endpoint=path)
                 continue
-            if param is None:  # extra fields passed through ``extra_params``
+            if plan is None:  # not declared: sent as given (only with validate=False)
+                if validate:
+                    raise ValidationError(
+                        name, "is not a parameter of this endpoint", endpoint=path
+                    )
                 normalised[name] = value
                 continue
             try:
-                value = param.kind.coerce(value, ctx)
+                value = plan.coerce(value, ctx)
             except ValueError as exc:
-                raise ValidationError(name, str(exc), endpoint=self.path) from None
+                raise ValidationError(name, str(exc), endpoint=path) from None
             if validate:
-                for rule in param.rules:
-                    problem = rule.check(value)
+                for check in plan.checks:
+                    problem = check(value)
                     if problem:
-                        raise ValidationError(name, problem, endpoint=self.path)
-                    if isinstance(rule, MaxLength):
-                        note = rule.warn(value)
-                        if note:
-                            warnings.warn(f"{self.path}: {name} {note}", UserWarning, stacklevel=4)
+                        raise ValidationError(name, problem, endpoint=path)
+                for warn in plan.warns:
+                    note = warn(value)
+                    if note:
+                        warnings.warn(f"{path}: {name} {note}", UserWarning, stacklevel=4)
             normalised[name] = value
         if validate:
-            for check in self.checks:
-                check(normalised, self, ctx)
+            for cross_check in self.checks:
+                cross_check(normalised, self, ctx)
         fields: list[tuple[str, str]] = []
         files: dict[str, Any] = {}
         for name, value in normalised.items():
-            param = self.by_name.get(name)
-            if param is not None and param.is_file:
+            plan = plans.get(name)
+            if plan is None:
+                fields.append((name, encode_value(value)))
+            elif plan.is_file:
                 files[name] = value
             else:
-                fields.append((name, param.kind.encode(value) if param else encode_value(value)))
+                fields.append((name, plan.encode(value)))
         return fields, files
 
     # ---- sandbox side
@@ -596,7 +646,13 @@ def endpoint(
             doc=inspect.cleandoc(fn.__doc__ or ""),
             signature=sig,
             by_name={p.name: p for p in params},
+            plans={p.name: _Plan.of(p) for p in params},
             sent_defaults={p.name: p.default for p in params if p.default is not None},
+            positional=tuple(
+                p.name
+                for p in list(sig.parameters.values())[1:]
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ),
         )
         if register:
             REGISTRY[path] = spec

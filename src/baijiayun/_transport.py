@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx2
 
-from ._base import NeedKey, PreparedRequest, RawResponse, Send, Sleep
+from ._base import NeedKey, RawResponse, Send, Sleep
 from .errors import APIConnectionError, APITimeoutError, BaiJiaYunError
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -63,32 +63,45 @@ def _file_parts(files: Mapping[str, Any], stack: ExitStack) -> dict[str, Any]:
     return parts
 
 
-def _request_kwargs(request: PreparedRequest, stack: ExitStack) -> dict[str, Any]:
-    if request.content is not None:
-        return {"content": request.content, "headers": FORM}
-    return {"data": dict(request.fields), "files": _file_parts(request.files, stack)}
-
-
 def _raw(response: httpx2.Response) -> RawResponse:
     return RawResponse(response.status_code, response.content)
 
 
-class SyncDriver:
+class _Driver:
+    """What both drivers share: parsed URLs and timeouts, cached (they repeat per path)."""
+
+    def __init__(self) -> None:
+        self._urls: dict[str, httpx2.URL] = {}
+        self._timeouts: dict[float | None, httpx2.Timeout] = {}
+
+    def _request_kwargs(self, action: Send, stack: ExitStack) -> tuple[httpx2.URL, dict[str, Any]]:
+        request = action.request
+        url = self._urls.get(request.url)
+        if url is None:
+            url = self._urls[request.url] = httpx2.URL(request.url)
+        timeout = self._timeouts.get(action.timeout)
+        if timeout is None:
+            timeout = self._timeouts[action.timeout] = httpx2.Timeout(action.timeout)
+        if request.content is not None:
+            return url, {"content": request.content, "headers": FORM, "timeout": timeout}
+        files = _file_parts(request.files, stack)
+        return url, {"data": dict(request.fields), "files": files, "timeout": timeout}
+
+
+class SyncDriver(_Driver):
     """Drives flows with a :class:`httpx2.Client` (one pool per SDK client)."""
 
     def __init__(self, http: httpx2.Client) -> None:
+        super().__init__()
         self.http = http
 
     def send(self, action: Send) -> RawResponse | BaiJiaYunError:
-        request = action.request
         try:
             with ExitStack() as stack:
-                response = self.http.post(
-                    request.url, timeout=action.timeout, **_request_kwargs(request, stack)
-                )
-                return _raw(response)
+                url, kwargs = self._request_kwargs(action, stack)
+                return _raw(self.http.post(url, **kwargs))
         except httpx2.HTTPError as exc:
-            return map_transport_error(exc, request.path)
+            return map_transport_error(exc, action.request.path)
 
     def run(self, flow: Flow, key: Callable[[str | None], str]) -> Any:
         try:
@@ -108,22 +121,20 @@ class SyncDriver:
             flow.close()
 
 
-class AsyncDriver:
+class AsyncDriver(_Driver):
     """Drives flows with a :class:`httpx2.AsyncClient`."""
 
     def __init__(self, http: httpx2.AsyncClient) -> None:
+        super().__init__()
         self.http = http
 
     async def send(self, action: Send) -> RawResponse | BaiJiaYunError:
-        request = action.request
         try:
             with ExitStack() as stack:
-                response = await self.http.post(
-                    request.url, timeout=action.timeout, **_request_kwargs(request, stack)
-                )
-                return _raw(response)
+                url, kwargs = self._request_kwargs(action, stack)
+                return _raw(await self.http.post(url, **kwargs))
         except httpx2.HTTPError as exc:
-            return map_transport_error(exc, request.path)
+            return map_transport_error(exc, action.request.path)
 
     async def run(self, flow: Flow, key: Callable[[str | None], Awaitable[str]]) -> Any:
         try:
