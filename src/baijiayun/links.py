@@ -92,12 +92,14 @@ _CTX = Context()
 ENTER: Endpoint = _Pages.enter.spec
 PLAYBACK: Endpoint = _Pages.playback.spec
 VIDEO: Endpoint = _Pages.video.spec
+_ORDER = {s.path: {p.name: i for i, p in enumerate(s.params)} for s in (ENTER, PLAYBACK, VIDEO)}
 
 
 def _fields(spec: Endpoint, *args: Any) -> list[tuple[str, str]]:
     """Validated, encoded fields of a link, in declaration order (None: not sent)."""
     fields, _ = spec.prepare(spec.bind(args, {}), _CTX)
-    return fields
+    order = _ORDER[spec.path]
+    return sorted(fields, key=lambda kv: order[kv[0]])
 
 
 def _base(base_url: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +32,14 @@ INVALID: Answer = (400, failure_body("invalid callback"))
 HANDLER_ERROR: Answer = (500, failure_body("handler error"))
 MAX_BODY = 1 << 20
 """Bytes of form a receiver reads at most."""
+
+
+def is_async(handler: Handler) -> bool:
+    """Whether calling ``handler`` gives an awaitable (async functions, methods, objects)."""
+    while isinstance(handler, functools.partial):
+        handler = handler.func
+    call = getattr(handler, "__call__", None)  # noqa: B004 - async callable objects too
+    return inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(call)
 
 
 @dataclass(frozen=True)

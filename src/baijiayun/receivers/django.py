@@ -5,14 +5,13 @@
 >>> urlpatterns = [path("baijiayun/callback", view)]
 
 The view is exempt from CSRF checks (the sign authenticates the platform) and
-answers only POST. ``handler`` takes the typed event; an ``async def`` handler
+answers only POST. ``handler`` takes the typed event; an async handler
 is run with ``asgiref``'s ``async_to_sync``. See :mod:`baijiayun.receivers`
 for the answers.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
@@ -20,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse  # type: ignore[
 from django.views.decorators.csrf import csrf_exempt  # type: ignore[import-untyped]
 
 from ..callbacks import DEFAULT_TOLERANCE, CallbackDeduplicator, failure_body
-from ._core import MAX_BODY, Handler, Receiver
+from ._core import MAX_BODY, Handler, Receiver, is_async
 
 __all__ = ["callback_view"]
 
@@ -33,7 +32,7 @@ def callback_view(
 ) -> Callable[[HttpRequest], HttpResponse]:
     """A CSRF-exempt view that receives the platform's callbacks."""
     receiver = Receiver(handler, partner_key, tolerance, dedup)
-    call = async_to_sync(handler) if inspect.iscoroutinefunction(handler) else handler
+    call = async_to_sync(handler) if is_async(handler) else handler
 
     def view(request: HttpRequest) -> HttpResponse:
         if request.method != "POST":

@@ -7,8 +7,8 @@
 ...     methods=["POST"],
 ... )
 
-``handler`` takes the typed event; an ``async def`` handler is run through
-Flask's ``ensure_sync`` (``pip install 'flask[async]'``). See
+``handler`` takes the typed event; an async handler is run through Flask's
+``async_to_sync`` (``pip install 'flask[async]'``). See
 :mod:`baijiayun.receivers` for the answers.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from flask import Response, current_app, jsonify, request
 
 from ..callbacks import DEFAULT_TOLERANCE, CallbackDeduplicator
-from ._core import MAX_BODY, Handler, Receiver
+from ._core import MAX_BODY, Handler, Receiver, is_async
 
 __all__ = ["callback_view"]
 
@@ -34,6 +34,7 @@ def callback_view(
 ) -> Callable[[], tuple[Response, int]]:
     """A view function that receives the platform's callbacks (``name``: its endpoint name)."""
     receiver = Receiver(handler, partner_key, tolerance, dedup)
+    run_async = is_async(handler)
 
     def view() -> tuple[Response, int]:
         try:
@@ -44,7 +45,10 @@ def callback_view(
         event, (status, body) = receiver.accept(fields)
         if event is not None:
             try:
-                current_app.ensure_sync(handler)(event)
+                if run_async:
+                    current_app.async_to_sync(handler)(event)
+                else:
+                    handler(event)
             except Exception:
                 status, body = receiver.failed(event)
         return jsonify(body), status

@@ -21,14 +21,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..callbacks import DEFAULT_TOLERANCE, MAX_FIELDS, CallbackDeduplicator
-from ._core import MAX_BODY, Handler, Receiver
+from ._core import MAX_BODY, Handler, Receiver, is_async
 
 __all__ = ["callback_endpoint", "callback_route"]
-
-
-def _is_async(handler: Handler) -> bool:
-    call = getattr(handler, "__call__", None)  # noqa: B004 - async callable objects too
-    return inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(call)
 
 
 async def read_form(request: Request) -> object:
@@ -55,14 +50,14 @@ def callback_endpoint(
 ) -> Callable[[Request], Awaitable[Response]]:
     """An endpoint (``async def endpoint(request)``) that receives the platform's callbacks."""
     receiver = Receiver(handler, partner_key, tolerance, dedup)
-    is_async = _is_async(handler)
+    run_async = is_async(handler)
 
     async def endpoint(request: Request) -> Response:
         event, (status, body) = receiver.accept(await read_form(request))
         if event is not None:
             try:
                 result: Any = (
-                    await handler(event) if is_async else await run_in_threadpool(handler, event)
+                    await handler(event) if run_async else await run_in_threadpool(handler, event)
                 )
                 if inspect.isawaitable(result):
                     await result
