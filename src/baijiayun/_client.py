@@ -83,7 +83,7 @@ class _ClientMixin(ClientBase):
         user_number: int | str,
         user_name: str,
         user_role: int,
-        user_avatar: str = "",
+        user_avatar: str | None = "",
         group_id: int | str | None = None,
     ) -> str:
         """The sign of an enter link alone (as in the earlier SDK).

@@ -37,8 +37,10 @@ __all__ = [
     "PLAYBACK_PATH",
     "VIDEO_PATH",
     "Role",
+    "enter_fields",
     "enter_url",
     "playback_url",
+    "signed_enter_url",
     "video_url",
     "web_sign",
 ]
@@ -125,11 +127,17 @@ def enter_fields(
     user_number: int | str,
     user_name: str,
     user_role: int = Role.STUDENT,
-    user_avatar: str = "",
+    user_avatar: str | None = "",
     group_id: int | str | None = None,
 ) -> list[tuple[str, str]]:
-    """The validated text fields an enter link carries and signs (without ``sign``)."""
-    return _fields(ENTER, room_id, user_number, user_name, user_role, user_avatar, group_id)
+    """The validated text fields an enter link carries and signs (without ``sign``).
+
+    ``user_avatar=None`` is the empty avatar (always sent and signed, as ``user_avatar=``).
+    """
+    if user_role is None:
+        raise ValidationError("user_role", "is required", endpoint=ENTER_PATH)
+    avatar = "" if user_avatar is None else user_avatar
+    return _fields(ENTER, room_id, user_number, user_name, user_role, avatar, group_id)
 
 
 def signed_enter_url(base_url: str, partner_key: str, fields: list[tuple[str, str]]) -> str:
@@ -145,7 +153,7 @@ def web_sign(
     user_number: int | str,
     user_name: str,
     user_role: int,
-    user_avatar: str = "",
+    user_avatar: str | None = "",
     group_id: int | str | None = None,
 ) -> str:
     """The sign of an enter link alone (what the earlier SDK's ``get_web_sign`` returned)."""
@@ -160,7 +168,7 @@ def enter_url(
     user_number: int | str,
     user_name: str,
     user_role: int = Role.STUDENT,
-    user_avatar: str = "",
+    user_avatar: str | None = "",
     group_id: int | str | None = None,
 ) -> str:
     """A signed link that enters ``room_id`` as ``user_name``.

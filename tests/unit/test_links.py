@@ -168,6 +168,14 @@ def test_http_avatar_is_accepted() -> None:
     assert enter_url(BASE, KEY, ROOM, 1, "x", 0, "http://x.cn/a.png")
 
 
+def test_none_avatar_is_the_empty_avatar() -> None:
+    assert web_sign(KEY, ROOM, 1, "x", 0, None) == web_sign(KEY, ROOM, 1, "x", 0, "")
+    assert "user_avatar=&" in enter_url(BASE, KEY, ROOM, 1, "x", 0, None)
+    with pytest.raises(ValidationError) as info:
+        web_sign(KEY, ROOM, 1, "x", None)  # type: ignore[arg-type]
+    assert info.value.param == "user_role"
+
+
 @pytest.mark.parametrize("base", ["", "e1.at.baijiayun.com", "ftp://x.cn/", None])
 def test_bad_base_url(base: Any) -> None:
     with pytest.raises(ValidationError) as info:

@@ -288,6 +288,22 @@ def test_handler_exception(make: Make, caplog: pytest.LogCaptureFixture) -> None
     assert len(handler.events) == 2
 
 
+def test_dedup_store_failure(make: Make, caplog: pytest.LogCaptureFixture) -> None:
+    class DownStore:
+        def add_if_absent(self, qid: str, ttl: float) -> bool:
+            raise ConnectionError("store unreachable")
+
+    handler = Recorder()
+    post = make(handler, CallbackDeduplicator(DownStore()))
+    with caplog.at_level(logging.INFO, logger="baijiayun"):
+        assert post(body_of(sign_callback(CLASS_START, KEY))) == (
+            500,
+            {"code": 1, "msg": "server error"},
+        )
+    assert handler.events == []
+    assert any("de-duplication failed" in r.getMessage() for r in caplog.records)
+
+
 # --------------------------------------------------------------------------- per framework
 @pytest.mark.parametrize("name", ["starlette", "fastapi"])
 def test_async_handler(name: str) -> None:

@@ -97,7 +97,7 @@ def client_web_sign(
     user_number: int | str,
     user_name: str,
     user_role: int,
-    user_avatar: str = "",
+    user_avatar: str | None = "",
     group_id: int | str | None = None,
 ) -> str:
     """An enter link's sign with ``client``'s key (arguments are checked before the key)."""
@@ -148,7 +148,7 @@ class Links(Group[ModeT]):
         user_number: int | str,
         user_name: str,
         user_role: int = Role.STUDENT,
-        user_avatar: str = "",
+        user_avatar: str | None = "",
         group_id: int | str | None = None,
     ) -> str:
         """A signed link that enters ``room_id`` (see :func:`baijiayun.links.enter_url`).
@@ -167,7 +167,7 @@ class Links(Group[ModeT]):
         user_number: int | str,
         user_name: str,
         user_role: int,
-        user_avatar: str = "",
+        user_avatar: str | None = "",
         group_id: int | str | None = None,
     ) -> str:
         """The sign of an enter link alone (the earlier SDK's ``client.get_web_sign``)."""

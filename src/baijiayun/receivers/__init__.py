@@ -14,7 +14,9 @@ the event and answers the platform:
   reason is logged, never answered);
 * the handler raised: HTTP 500 ``{"code": 1, "msg": "handler error"}`` (the
   exception is logged; the delivery is forgotten by the deduplicator so the
-  platform's next attempt is handled).
+  platform's next attempt is handled);
+* the deduplicator's store failed: HTTP 500 ``{"code": 1, "msg": "server error"}``
+  (the handler is not called; the platform delivers it again later).
 
 Nothing here is imported by ``baijiayun`` itself.
 """

@@ -30,6 +30,7 @@ Handler = Callable[[CallbackEvent], Any]
 OK: Answer = (200, SUCCESS_BODY)
 INVALID: Answer = (400, failure_body("invalid callback"))
 HANDLER_ERROR: Answer = (500, failure_body("handler error"))
+SERVER_ERROR: Answer = (500, failure_body("server error"))
 MAX_BODY = 1 << 20
 """Bytes of form a receiver reads at most."""
 
@@ -64,14 +65,23 @@ class Receiver:
             logger.warning("callback rejected: %s", exc.reason)
             return None, INVALID
         event = parse_callback(verified)
-        if self.dedup is not None and not self.dedup.is_new(event):
-            logger.info("repeated callback ignored (qid=%s)", event.qid)
-            return None, OK
+        if self.dedup is not None:
+            try:
+                new = self.dedup.is_new(event)
+            except Exception:  # the store is down: let the platform deliver it again later
+                logger.exception("callback de-duplication failed (qid=%s)", event.qid)
+                return None, SERVER_ERROR
+            if not new:
+                logger.info("repeated callback ignored (qid=%s)", event.qid)
+                return None, OK
         return event, OK
 
     def failed(self, event: CallbackEvent) -> Answer:
         """Log the handler's exception (call from ``except``) and forget the delivery."""
         logger.exception("callback handler failed (%s, qid=%s)", type(event).__name__, event.qid)
         if self.dedup is not None:
-            self.dedup.release(event)
+            try:
+                self.dedup.release(event)
+            except Exception:
+                logger.exception("callback de-duplication failed (qid=%s)", event.qid)
         return HANDLER_ERROR
