@@ -22,6 +22,7 @@ from urllib.parse import quote_plus
 
 from pydantic import TypeAdapter
 from pydantic import ValidationError as _PydanticValidationError
+from pydantic_core import from_json
 
 from . import _config
 from ._signing import sign
@@ -140,8 +141,8 @@ def parse_envelope(spec: Endpoint, status: int, body: bytes) -> Any:
     if not 200 <= status < 300:
         raise HTTPStatusError(status, _excerpt(body), path=path)
     try:
-        envelope = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        envelope = from_json(body)
+    except ValueError:
         raise DecodeError(
             "body is not JSON", _excerpt(body), path=path, http_status=status
         ) from None
@@ -304,7 +305,7 @@ class ClientBase:
         while True:
             attempt += 1
             if spec.signed:
-                key = yield NeedKey()
+                key = self._keys.static_key or (yield NeedKey())
             request = self._build(spec, fields, files, key)
             started = time.perf_counter()
             outcome = yield Send(request, opts.timeout)

@@ -16,7 +16,7 @@ from . import _config
 from . import callbacks as _callbacks
 from ._base import CREATEKEY_PATH, ClientBase
 from ._spec import REGISTRY, AsyncMode, Endpoint, SyncMode
-from ._transport import AsyncDriver, SyncDriver, new_async_http, new_sync_http
+from ._transport import async_driver, sync_driver
 from .api import Groups
 from .api.links import client_web_sign
 from .errors import CallbackSignatureError, ConfigurationError
@@ -156,7 +156,7 @@ class BaiJiaYunClient(_ClientMixin, Groups[SyncMode]):
         if http_client is not None and not isinstance(http_client, httpx2.Client):
             raise ConfigurationError("http_client must be an httpx2.Client")
         self._owns_http = http_client is None
-        self._driver = SyncDriver(http_client if http_client is not None else new_sync_http())
+        self._driver = sync_driver(http_client, self._options.timeout)
         self._bind_groups()
 
     def _call(self, spec: Endpoint, values: dict[str, Any]) -> Any:
@@ -218,7 +218,7 @@ class AsyncBaiJiaYunClient(_ClientMixin, Groups[AsyncMode]):
         if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
             raise ConfigurationError("http_client must be an httpx2.AsyncClient")
         self._owns_http = http_client is None
-        self._driver = AsyncDriver(http_client if http_client is not None else new_async_http())
+        self._driver = async_driver(http_client, self._options.timeout)
         self._bind_groups()
 
     async def _call(self, spec: Endpoint, values: dict[str, Any]) -> Any:

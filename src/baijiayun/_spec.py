@@ -90,8 +90,10 @@ class _Str(Kind):
         return value if isinstance(value, str) else encode_value(value)
 
     def coerce(self, value: Any, ctx: Context) -> Any:
+        if type(value) is str:
+            return value
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return value if isinstance(value, str) else encode_value(value)
+            return str(value) if isinstance(value, str) else encode_value(value)
         raise ValueError("must be a string")
 
 
@@ -140,6 +142,8 @@ class _Time(_Int):
     name = "time"
 
     def coerce(self, value: Any, ctx: Context) -> Any:
+        if type(value) is int:
+            return value
         if isinstance(value, _dt.datetime):
             if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
                 value = value.replace(tzinfo=ctx.tz)
@@ -412,18 +416,19 @@ class Endpoint:
     positional: tuple[str, ...] = field(repr=False, compare=False, default=())
     """Names that may be given by position, in order."""
     plans: Mapping[str, _Plan] = field(repr=False, compare=False, default_factory=dict)
+    required: tuple[str, ...] = field(repr=False, compare=False, default=())
     """Declared defaults other than None: sent when the caller gives nothing."""
 
     # ---- client side
     def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         """Map a call's arguments to parameter names (a TypeError on a bad call)."""
         if not args:
-            unknown = [k for k in kwargs if k not in self.by_name]
-            if unknown:
+            if not kwargs.keys() <= self.by_name.keys():
+                unknown = [k for k in kwargs if k not in self.by_name]
                 raise TypeError(f"{self.name}() got an unexpected keyword argument {unknown[0]!r}")
-            missing = [p.name for p in self.params if p.required and p.name not in kwargs]
-            if missing:
-                raise TypeError(f"{self.name}() missing required argument {missing[0]!r}")
+            for name in self.required:
+                if name not in kwargs:
+                    raise TypeError(f"{self.name}() missing required argument {name!r}")
             return {**self.sent_defaults, **kwargs} if self.sent_defaults else kwargs
         positional = self.positional
         if len(args) > len(positional):
@@ -560,13 +565,19 @@ class EndpointMethod(Generic[P, R]):
             return self
         spec = self.spec
         call = obj._client._call
+        bind = spec.bind
 
         def method(*args: Any, **kwargs: Any) -> Any:
-            return call(spec, spec.bind(args, kwargs))
+            return call(spec, bind(args, kwargs))
 
-        method.__name__ = spec.name
+        method.__name__ = method.__qualname__ = spec.name
         method.__doc__ = spec.doc
-        method.__signature__ = spec.signature  # type: ignore[attr-defined]
+        sig = spec.signature
+        method.__signature__ = sig.replace(  # type: ignore[attr-defined]
+            parameters=list(sig.parameters.values())[1:]
+        )
+        # Cache on the group: later look-ups skip this descriptor (it defines no __set__).
+        obj.__dict__[spec.name] = method
         return method
 
 
@@ -647,6 +658,7 @@ def endpoint(
             signature=sig,
             by_name={p.name: p for p in params},
             plans={p.name: _Plan.of(p) for p in params},
+            required=tuple(p.name for p in params if p.required),
             sent_defaults={p.name: p.default for p in params if p.default is not None},
             positional=tuple(
                 p.name

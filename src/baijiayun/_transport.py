@@ -20,7 +20,7 @@ import httpx2
 from ._base import NeedKey, RawResponse, Send, Sleep
 from .errors import APIConnectionError, APITimeoutError, BaiJiaYunError
 
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+FORM_HEADERS = httpx2.Headers({"Content-Type": "application/x-www-form-urlencoded"})
 
 Flow = Generator[NeedKey | Send | Sleep, Any, Any]
 
@@ -70,29 +70,34 @@ def _raw(response: httpx2.Response) -> RawResponse:
 class _Driver:
     """What both drivers share: parsed URLs and timeouts, cached (they repeat per path)."""
 
-    def __init__(self) -> None:
+    def __init__(self, own_timeout: object) -> None:
         self._urls: dict[str, httpx2.URL] = {}
         self._timeouts: dict[float | None, httpx2.Timeout] = {}
+        # The timeout our own pool was built with: not repeated on each request.
+        self._own_timeout = own_timeout
 
     def _request_kwargs(self, action: Send, stack: ExitStack) -> tuple[httpx2.URL, dict[str, Any]]:
         request = action.request
         url = self._urls.get(request.url)
         if url is None:
             url = self._urls[request.url] = httpx2.URL(request.url)
-        timeout = self._timeouts.get(action.timeout)
-        if timeout is None:
-            timeout = self._timeouts[action.timeout] = httpx2.Timeout(action.timeout)
         if request.content is not None:
-            return url, {"content": request.content, "headers": FORM, "timeout": timeout}
-        files = _file_parts(request.files, stack)
-        return url, {"data": dict(request.fields), "files": files, "timeout": timeout}
+            kwargs: dict[str, Any] = {"content": request.content, "headers": FORM_HEADERS}
+        else:
+            kwargs = {"data": dict(request.fields), "files": _file_parts(request.files, stack)}
+        if action.timeout != self._own_timeout:
+            timeout = self._timeouts.get(action.timeout)
+            if timeout is None:
+                timeout = self._timeouts[action.timeout] = httpx2.Timeout(action.timeout)
+            kwargs["timeout"] = timeout
+        return url, kwargs
 
 
 class SyncDriver(_Driver):
     """Drives flows with a :class:`httpx2.Client` (one pool per SDK client)."""
 
-    def __init__(self, http: httpx2.Client) -> None:
-        super().__init__()
+    def __init__(self, http: httpx2.Client, own_timeout: object = None) -> None:
+        super().__init__(own_timeout)
         self.http = http
 
     def send(self, action: Send) -> RawResponse | BaiJiaYunError:
@@ -124,8 +129,8 @@ class SyncDriver(_Driver):
 class AsyncDriver(_Driver):
     """Drives flows with a :class:`httpx2.AsyncClient`."""
 
-    def __init__(self, http: httpx2.AsyncClient) -> None:
-        super().__init__()
+    def __init__(self, http: httpx2.AsyncClient, own_timeout: object = None) -> None:
+        super().__init__(own_timeout)
         self.http = http
 
     async def send(self, action: Send) -> RawResponse | BaiJiaYunError:
@@ -154,11 +159,18 @@ class AsyncDriver(_Driver):
             flow.close()
 
 
-def new_sync_http() -> httpx2.Client:
-    return httpx2.Client(limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20))
+LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20)
+_NOT_OURS = object()  # never equal to a timeout: the caller's client gets ours on each call
 
 
-def new_async_http() -> httpx2.AsyncClient:
-    return httpx2.AsyncClient(
-        limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20)
-    )
+def sync_driver(http: httpx2.Client | None, timeout: float | None) -> SyncDriver:
+    """A driver on the caller's client, or on a new pool of our own."""
+    if http is not None:
+        return SyncDriver(http, own_timeout=_NOT_OURS)
+    return SyncDriver(httpx2.Client(limits=LIMITS, timeout=timeout), own_timeout=timeout)
+
+
+def async_driver(http: httpx2.AsyncClient | None, timeout: float | None) -> AsyncDriver:
+    if http is not None:
+        return AsyncDriver(http, own_timeout=_NOT_OURS)
+    return AsyncDriver(httpx2.AsyncClient(limits=LIMITS, timeout=timeout), own_timeout=timeout)

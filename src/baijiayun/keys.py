@@ -99,6 +99,11 @@ class PartnerKeyProvider:
         self._last: str | None = None
 
     @property
+    def static_key(self) -> str | None:
+        """The key given at construction, if any (then nothing is ever fetched)."""
+        return self._static
+
+    @property
     def fetched(self) -> bool:
         return self._static is None
 
