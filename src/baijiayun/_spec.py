@@ -131,6 +131,8 @@ class _Flag(_Int):
     name = "flag"
 
     def coerce(self, value: Any, ctx: Context) -> Any:
+        if type(value) is int:
+            return value
         if isinstance(value, bool):
             return int(value)
         return super().coerce(value, ctx)
@@ -452,6 +454,8 @@ class Endpoint:
         parameter and the rule before anything is sent.
         """
         normalised: dict[str, Any] = {}
+        fields: list[tuple[str, str]] = []
+        files: dict[str, Any] = {}
         plans = self.plans
         path = self.path
         for name, value in values.items():
@@ -466,6 +470,7 @@ class Endpoint:
                         name, "is not a parameter of this endpoint", endpoint=path
                     )
                 normalised[name] = value
+                fields.append((name, encode_value(value)))
                 continue
             try:
                 value = plan.coerce(value, ctx)
@@ -481,19 +486,13 @@ class Endpoint:
                     if note:
                         warnings.warn(f"{path}: {name} {note}", UserWarning, stacklevel=4)
             normalised[name] = value
-        if validate:
-            for cross_check in self.checks:
-                cross_check(normalised, self, ctx)
-        fields: list[tuple[str, str]] = []
-        files: dict[str, Any] = {}
-        for name, value in normalised.items():
-            plan = plans.get(name)
-            if plan is None:
-                fields.append((name, encode_value(value)))
-            elif plan.is_file:
+            if plan.is_file:
                 files[name] = value
             else:
                 fields.append((name, plan.encode(value)))
+        if validate:
+            for cross_check in self.checks:
+                cross_check(normalised, self, ctx)
         return fields, files
 
     # ---- sandbox side
