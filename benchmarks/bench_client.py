@@ -26,13 +26,12 @@ import sys
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote_plus, urlencode
 
 import httpx2
 
 import baijiayun
 from baijiayun import BaiJiaYunClient
-from baijiayun._base import convert_result, parse_envelope
+from baijiayun._base import convert_result, form_encode, parse_envelope
 from baijiayun._signing import sign
 from baijiayun._spec import REGISTRY
 
@@ -251,8 +250,8 @@ def main() -> None:
     steps41: list[tuple[str, Callable[[], Any]]] = [
         ("of which prepare", lambda: spec.prepare(CREATE_41, client._ctx)),
         (
-            "of which urlencode of the 42 fields",
-            lambda: urlencode(request.fields, quote_via=quote_plus),
+            "of which form encoding of the 42 fields",
+            lambda: form_encode(list(request.fields)),
         ),
         ("binding the keyword arguments (not included)", lambda: spec.bind((), CREATE_41)),
     ]
@@ -265,12 +264,12 @@ def main() -> None:
     built = client._build(spec, list(f4), fl4, PARTNER_KEY)
     signed4 = [kv for kv in built.fields if kv[0] != "sign"]
     parts: list[tuple[str, Callable[[], Any]]] = [
-        ("bind, positional (inspect.Signature)", lambda: spec.bind(("Maths", START, END, 2), {})),
+        ("bind, positional", lambda: spec.bind(("Maths", START, END, 2), {})),
         ("bind, keywords", lambda: spec.bind((), small)),
         ("prepare (coerce, validate, encode)", lambda: spec.prepare(small, client._ctx)),
         ("build (timestamp, sign, urlencode)", lambda: client._build(spec, list(f4), fl4, "k")),
         ("  of which sign", lambda: sign(signed4, PARTNER_KEY)),
-        ("  of which urlencode", lambda: urlencode(built.fields, quote_via=quote_plus)),
+        ("  of which form encoding", lambda: form_encode(list(built.fields))),
         ("parse envelope", lambda: parse_envelope(spec, 200, ANSWER)),
         ("build RoomCreated", lambda: convert_result(spec, parse_envelope(spec, 200, ANSWER))),
     ]
