@@ -297,6 +297,8 @@ def _utc_time(value: Any, tz: _dt.tzinfo = _dt.timezone.utc) -> _dt.datetime | N
 
 
 LenientInt = Annotated[int | None, BeforeValidator(_lenient_int)]
+IdText = Annotated[str | None, BeforeValidator(lambda v: None if v in (None, "") else str(v))]
+"""Room and session ids stay text, as in the result models (``RoomCreated.room_id``)."""
 LenientNumber = Annotated[int | float | None, BeforeValidator(_lenient_number)]
 BeijingTime = Annotated[_dt.datetime | None, BeforeValidator(_beijing_time)]
 UtcTime = Annotated[_dt.datetime | None, BeforeValidator(_utc_time)]
@@ -332,7 +334,7 @@ class ClassEvent(CallbackEvent):
     """A class event. ``op``: ``start``, ``end``, also ``teacher_in``, ``teacher_out``,
     ``forbidden``, ``stat``."""
 
-    room_id: LenientInt = None
+    room_id: IdText = None
     op: str = ""
     op_time: BeijingTime = None
     """When it happened (aware, Asia/Shanghai)."""
@@ -380,8 +382,8 @@ class VideoTranscoded(VideoEvent):
 class PlaybackEvent(TranscodeEvent):
     """A playback's generation result (``status`` 20 generating, 30 failed, 100 ready)."""
 
-    room_id: LenientInt = None
-    session_id: LenientInt = None
+    room_id: IdText = None
+    session_id: IdText = None
 
 
 class PlaybackGenerating(PlaybackEvent):

@@ -514,7 +514,7 @@ def test_class_started() -> None:
         verify_callback(sign_callback(CLASS_START, KEY, timestamp=NOW), KEY, now=NOW)
     )
     assert type(event) is ClassStarted and isinstance(event, ClassEvent)
-    assert event.room_id == 27011512345678 and event.op == "start"
+    assert event.room_id == "27011512345678" and event.op == "start"
     assert event.qid == "202701151600001234567890"
     assert event.op_time == dt.datetime(2027, 1, 15, 16, 0, tzinfo=BEIJING)
     assert event.op_time.utcoffset() == dt.timedelta(hours=8)
@@ -589,7 +589,7 @@ def test_playback_events(status: str, cls: type[PlaybackEvent]) -> None:
     }
     event = parse_callback(fields)
     assert type(event) is cls
-    assert (event.room_id, event.session_id, event.video_id) == (27011512345678, 201711281, 99)
+    assert (event.room_id, event.session_id, event.video_id) == ("27011512345678", "201711281", 99)
     assert event.length == 60 and isinstance(event.length, int)
 
 

@@ -183,7 +183,7 @@ def test_valid_callback_is_handled(make: Make) -> None:
     assert post(body_of(sign_callback(CLASS_START, KEY))) == (200, OK)
     [event] = handler.events
     assert isinstance(event, ClassStarted)
-    assert event.room_id == 27011512345678
+    assert event.room_id == "27011512345678"
     assert event.op_time is not None and event.op_time.utcoffset() is not None
     assert event.op_time.hour == 16 and event.op_time.utcoffset().total_seconds() == 8 * 3600  # type: ignore[union-attr]
     assert "sign" not in event.raw
