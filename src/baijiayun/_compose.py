@@ -10,9 +10,10 @@ that waits differs between the two.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+
+from ._spec import DerivedMethod
 
 if TYPE_CHECKING:
     from ._base import ClientBase
@@ -25,7 +26,7 @@ Args = Callable[[dict[str, Any]], dict[str, Any]]
 Build = Callable[["ClientBase", dict[str, Any], Any], T]
 
 
-class ComposedMethod(Generic[P, T]):
+class ComposedMethod(DerivedMethod, Generic[P, T]):
     def __init__(
         self,
         source: EndpointMethod[Any, Any],
@@ -33,23 +34,14 @@ class ComposedMethod(Generic[P, T]):
         args: Args | None,
         stub: Callable[..., Any],
     ) -> None:
+        super().__init__(stub)
         self.source: Endpoint = source.spec
         self.build = build
         self.args = args or self._declared
-        self.signature = inspect.signature(stub)
-        self.name = stub.__name__
-        self.__doc__ = stub.__doc__
 
     def _declared(self, values: dict[str, Any]) -> dict[str, Any]:
         """The stub's arguments that the source endpoint declares."""
         return {k: v for k, v in values.items() if k in self.source.by_name}
-
-    def _arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-        bound = self.signature.bind(None, *args, **kwargs)
-        bound.apply_defaults()
-        values = dict(bound.arguments)
-        values.pop("self", None)
-        return values
 
     def _run_sync(self, client: Any, values: dict[str, Any]) -> T:
         return self.build(client, values, client._call(self.source, self.args(values)))
@@ -64,18 +56,7 @@ class ComposedMethod(Generic[P, T]):
     @overload
     def __get__(self, obj: Group[AsyncMode], owner: Any) -> Callable[P, Coroutine[Any, Any, T]]: ...
     def __get__(self, obj: Any, owner: Any) -> Any:
-        if obj is None:
-            return self
-        client = obj._client
-        run = self._run_async if client.is_async else self._run_sync
-
-        def method(*args: Any, **kwargs: Any) -> Any:
-            return run(client, self._arguments(args, kwargs))
-
-        method.__name__ = self.name
-        method.__doc__ = self.__doc__
-        method.__signature__ = self.signature  # type: ignore[attr-defined]
-        return method
+        return self if obj is None else self._bound(obj)
 
 
 def compose(

@@ -569,15 +569,60 @@ class EndpointMethod(Generic[P, R]):
         def method(*args: Any, **kwargs: Any) -> Any:
             return call(spec, bind(args, kwargs))
 
-        method.__name__ = method.__qualname__ = spec.name
-        method.__doc__ = spec.doc
-        sig = spec.signature
-        method.__signature__ = sig.replace(  # type: ignore[attr-defined]
-            parameters=list(sig.parameters.values())[1:]
-        )
-        # Cache on the group: later look-ups skip this descriptor (it defines no __set__).
-        obj.__dict__[spec.name] = method
-        return method
+        return install(obj, method, spec.name, spec.doc, spec.signature)
+
+
+def install(
+    group: Any, method: Callable[..., Any], name: str, doc: str | None, sig: inspect.Signature
+) -> Callable[..., Any]:
+    """Give a bound method its name, doc and signature (without ``self``), cached on the group.
+
+    Later look-ups find it in the group's ``__dict__`` and skip the descriptor
+    (our descriptors define no ``__set__``), so binding happens once per client.
+    """
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = doc
+    method.__signature__ = sig.replace(  # type: ignore[attr-defined]
+        parameters=list(sig.parameters.values())[1:]
+    )
+    group.__dict__[name] = method
+    return method
+
+
+class DerivedMethod:
+    """Base of methods declared by a typed stub and run on top of an endpoint.
+
+    Subclasses (pagination, composed link methods) say what a call does on the
+    sync and on the async client; binding the stub's arguments is here, once.
+    """
+
+    def __init__(self, stub: Callable[..., Any]) -> None:
+        self.signature = inspect.signature(stub)
+        self.name = stub.__name__
+        self.__doc__ = stub.__doc__
+
+    def _arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        bound = self.signature.bind(None, *args, **kwargs)
+        bound.apply_defaults()
+        values = dict(bound.arguments)
+        values.pop("self", None)
+        return values
+
+    def _run_sync(self, client: Any, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _run_async(self, client: Any, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _bound(self, group: Any) -> Callable[..., Any]:
+        client = group._client
+        run = self._run_async if client.is_async else self._run_sync
+        arguments = self._arguments
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            return run(client, arguments(args, kwargs))
+
+        return install(group, method, self.name, self.__doc__, self.signature)
 
 
 def _kind_for(annotation: Any) -> tuple[Kind, tuple[Rule, ...]]:

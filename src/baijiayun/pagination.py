@@ -8,9 +8,10 @@ stops on a short or empty page.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+
+from ._spec import DerivedMethod
 
 if TYPE_CHECKING:
     from ._spec import AsyncMode, EndpointMethod, Group, SyncMode
@@ -22,42 +23,31 @@ PAGE_PARAM = "page"
 SIZE_PARAM = "limit"
 
 
-class PageMethod(Generic[P, T]):
+class PageMethod(DerivedMethod, Generic[P, T]):
     def __init__(
         self,
         source: EndpointMethod[Any, Any],
         items: Callable[[Any], list[T]],
         stub: Callable[..., Any],
     ) -> None:
+        super().__init__(stub)
         self.source = source.spec
         self.items = items
-        self.signature = inspect.signature(stub)
-        self.name = stub.__name__
-        self.__doc__ = stub.__doc__
-
-    def _arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-        bound = self.signature.bind(None, *args, **kwargs)
-        bound.apply_defaults()
-        values = dict(bound.arguments)
-        values.pop("self", None)
-        return values
 
     # The page size is read only after the first call: the endpoint validates it first.
-    def _walk_sync(self, group: Any, values: dict[str, Any]) -> Iterator[T]:
+    def _run_sync(self, client: Any, values: dict[str, Any]) -> Iterator[T]:
         page = 1
         while True:
-            result = group._client._call(self.source, {**values, PAGE_PARAM: page})
-            batch = self.items(result)
+            batch = self.items(client._call(self.source, {**values, PAGE_PARAM: page}))
             yield from batch
             if len(batch) < int(values[SIZE_PARAM]):
                 return
             page += 1
 
-    async def _walk_async(self, group: Any, values: dict[str, Any]) -> AsyncIterator[T]:
+    async def _run_async(self, client: Any, values: dict[str, Any]) -> AsyncIterator[T]:
         page = 1
         while True:
-            result = await group._client._call(self.source, {**values, PAGE_PARAM: page})
-            batch = self.items(result)
+            batch = self.items(await client._call(self.source, {**values, PAGE_PARAM: page}))
             for item in batch:
                 yield item
             if len(batch) < int(values[SIZE_PARAM]):
@@ -71,17 +61,7 @@ class PageMethod(Generic[P, T]):
     @overload
     def __get__(self, obj: Group[AsyncMode], owner: Any) -> Callable[P, AsyncIterator[T]]: ...
     def __get__(self, obj: Any, owner: Any) -> Any:
-        if obj is None:
-            return self
-        walk = self._walk_async if obj._client.is_async else self._walk_sync
-
-        def method(*args: Any, **kwargs: Any) -> Any:
-            return walk(obj, self._arguments(args, kwargs))
-
-        method.__name__ = self.name
-        method.__doc__ = self.__doc__
-        method.__signature__ = self.signature  # type: ignore[attr-defined]
-        return method
+        return self if obj is None else self._bound(obj)
 
 
 def paginate(
