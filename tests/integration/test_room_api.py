@@ -205,3 +205,18 @@ def test_secret_key_only_client_fetches_the_key(sandbox: Sandbox, mode: str, req
         assert c.room.list() == []
         assert c.room.list() == []
     assert sandbox.request_count("/openapi/partner/createkey") == 1
+
+
+def test_state_is_kept_per_partner(sandbox: Sandbox, times: tuple[int, int]) -> None:
+    sandbox.add_partner("20000002", "other-key", "other-secret")
+    with (
+        sandbox.client() as ours,
+        sandbox.client(partner_id="20000002", partner_key="other-key") as theirs,
+    ):
+        room = ours.room.create("ours", *times, 2)
+        assert theirs.room.list() == []
+        with pytest.raises(RoomNotFoundError):
+            theirs.room.info(room.room_id)
+        with pytest.raises(RoomNotFoundError):
+            theirs.room.delete(room.room_id)
+        assert ours.room.info(room.room_id).title == "ours"
