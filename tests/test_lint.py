@@ -27,3 +27,10 @@ def test_checks_are_clean(command: list[str]) -> None:
         command = [ruff, *command[1:]]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_reference_docs_match_the_declarations() -> None:
+    from baijiayun._reference import render
+
+    committed = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert committed == render(), "run: python -m baijiayun._reference > docs/reference.md"
