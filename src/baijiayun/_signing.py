@@ -12,9 +12,12 @@ import hmac
 import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 __all__ = ["canonical_string", "encode_value", "sign", "signs_equal"]
+
+_KEY = itemgetter(0)
 
 
 def encode_value(value: Any) -> str:
@@ -56,7 +59,7 @@ def canonical_string(fields: Iterable[tuple[str, str]], partner_key: str) -> str
     """
     # Python orders str by code point, which is exactly the order of their UTF-8
     # bytes, so a plain sort is the byte-order sort (keys are unique).
-    items = sorted(fields)
+    items = sorted(fields, key=_KEY)
     body = "&".join([f"{k}={v}" for k, v in items])
     return f"{body}&partner_key={partner_key}"
 

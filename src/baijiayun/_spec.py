@@ -366,25 +366,51 @@ class Param:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """A parameter's checks, resolved once so a call does no lookups (the hot path)."""
+    """A parameter's work, compiled once into closures so a call does no look-ups.
+
+    ``strict(value, ctx)`` coerces, checks the rules (warning on soft ones) and
+    encodes; ``loose`` only coerces and encodes (``validate=False``). Both
+    return ``(normalised value, wire text)``; the text is None for a file part.
+    """
 
     required: bool
-    is_file: bool
-    coerce: Callable[[Any, Context], Any]
-    checks: tuple[Callable[[Any], str | None], ...]
-    warns: tuple[Callable[[Any], str | None], ...]
-    encode: Callable[[Any], str]
+    strict: Callable[[Any, Context], tuple[Any, str | None]]
+    loose: Callable[[Any, Context], tuple[Any, str | None]]
 
     @classmethod
-    def of(cls, param: Param) -> _Plan:
-        return cls(
-            required=param.required,
-            is_file=param.is_file,
-            coerce=param.kind.coerce,
-            checks=tuple(r.check for r in param.rules if not isinstance(r, MaxLength)),
-            warns=tuple(r.warn for r in param.rules if isinstance(r, MaxLength)),
-            encode=param.kind.encode,
+    def of(cls, param: Param, path: str) -> _Plan:
+        name = param.name
+        coerce = param.kind.coerce
+        encode: Callable[[Any], str | None] = (
+            (lambda value: None) if param.is_file else param.kind.encode
         )
+        checks = tuple(r.check for r in param.rules if not isinstance(r, MaxLength))
+        warns = tuple(r.warn for r in param.rules if isinstance(r, MaxLength))
+
+        def loose(value: Any, ctx: Context) -> tuple[Any, str | None]:
+            try:
+                value = coerce(value, ctx)
+            except ValueError as exc:
+                raise ValidationError(name, str(exc), endpoint=path) from None
+            return value, encode(value)
+
+        def strict(value: Any, ctx: Context) -> tuple[Any, str | None]:
+            try:
+                value = coerce(value, ctx)
+            except ValueError as exc:
+                raise ValidationError(name, str(exc), endpoint=path) from None
+            for check in checks:
+                problem = check(value)
+                if problem:
+                    raise ValidationError(name, problem, endpoint=path)
+            for warn in warns:
+                note = warn(value)
+                if note:
+                    warnings.warn(f"{path}: {name} {note}", UserWarning, stacklevel=5)
+            return value, encode(value)
+
+        return cls(required=param.required, strict=strict if checks or warns else loose,
+                   loose=loose)  # fmt: skip
 
 
 @dataclass
@@ -457,39 +483,26 @@ class Endpoint:
         fields: list[tuple[str, str]] = []
         files: dict[str, Any] = {}
         plans = self.plans
-        path = self.path
         for name, value in values.items():
             plan = plans.get(name)
             if value is None:
                 if validate and plan is not None and plan.required:
-                    raise ValidationError(name, "is required", endpoint=path)
+                    raise ValidationError(name, "is required", endpoint=self.path)
                 continue
             if plan is None:  # not declared: sent as given (only with validate=False)
                 if validate:
                     raise ValidationError(
-                        name, "is not a parameter of this endpoint", endpoint=path
+                        name, "is not a parameter of this endpoint", endpoint=self.path
                     )
                 normalised[name] = value
                 fields.append((name, encode_value(value)))
                 continue
-            try:
-                value = plan.coerce(value, ctx)
-            except ValueError as exc:
-                raise ValidationError(name, str(exc), endpoint=path) from None
-            if validate:
-                for check in plan.checks:
-                    problem = check(value)
-                    if problem:
-                        raise ValidationError(name, problem, endpoint=path)
-                for warn in plan.warns:
-                    note = warn(value)
-                    if note:
-                        warnings.warn(f"{path}: {name} {note}", UserWarning, stacklevel=4)
+            value, text = (plan.strict if validate else plan.loose)(value, ctx)
             normalised[name] = value
-            if plan.is_file:
+            if text is None:
                 files[name] = value
             else:
-                fields.append((name, plan.encode(value)))
+                fields.append((name, text))
         if validate:
             for cross_check in self.checks:
                 cross_check(normalised, self, ctx)
@@ -701,7 +714,7 @@ def endpoint(
             doc=inspect.cleandoc(fn.__doc__ or ""),
             signature=sig,
             by_name={p.name: p for p in params},
-            plans={p.name: _Plan.of(p) for p in params},
+            plans={p.name: _Plan.of(p, path) for p in params},
             required=tuple(p.name for p in params if p.required),
             sent_defaults={p.name: p.default for p in params if p.default is not None},
             positional=tuple(
