@@ -220,3 +220,28 @@ def test_state_is_kept_per_partner(sandbox: Sandbox, times: tuple[int, int]) -> 
         with pytest.raises(RoomNotFoundError):
             theirs.room.delete(room.room_id)
         assert ours.room.info(room.room_id).title == "ours"
+
+
+async def test_concurrent_creates_get_unique_ids(
+    aclient: AsyncBaiJiaYunClient, sandbox: Sandbox, times: tuple[int, int]
+) -> None:
+    import asyncio
+
+    rooms = await asyncio.gather(*(aclient.room.create(f"c{i}", *times, 2) for i in range(60)))
+    ids = {r.room_id for r in rooms}
+    codes = {r.student_code for r in rooms}
+    assert len(ids) == 60 and len(codes) == 60
+    assert sandbox.request_count("/openapi/room/create") == 60
+    assert len([r async for r in aclient.room.iter_rooms(limit=25)]) == 60
+
+
+def test_one_sync_client_shared_by_threads(
+    client: BaiJiaYunClient, sandbox: Sandbox, times: tuple[int, int]
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    room = client.room.create("shared", *times, 2)
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda n: client.room.getcode(room.room_id, n % 10 + 1), range(80)))
+    assert len(set(codes)) == 10  # the same user always gets the same code
+    assert client.room.listcode(room.room_id).total == 10
