@@ -30,15 +30,21 @@ def load(url: str, room_id: str, seconds: float, connections: int, out: mp.Queue
 
     parts = urlsplit(url)
     assert parts.hostname and parts.port
-    fields = [("partner_id", SANDBOX_PARTNER_ID), ("room_id", room_id),
-              ("timestamp", str(int(time.time())))]  # fmt: skip
+    fields = [
+        ("partner_id", SANDBOX_PARTNER_ID),
+        ("room_id", room_id),
+        ("timestamp", str(int(time.time()))),
+    ]
     fields.append(("sign", sign(fields, SANDBOX_PARTNER_KEY)))
     body = urlencode(fields).encode()
     request = (
-        b"POST /openapi/room/info HTTP/1.1\r\nHost: " + parts.netloc.encode() +
-        b"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
-        str(len(body)).encode() + b"\r\n\r\n" + body
-    )  # fmt: skip
+        b"POST /openapi/room/info HTTP/1.1\r\nHost: "
+        + parts.netloc.encode()
+        + b"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body
+    )
     sel = selectors.DefaultSelector()
     socks = []
     for _ in range(connections):
@@ -87,13 +93,16 @@ def main() -> None:
 
     server = subprocess.Popen(
         [sys.executable, "-m", "baijiayun.sandbox", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert server.stdout is not None
         url = server.stdout.readline().strip()
-        with BaiJiaYunClient(SANDBOX_PARTNER_ID, partner_key=SANDBOX_PARTNER_KEY,
-                             base_url=url) as client:  # fmt: skip
+        with BaiJiaYunClient(
+            SANDBOX_PARTNER_ID, partner_key=SANDBOX_PARTNER_KEY, base_url=url
+        ) as client:
             now = int(time.time())
             room_id = client.room.create("bench", now + 3600, now + 7200, 2).room_id
             for _ in range(200):  # warm-up
@@ -112,12 +121,16 @@ def main() -> None:
     def pct(p: float) -> float:
         return latencies[min(n - 1, int(p * n))] * 1000
 
-    print(f"sandbox server: {url}  (1 uvicorn process; load: 1 separate process, "
-          f"{args.connections} keep-alive connections)")  # fmt: skip
+    print(
+        f"sandbox server: {url}  (1 uvicorn process; load: 1 separate process, "
+        f"{args.connections} keep-alive connections)"
+    )
     print(f"requests: {n} in {seconds:.1f}s, errors (code != 0): {errors}")
     print(f"throughput: {n / seconds:,.0f} signed room/info requests/s (goal >= 2,000/s)")
-    print(f"latency: p50 {pct(0.50):.2f} ms, p90 {pct(0.90):.2f} ms, p99 {pct(0.99):.2f} ms, "
-          f"mean {statistics.fmean(latencies) * 1000:.2f} ms")  # fmt: skip
+    print(
+        f"latency: p50 {pct(0.50):.2f} ms, p90 {pct(0.90):.2f} ms, p99 {pct(0.99):.2f} ms, "
+        f"mean {statistics.fmean(latencies) * 1000:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

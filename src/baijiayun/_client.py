@@ -149,10 +149,16 @@ class BaiJiaYunClient(_ClientMixin, Groups[SyncMode]):
         tz: str | _dt.tzinfo | None = None,
     ) -> None:
         super().__init__(
-            partner_id, secret_key, private_domain, partner_key=partner_key,
-            base_url=base_url, timeout=timeout, max_retries=max_retries,
-            key_store=key_store, tz=tz,
-        )  # fmt: skip
+            partner_id,
+            secret_key,
+            private_domain,
+            partner_key=partner_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            key_store=key_store,
+            tz=tz,
+        )
         if http_client is not None and not isinstance(http_client, httpx2.Client):
             raise ConfigurationError("http_client must be an httpx2.Client")
         self._owns_http = http_client is None
@@ -211,10 +217,16 @@ class AsyncBaiJiaYunClient(_ClientMixin, Groups[AsyncMode]):
         tz: str | _dt.tzinfo | None = None,
     ) -> None:
         super().__init__(
-            partner_id, secret_key, private_domain, partner_key=partner_key,
-            base_url=base_url, timeout=timeout, max_retries=max_retries,
-            key_store=key_store, tz=tz,
-        )  # fmt: skip
+            partner_id,
+            secret_key,
+            private_domain,
+            partner_key=partner_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            key_store=key_store,
+            tz=tz,
+        )
         if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
             raise ConfigurationError("http_client must be an httpx2.AsyncClient")
         self._owns_http = http_client is None

@@ -409,8 +409,9 @@ class _Plan:
                     warnings.warn(f"{path}: {name} {note}", UserWarning, stacklevel=5)
             return value, encode(value)
 
-        return cls(required=param.required, strict=strict if checks or warns else loose,
-                   loose=loose)  # fmt: skip
+        return cls(
+            required=param.required, strict=strict if checks or warns else loose, loose=loose
+        )
 
 
 @dataclass

@@ -20,8 +20,10 @@ def run(echo: object = print) -> None:
         say(f"sandbox client: {client!r}")
         start = _dt.datetime.now(client.tz).replace(microsecond=0) + _dt.timedelta(hours=1)
         room = client.room.create("Demo: algebra 101", start, start + _dt.timedelta(hours=2), 2)
-        say(f"1. created room {room.room_id}: teacher code {room.teacher_code}, "
-            f"student code {room.student_code}")  # fmt: skip
+        say(
+            f"1. created room {room.room_id}: teacher code {room.teacher_code}, "
+            f"student code {room.student_code}"
+        )
         code = client.room.getcode(room.room_id, user_number=1001)
         again = client.room.getcode(room.room_id, 1001)
         say(f"2. join code of student 1001: {code} (asking again gives {again})")

@@ -18,8 +18,10 @@ from baijiayun.sandbox import SANDBOX_PARTNER_KEY, Sandbox
 def sandbox_process(*args: str) -> Iterator[str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "baijiayun.sandbox", "--port", "0", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         url = proc.stdout.readline().strip()
@@ -54,8 +56,10 @@ def test_custom_credentials() -> None:
 def test_banner_names_the_credentials() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "baijiayun.sandbox", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None and proc.stderr is not None
         proc.stdout.readline()

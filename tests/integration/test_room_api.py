@@ -140,8 +140,10 @@ def test_spot_videos(client: BaiJiaYunClient, times: tuple[int, int]) -> None:
     assert client.room.get_spot_video(room.room_id) == {"list": []}
     client.room.set_spot_video(room.room_id, [101, 102, 103])
     assert [v["video_id"] for v in client.room.get_spot_video(room.room_id)["list"]] == [
-        101, 102, 103,
-    ]  # fmt: skip
+        101,
+        102,
+        103,
+    ]
     with pytest.raises(ValidationError, match="at most 3"):
         client.room.set_spot_video(room.room_id, "1,2,3,4")
     # the sandbox enforces the same rule when client checks are skipped

@@ -42,9 +42,13 @@ def test_third_party_client_signing_by_hand(http_sandbox: Any) -> None:
     http_sandbox.sandbox.reset()
     now = int(time.time())
     fields = {
-        "partner_id": SANDBOX_PARTNER_ID, "title": "测试教室", "type": "2",
-        "start_time": str(now + 600), "end_time": str(now + 4200), "timestamp": str(now),
-    }  # fmt: skip
+        "partner_id": SANDBOX_PARTNER_ID,
+        "title": "测试教室",
+        "type": "2",
+        "start_time": str(now + 600),
+        "end_time": str(now + 4200),
+        "timestamp": str(now),
+    }
     created = post(http_sandbox, "/openapi/room/create", hand_signed(fields))
     assert created["code"] == 0 and len(created["data"]["room_id"]) == 14
     info = post(
@@ -115,21 +119,42 @@ def signed_now(fields: dict[str, str]) -> dict[str, str]:
 paths = st.sampled_from([*REGISTRY, "/openapi/x", "/", "/web/room/enter", "/openapi/room/"])
 junk_text = st.text(max_size=60)
 form_fields = st.dictionaries(
-    st.sampled_from(["partner_id", "timestamp", "sign", "room_id", "title", "type", "page",
-                     "limit", "start_time", "end_time", "user_number", "video_ids", "code"])
+    st.sampled_from(
+        [
+            "partner_id",
+            "timestamp",
+            "sign",
+            "room_id",
+            "title",
+            "type",
+            "page",
+            "limit",
+            "start_time",
+            "end_time",
+            "user_number",
+            "video_ids",
+            "code",
+        ]
+    )
     | junk_text,
     junk_text | st.integers().map(str),
     max_size=10,
-)  # fmt: skip
+)
 bodies = st.one_of(
     st.binary(max_size=300),
     form_fields.map(lambda f: urlencode(f).encode()),
     form_fields.map(lambda f: urlencode(signed_now(f)).encode()),
 )
 content_types = st.sampled_from(
-    ["application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz",
-     "multipart/form-data", "text/plain", "", "application/json; charset=latin-1"]
-)  # fmt: skip
+    [
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=xyz",
+        "multipart/form-data",
+        "text/plain",
+        "",
+        "application/json; charset=latin-1",
+    ]
+)
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -206,23 +206,69 @@ ROOM_METHODS = [
 # The earlier SDK's parameter order (seed): positional calls must keep working.
 SEED_POSITIONAL = {
     "create": [
-        "title", "start_time", "end_time", "type", "industry_type", "max_users",
-        "pre_enter_time", "is_long_term", "is_group_live", "template_name",
-        "speak_camera_turnon", "teacher_need_detect_device", "student_need_detect_device",
-        "is_video_main", "m_is_video_main", "is_mock_live", "is_push_live", "is_webrtc_live",
-        "mock_room_id", "mock_session_id", "mock_video_id", "switch_room_role", "enable_share",
-        "enable_group_users_public", "group_admin_permission", "enable_group_chat_public",
-        "new_group_live", "mock_live_record", "enable_weixin_auth", "has_student_raise",
-        "end_delay_time", "class_end_operation", "disable_switch_class", "max_backup_users",
-        "auto_on_stage", "has_foreign_user", "background_attachment", "whiteboard_attachment",
-        "template_type", "enable_cloud_record",
+        "title",
+        "start_time",
+        "end_time",
+        "type",
+        "industry_type",
+        "max_users",
+        "pre_enter_time",
+        "is_long_term",
+        "is_group_live",
+        "template_name",
+        "speak_camera_turnon",
+        "teacher_need_detect_device",
+        "student_need_detect_device",
+        "is_video_main",
+        "m_is_video_main",
+        "is_mock_live",
+        "is_push_live",
+        "is_webrtc_live",
+        "mock_room_id",
+        "mock_session_id",
+        "mock_video_id",
+        "switch_room_role",
+        "enable_share",
+        "enable_group_users_public",
+        "group_admin_permission",
+        "enable_group_chat_public",
+        "new_group_live",
+        "mock_live_record",
+        "enable_weixin_auth",
+        "has_student_raise",
+        "end_delay_time",
+        "class_end_operation",
+        "disable_switch_class",
+        "max_backup_users",
+        "auto_on_stage",
+        "has_foreign_user",
+        "background_attachment",
+        "whiteboard_attachment",
+        "template_type",
+        "enable_cloud_record",
     ],
     "update": [
-        "room_id", "title", "start_time", "end_time", "max_users", "pre_enter_time",
-        "template_name", "forbidden_end_types", "is_video_main", "m_is_video_main",
-        "mock_room_id", "mock_session_id", "mock_video_id", "switch_room_role",
-        "enable_cloud_record", "class_end_operation", "disable_switch_class", "max_backup_users",
-        "background_attachment", "whiteboard_attachment", "template_type",
+        "room_id",
+        "title",
+        "start_time",
+        "end_time",
+        "max_users",
+        "pre_enter_time",
+        "template_name",
+        "forbidden_end_types",
+        "is_video_main",
+        "m_is_video_main",
+        "mock_room_id",
+        "mock_session_id",
+        "mock_video_id",
+        "switch_room_role",
+        "enable_cloud_record",
+        "class_end_operation",
+        "disable_switch_class",
+        "max_backup_users",
+        "background_attachment",
+        "whiteboard_attachment",
+        "template_type",
     ],
     "delete": ["room_id"],
     "info": ["room_id"],
@@ -238,7 +284,7 @@ SEED_POSITIONAL = {
     "get_pull_stream_url": ["room_id"],
     "set_spot_video": ["room_id", "video_ids"],
     "get_spot_video": ["room_id"],
-}  # fmt: skip
+}
 
 
 def _case_id(case) -> str:
@@ -444,11 +490,15 @@ def test_update_multipart_file_forms(harness, file_value) -> None:
         "partner_id": PARTNER_ID,
         "timestamp": str(NOW),
         "sign": ref_sign(
-            [("room_id", str(ROOM_ID)), ("title", "t"), ("partner_id", PARTNER_ID),
-             ("timestamp", str(NOW))],
+            [
+                ("room_id", str(ROOM_ID)),
+                ("title", "t"),
+                ("partner_id", PARTNER_ID),
+                ("timestamp", str(NOW)),
+            ],
             PARTNER_KEY,
         ),
-    }  # fmt: skip
+    }
 
 
 # --------------------------------------------------------------------------- results
@@ -549,8 +599,12 @@ INVALID = [
     ("create", ("t", START, END, 2), {"template_name": "fancy"}, "template_name"),
     ("create", ("t", START, END, 2), {"template_name": ""}, "template_name"),
     ("create", (None, START, END, 2), {}, "title"),
-    ("create", ("t", START, END, 2), {"background_attachment": "/no/such/file.png"},
-     "background_attachment"),
+    (
+        "create",
+        ("t", START, END, 2),
+        {"background_attachment": "/no/such/file.png"},
+        "background_attachment",
+    ),
     ("create", ("t", START, END, 2), {"is_long_term": "yes"}, "is_long_term"),
     ("update", (ROOM_ID,), {"start_time": END, "end_time": START}, "end_time"),
     ("update", (ROOM_ID,), {"template_name": "fancy"}, "template_name"),
@@ -593,7 +647,7 @@ INVALID = [
     ("set_spot_video", (ROOM_ID, [1, 2, 3, 4]), {}, "video_ids"),
     ("set_spot_video", (ROOM_ID, "1,2,3,4"), {}, "video_ids"),
     ("set_spot_video", (ROOM_ID, [0]), {}, "video_ids"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(

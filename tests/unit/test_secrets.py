@@ -104,8 +104,9 @@ def test_no_secret_in_logs_errors_or_reprs(make_harness, mode, caplog, clock, cr
             chain = chain.__cause__ or chain.__context__
     client = h.client
     spec = REGISTRY[CREATE]
-    fields, files = spec.prepare({"title": "t", "start_time": START, "end_time": START + 3600,
-                                  "type": 2}, client._ctx)  # fmt: skip
+    fields, files = spec.prepare(
+        {"title": "t", "start_time": START, "end_time": START + 3600, "type": 2}, client._ctx
+    )
     prepared = client._build(spec, fields, files, PARTNER_KEY)
     signs.add(dict(prepared.fields)["sign"])
     needles.add(dict(prepared.fields)["sign"])
@@ -144,10 +145,13 @@ def test_the_baijiayun_logger_reports_each_attempt(harness, caplog) -> None:
     ok = re.compile(r"^POST /openapi/room/info attempt=(\d+) status=200 code=0 elapsed=\d+\.\dms$")
     assert [ok.match(line).group(1) for line in lines if ok.match(line)] == ["1", "2"]
     assert any(
-        re.match(r"POST /openapi/room/info attempt=1 status=- error=APITimeoutError "
-                 r"elapsed=\d+\.\dms", line)
+        re.match(
+            r"POST /openapi/room/info attempt=1 status=- error=APITimeoutError "
+            r"elapsed=\d+\.\dms",
+            line,
+        )
         for line in lines
-    )  # fmt: skip
+    )
     assert any("retrying" in line and "attempt=1" in line for line in lines)
     assert any(
         re.match(r"POST /openapi/room/info attempt=1 status=200 code=3001 elapsed=\d+\.\dms", line)

@@ -36,9 +36,16 @@ ROOM_TYPES = (1, 2, 3, 4, 5, 6)
 5 dual-teacher, 6 basic one-to-one."""
 
 TEMPLATE_NAMES = (
-    "doubleCamera", "classic", "triple", "single", "liveWall", "video",  # education
-    "singleVideo", "docAudio", "docVideo",  # enterprise
-)  # fmt: skip
+    "doubleCamera",
+    "classic",
+    "triple",
+    "single",
+    "liveWall",
+    "video",  # education
+    "singleVideo",
+    "docAudio",
+    "docVideo",  # enterprise
+)
 
 END_TYPES = ("web", "h5")
 

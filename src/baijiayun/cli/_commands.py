@@ -24,17 +24,23 @@ def cli() -> None:
 @click.option("--partner-key", default=SANDBOX_PARTNER_KEY, show_default=True)
 @click.option("--secret-key", default=SANDBOX_SECRET_KEY, show_default=True)
 def sandbox(
-    host: str, port: int, db: str, seed: int | None, partner_id: str, partner_key: str,
+    host: str,
+    port: int,
+    db: str,
+    seed: int | None,
+    partner_id: str,
+    partner_key: str,
     secret_key: str,
-) -> None:  # fmt: skip
+) -> None:
     """Serve the sandbox over HTTP. The first line printed is its base URL."""
     from ..sandbox import Sandbox
     from ..sandbox._server import base_url, bind, make_server
 
     if not partner_id.isdigit():
         raise click.BadParameter("must be digits", param_hint="--partner-id")
-    box = Sandbox(db, seed=seed, partner_id=partner_id, partner_key=partner_key,
-                  secret_key=secret_key)  # fmt: skip
+    box = Sandbox(
+        db, seed=seed, partner_id=partner_id, partner_key=partner_key, secret_key=secret_key
+    )
     sock = bind(host, port)
     url = base_url(sock, host)
     click.echo(url)

@@ -220,8 +220,14 @@ class Sandbox:
         try:
             return self._handle(request)
         except Exception as exc:  # a sandbox bug must still answer in the envelope
-            return _json({"code": 1, "msg": f"sandbox internal error: {type(exc).__name__}",
-                          "data": None, "ts": int(self.now())})  # fmt: skip
+            return _json(
+                {
+                    "code": 1,
+                    "msg": f"sandbox internal error: {type(exc).__name__}",
+                    "data": None,
+                    "ts": int(self.now()),
+                }
+            )
 
     def _handle(self, request: SandboxRequest) -> SandboxResponse:
         path = request.path

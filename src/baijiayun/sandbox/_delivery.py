@@ -49,7 +49,13 @@ def deliver(
         report["error"] = f"{type(exc).__name__}: {exc}"
     sandbox.state.execute(
         "INSERT INTO deliveries (partner_id, url, fields, status, answer, ok) VALUES (?,?,?,?,?,?)",
-        (partner_id, row["url"], json.dumps(text), report.get("status"), report.get("answer"),
-         int(report["delivered"])),
-    )  # fmt: skip
+        (
+            partner_id,
+            row["url"],
+            json.dumps(text),
+            report.get("status"),
+            report.get("answer"),
+            int(report["delivered"]),
+        ),
+    )
     return report

@@ -62,8 +62,14 @@ class Fault:
         from ._core import HTML_HEADERS, SandboxResponse, _json
 
         if self.code is not None:
-            out = _json({"code": self.code, "msg": self.msg or "injected error", "data": None,
-                         "ts": int(now)})  # fmt: skip
+            out = _json(
+                {
+                    "code": self.code,
+                    "msg": self.msg or "injected error",
+                    "data": None,
+                    "ts": int(now),
+                }
+            )
         elif response is not None:
             out = SandboxResponse(response.status, list(response.headers), response.body)
         else:

@@ -93,9 +93,11 @@ def playback_status(
     partner_id = _room_partner(sandbox, str(room_id))
     video_id = int(str(room_id)[-8:]) + 20_000_000
     fields: dict[str, Any] = {
-        "video_id": video_id, "room_id": str(room_id), "session_id": session_id or "",
+        "video_id": video_id,
+        "room_id": str(room_id),
+        "session_id": session_id or "",
         "status": status,
-    }  # fmt: skip
+    }
     if status == 100:
         fields.update(_success_fields(sandbox, video_id))
     return deliver(sandbox, partner_id, "transcode_callback_url", fields)

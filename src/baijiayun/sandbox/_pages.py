@@ -58,14 +58,16 @@ def _enter(sandbox: Sandbox, query: dict[str, str]) -> SandboxResponse:
             role = {"0": "student", "1": "teacher", "2": "assistant"}.get(query["user_role"])
             if role is None:
                 return _page(400, "Bad link", "user_role must be 0, 1 or 2")
-            return _page(200, "Classroom", f"{query['user_name']} entered room "
-                         f"{query['room_id']} as {role}")  # fmt: skip
+            return _page(
+                200, "Classroom", f"{query['user_name']} entered room {query['room_id']} as {role}"
+            )
     return _page(403, "Bad sign", "the link's sign does not match")
 
 
 def _player(sandbox: Sandbox, path: str, query: dict[str, str]) -> SandboxResponse:
-    kind, target_field = (("playback", "classid") if path == "/web/playback/index"
-                          else ("video", "vid"))  # fmt: skip
+    kind, target_field = (
+        ("playback", "classid") if path == "/web/playback/index" else ("video", "vid")
+    )
     token, target = query.get("token"), query.get(target_field)
     if not token or not target:
         return _page(400, "Bad link", f"{target_field} and token are required")

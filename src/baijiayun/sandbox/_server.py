@@ -113,9 +113,12 @@ def make_server(sandbox: Sandbox, *, log_level: str = "warning") -> Any:
             "serving the sandbox over HTTP needs uvicorn: pip install 'baijiayun[sandbox]'"
         ) from exc
     config = uvicorn.Config(
-        SandboxApp(sandbox), log_level=log_level, access_log=False, lifespan="off",
+        SandboxApp(sandbox),
+        log_level=log_level,
+        access_log=False,
+        lifespan="off",
         timeout_keep_alive=30,
-    )  # fmt: skip
+    )
     return uvicorn.Server(config)
 
 
@@ -136,9 +139,11 @@ class ThreadedServer:
         self.port = sock.getsockname()[1]
         self._server = make_server(self.sandbox)
         self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True,
+            target=self._server.run,
+            kwargs={"sockets": [sock]},
+            daemon=True,
             name=f"baijiayun-sandbox-{self.port}",
-        )  # fmt: skip
+        )
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:

@@ -125,9 +125,12 @@ class State:
 
     def reset(self) -> None:
         with self.lock:
-            tables = [r[0] for r in self.conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-            )]  # fmt: skip
+            tables = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
             for table in tables:
                 self.conn.execute(f"DROP TABLE {table}")
             self.conn.executescript(SCHEMA)

@@ -33,8 +33,9 @@ def _read_timeout(request: httpx2.Request) -> float | None:
 
 def _to_httpx(request: httpx2.Request, answer: SandboxResponse) -> httpx2.Response:
     if answer.drop:
-        raise httpx2.RemoteProtocolError("server closed the connection without answering",
-                                         request=request)  # fmt: skip
+        raise httpx2.RemoteProtocolError(
+            "server closed the connection without answering", request=request
+        )
     return httpx2.Response(
         answer.status,
         headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer.headers],

@@ -15,9 +15,15 @@ def _issue(call: Call, kind: str, target: str, session_id: Any, expires_in: int)
     state.execute(
         "INSERT INTO tokens (token, partner_id, kind, target, session_id, expires_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        (token, call.partner_id, kind, target, None if session_id is None else str(session_id),
-         expires),
-    )  # fmt: skip
+        (
+            token,
+            call.partner_id,
+            kind,
+            target,
+            None if session_id is None else str(session_id),
+            expires,
+        ),
+    )
     return token
 
 
@@ -32,8 +38,13 @@ def _video(call: Call, video_id: Any) -> None:
 @handles("/openapi/playback/getPlayerToken")
 def playback_token(call: Call) -> dict[str, Any]:
     room = load_room(call, call.args["room_id"])
-    token = _issue(call, "playback", room["room_id"], call.args.get("session_id"),
-                   call.args.get("expires_in") or 0)  # fmt: skip
+    token = _issue(
+        call,
+        "playback",
+        room["room_id"],
+        call.args.get("session_id"),
+        call.args.get("expires_in") or 0,
+    )
     return {"token": token}
 
 
@@ -43,8 +54,9 @@ def playback_token_batch(call: Call) -> list[dict[str, Any]]:
     for entry in call.args["room_ids"]:
         room_id, _, session_id = str(entry).partition("-")
         room = load_room(call, room_id)
-        token = _issue(call, "playback", room["room_id"], session_id or None,
-                       call.args.get("expires_in") or 0)  # fmt: skip
+        token = _issue(
+            call, "playback", room["room_id"], session_id or None, call.args.get("expires_in") or 0
+        )
         item: dict[str, Any] = {"room_id": room["room_id"], "token": token}
         if session_id:
             item["session_id"] = session_id
@@ -55,8 +67,9 @@ def playback_token_batch(call: Call) -> list[dict[str, Any]]:
 @handles("/openapi/video/getPlayerToken")
 def video_token(call: Call) -> dict[str, Any]:
     _video(call, call.args["video_id"])
-    token = _issue(call, "video", str(call.args["video_id"]), None,
-                   call.args.get("expires_in") or 0)  # fmt: skip
+    token = _issue(
+        call, "video", str(call.args["video_id"]), None, call.args.get("expires_in") or 0
+    )
     return {"token": token}
 
 

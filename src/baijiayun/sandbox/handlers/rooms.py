@@ -16,10 +16,23 @@ from ...api.room import MAX_DURATION, MIN_DURATION
 from .._registry import Call, PlatformError, handles
 
 ROOM_FIELDS_IN_INFO = (
-    "title", "type", "max_users", "template_name", "is_long_term", "industry_type",
-    "pre_enter_time", "is_group_live", "new_group_live", "is_mock_live", "is_push_live",
-    "is_webrtc_live", "end_delay_time", "max_backup_users", "template_type", "app_template",
-)  # fmt: skip
+    "title",
+    "type",
+    "max_users",
+    "template_name",
+    "is_long_term",
+    "industry_type",
+    "pre_enter_time",
+    "is_group_live",
+    "new_group_live",
+    "is_mock_live",
+    "is_push_live",
+    "is_webrtc_live",
+    "end_delay_time",
+    "max_backup_users",
+    "template_type",
+    "app_template",
+)
 
 
 def beijing(ts: float) -> str:
@@ -283,9 +296,15 @@ def get_audition_code(call: Call) -> dict[str, Any]:
             state.execute(
                 "INSERT INTO codes (room_id, code, type, user_number, user_avatar, expires_at, "
                 "create_time) VALUES (?, ?, 1, ?, ?, ?, ?)",
-                (room["room_id"], code, str(user_number), call.args.get("user_avatar"), expires,
-                 call.now),
-            )  # fmt: skip
+                (
+                    room["room_id"],
+                    code,
+                    str(user_number),
+                    call.args.get("user_avatar"),
+                    expires,
+                    call.now,
+                ),
+            )
             out.append(
                 {"user_number": str(user_number), "code": code, "expire_time": beijing(expires)}
             )
