@@ -217,35 +217,14 @@ class ClientBase:
     is_async: bool = False
 
     def __init__(
-        self,
-        partner_id: str | int | None = None,
-        secret_key: str | None = None,
-        private_domain: str | None = None,
-        *,
-        partner_key: str | None = None,
-        base_url: str | None = None,
-        timeout: float | None = _config.DEFAULT_TIMEOUT,
-        max_retries: int = _config.DEFAULT_MAX_RETRIES,
-        key_store: KeyStore | None = None,
-        tz: str | _dt.tzinfo | None = None,
+        self, settings: _config.Settings, options: RequestOptions, key_store: KeyStore | None
     ) -> None:
-        self._settings = _config.resolve(
-            partner_id=partner_id,
-            secret_key=secret_key,
-            private_domain=private_domain,
-            partner_key=partner_key,
-            base_url=base_url,
-            tz=tz,
-        )
-        if max_retries < 0:
-            raise BaiJiaYunError("max_retries must be >= 0")
-        self._options = RequestOptions(timeout=timeout, max_retries=max_retries)
+        self._settings = settings
+        self._options = options
         self._keys = PartnerKeyProvider(
-            self._settings.partner_id,
-            partner_key=self._settings.partner_key,
-            store=key_store,
+            settings.partner_id, partner_key=settings.partner_key, store=key_store
         )
-        self._ctx = Context(tz=self._settings.tz)
+        self._ctx = Context(tz=settings.tz)
 
     # ---- public read-only facts
     @property

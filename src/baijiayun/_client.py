@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing
-from typing import Any
+from typing import Any, Generic
 
 import httpx2
 
 from . import _config
 from . import callbacks as _callbacks
-from ._base import CREATEKEY_PATH, ClientBase
+from ._base import CREATEKEY_PATH, ClientBase, RequestOptions
 from ._spec import REGISTRY, AsyncMode, Endpoint, SyncMode
 from ._transport import async_driver, sync_driver
 from .api import Groups
@@ -23,7 +23,8 @@ from .errors import CallbackSignatureError, ConfigurationError
 from .keys import KeyStore
 
 _UNSET: Any = object()
-_C = typing.TypeVar("_C", bound="_ClientMixin")
+_C = typing.TypeVar("_C", bound="_ClientMixin[Any]")
+_H = typing.TypeVar("_H")
 
 
 def _group_classes() -> dict[str, type]:
@@ -31,11 +32,51 @@ def _group_classes() -> dict[str, type]:
     return {name: typing.get_origin(hint) or hint for name, hint in hints.items()}
 
 
-class _ClientMixin(ClientBase):
-    """What both clients add to :class:`ClientBase`: groups, ``with_options``, and the
-    methods that send nothing (callback checks, the earlier SDK's ``get_web_sign``)."""
+class _ClientMixin(ClientBase, Generic[_H]):
+    """What both clients add to :class:`ClientBase`: construction, groups,
+    ``with_options``, and the methods that send nothing (callback checks, the
+    earlier SDK's ``get_web_sign``). ``_H`` is the httpx2 client type they drive."""
 
     _owns_http: bool
+    _http_class: typing.ClassVar[type]
+
+    @staticmethod
+    def _new_driver(http: Any, timeout: float | None) -> Any:
+        """The driver of this kind of client (on ``http`` or on a pool of its own)."""
+        raise NotImplementedError
+
+    def __init__(
+        self,
+        partner_id: str | int | None = None,
+        secret_key: str | None = None,
+        private_domain: str | None = None,
+        *,
+        partner_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = _config.DEFAULT_TIMEOUT,
+        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        key_store: KeyStore | None = None,
+        http_client: _H | None = None,
+        tz: str | _dt.tzinfo | None = None,
+    ) -> None:
+        settings = _config.resolve(
+            partner_id=partner_id,
+            secret_key=secret_key,
+            private_domain=private_domain,
+            partner_key=partner_key,
+            base_url=base_url,
+            tz=tz,
+        )
+        if max_retries < 0:
+            raise ConfigurationError("max_retries must be >= 0")
+        if http_client is not None and not isinstance(http_client, self._http_class):
+            raise ConfigurationError(f"http_client must be an httpx2.{self._http_class.__name__}")
+        super().__init__(
+            settings, RequestOptions(timeout=timeout, max_retries=max_retries), key_store
+        )
+        self._owns_http = http_client is None
+        self._driver = type(self)._new_driver(http_client, timeout)
+        self._bind_groups()
 
     def _bind_groups(self) -> None:
         for name, cls in _group_classes().items():
@@ -118,7 +159,7 @@ class _ClientMixin(ClientBase):
         return True
 
 
-class BaiJiaYunClient(_ClientMixin, Groups[SyncMode]):
+class BaiJiaYunClient(_ClientMixin[httpx2.Client], Groups[SyncMode]):
     """Synchronous client of the BaiJiaYun open API.
 
     ``BaiJiaYunClient(partner_id, secret_key, private_domain)`` (the earlier SDK's
@@ -134,36 +175,8 @@ class BaiJiaYunClient(_ClientMixin, Groups[SyncMode]):
 
     is_async = False
 
-    def __init__(
-        self,
-        partner_id: str | int | None = None,
-        secret_key: str | None = None,
-        private_domain: str | None = None,
-        *,
-        partner_key: str | None = None,
-        base_url: str | None = None,
-        timeout: float | None = _config.DEFAULT_TIMEOUT,
-        max_retries: int = _config.DEFAULT_MAX_RETRIES,
-        key_store: KeyStore | None = None,
-        http_client: httpx2.Client | None = None,
-        tz: str | _dt.tzinfo | None = None,
-    ) -> None:
-        super().__init__(
-            partner_id,
-            secret_key,
-            private_domain,
-            partner_key=partner_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            key_store=key_store,
-            tz=tz,
-        )
-        if http_client is not None and not isinstance(http_client, httpx2.Client):
-            raise ConfigurationError("http_client must be an httpx2.Client")
-        self._owns_http = http_client is None
-        self._driver = sync_driver(http_client, self._options.timeout)
-        self._bind_groups()
+    _http_class = httpx2.Client
+    _new_driver = staticmethod(sync_driver)
 
     def _call(self, spec: Endpoint, values: dict[str, Any]) -> Any:
         return self._driver.run(self._flow(spec, values, self._options), self._key)
@@ -194,7 +207,7 @@ class BaiJiaYunClient(_ClientMixin, Groups[SyncMode]):
         self.close()
 
 
-class AsyncBaiJiaYunClient(_ClientMixin, Groups[AsyncMode]):
+class AsyncBaiJiaYunClient(_ClientMixin[httpx2.AsyncClient], Groups[AsyncMode]):
     """Asynchronous client: the same methods as :class:`BaiJiaYunClient`, awaitable.
 
     Use ``async with AsyncBaiJiaYunClient(...) as client:`` or ``await client.aclose()``.
@@ -202,36 +215,8 @@ class AsyncBaiJiaYunClient(_ClientMixin, Groups[AsyncMode]):
 
     is_async = True
 
-    def __init__(
-        self,
-        partner_id: str | int | None = None,
-        secret_key: str | None = None,
-        private_domain: str | None = None,
-        *,
-        partner_key: str | None = None,
-        base_url: str | None = None,
-        timeout: float | None = _config.DEFAULT_TIMEOUT,
-        max_retries: int = _config.DEFAULT_MAX_RETRIES,
-        key_store: KeyStore | None = None,
-        http_client: httpx2.AsyncClient | None = None,
-        tz: str | _dt.tzinfo | None = None,
-    ) -> None:
-        super().__init__(
-            partner_id,
-            secret_key,
-            private_domain,
-            partner_key=partner_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            key_store=key_store,
-            tz=tz,
-        )
-        if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
-            raise ConfigurationError("http_client must be an httpx2.AsyncClient")
-        self._owns_http = http_client is None
-        self._driver = async_driver(http_client, self._options.timeout)
-        self._bind_groups()
+    _http_class = httpx2.AsyncClient
+    _new_driver = staticmethod(async_driver)
 
     async def _call(self, spec: Endpoint, values: dict[str, Any]) -> Any:
         return await self._driver.run(self._flow(spec, values, self._options), self._key)
