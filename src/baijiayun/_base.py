@@ -226,6 +226,11 @@ class ClientBase:
         )
         self._ctx = Context(tz=settings.tz)
 
+    @property
+    def _client(self) -> ClientBase:
+        """A client is its own client: methods declared on groups work on it too."""
+        return self
+
     # ---- public read-only facts
     @property
     def partner_id(self) -> str:

@@ -599,7 +599,8 @@ def install(
     method.__signature__ = sig.replace(  # type: ignore[attr-defined]
         parameters=list(sig.parameters.values())[1:]
     )
-    group.__dict__[name] = method
+    if isinstance(group, Group):  # not on a client: with_options copies a client's __dict__
+        group.__dict__[name] = method
     return method
 
 

@@ -15,6 +15,7 @@ from ._spec import DerivedMethod
 
 if TYPE_CHECKING:
     from ._spec import AsyncMode, EndpointMethod, Group, SyncMode
+    from .api import Groups
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -57,9 +58,13 @@ class PageMethod(DerivedMethod, Generic[P, T]):
     @overload
     def __get__(self, obj: None, owner: Any) -> PageMethod[P, T]: ...
     @overload
-    def __get__(self, obj: Group[SyncMode], owner: Any) -> Callable[P, Iterator[T]]: ...
+    def __get__(
+        self, obj: Group[SyncMode] | Groups[SyncMode], owner: Any
+    ) -> Callable[P, Iterator[T]]: ...
     @overload
-    def __get__(self, obj: Group[AsyncMode], owner: Any) -> Callable[P, AsyncIterator[T]]: ...
+    def __get__(
+        self, obj: Group[AsyncMode] | Groups[AsyncMode], owner: Any
+    ) -> Callable[P, AsyncIterator[T]]: ...
     def __get__(self, obj: Any, owner: Any) -> Any:
         return self if obj is None else self._bound(obj)
 

@@ -10,6 +10,7 @@ import pytest
 from baijiayun import (
     AsyncBaiJiaYunClient,
     BaiJiaYunClient,
+    HTTPStatusError,
     ParameterError,
     RoomDeletedError,
     RoomNotFoundError,
@@ -247,3 +248,28 @@ def test_one_sync_client_shared_by_threads(
         codes = list(pool.map(lambda n: client.room.getcode(room.room_id, n % 10 + 1), range(80)))
     assert len(set(codes)) == 10  # the same user always gets the same code
     assert client.room.listcode(room.room_id).total == 10
+
+
+def test_iterators_on_the_client_itself(
+    client: BaiJiaYunClient, sandbox: Sandbox, times: tuple[int, int]
+) -> None:
+    ids = [client.room.create(f"i{i}", *times, 2).room_id for i in range(3)]
+    assert [r.room_id for r in client.iter_rooms(limit=2)] == ids
+    codes = [client.room.getcode(ids[0], n) for n in (1, 2, 3)]
+    assert [c.code for c in client.iter_codes(ids[0], limit=2)] == codes
+    # Each copy iterates with its own options (nothing bound to the parent is reused).
+    patient = client.with_options(max_retries=1)
+    assert len(list(patient.iter_rooms())) == 3
+    strict = patient.with_options(max_retries=0)
+    sandbox.inject("/openapi/room/list", status=503)
+    with pytest.raises(HTTPStatusError):
+        list(strict.iter_rooms())
+    sandbox.inject("/openapi/room/list", status=503)
+    assert len(list(patient.iter_rooms())) == 3  # retried once
+
+
+async def test_async_iterators_on_the_client_itself(
+    aclient: AsyncBaiJiaYunClient, times: tuple[int, int]
+) -> None:
+    ids = [(await aclient.room.create(f"a{i}", *times, 2)).room_id for i in range(3)]
+    assert [r.room_id async for r in aclient.iter_rooms(limit=2)] == ids

@@ -35,3 +35,7 @@ class Groups(Generic[ModeT]):
     live_account: LiveAccount[ModeT]
     video_account: VideoAccount[ModeT]
     links: Links[ModeT]
+
+    # The Room API's iterators are also on the client itself: ``client.iter_rooms()``.
+    iter_rooms = Room.iter_rooms
+    iter_codes = Room.iter_codes
