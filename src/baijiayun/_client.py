@@ -18,7 +18,7 @@ from ._base import CREATEKEY_PATH, ClientBase, RequestOptions
 from ._spec import REGISTRY, AsyncMode, Endpoint, SyncMode
 from ._transport import async_driver, sync_driver
 from .api import Groups
-from .api.links import client_web_sign
+from .api import links as _links_api
 from .errors import CallbackSignatureError, ConfigurationError
 from .keys import KeyStore
 
@@ -118,22 +118,7 @@ class _ClientMixin(ClientBase, Generic[_H]):
 
     # ---- work that sends nothing: a str or dict on both clients (see ``api/links.py``
     # for where the partner key comes from)
-    def get_web_sign(
-        self,
-        room_id: int | str,
-        user_number: int | str,
-        user_name: str,
-        user_role: int,
-        user_avatar: str | None = "",
-        group_id: int | str | None = None,
-    ) -> str:
-        """The sign of an enter link alone (as in the earlier SDK).
-
-        Prefer ``client.links.enter_url(...)``, which returns the whole link.
-        """
-        return client_web_sign(
-            self, room_id, user_number, user_name, user_role, user_avatar, group_id
-        )
+    get_web_sign = _links_api.get_web_sign  # the earlier SDK's form, same as on client.links
 
     def verify_callback(
         self, fields: object, tolerance: float | None = _callbacks.DEFAULT_TOLERANCE

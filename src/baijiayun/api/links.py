@@ -19,7 +19,7 @@ The link is always on the client's ``base_url`` host. Two kinds of methods:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import links as _links
 from .._compose import compose
@@ -91,8 +91,15 @@ def _entry_texts(ids: Any) -> list[str]:
     return [encode_value(_entry(i)) for i in ids]
 
 
-def client_web_sign(
-    client: ClientBase,
+class _HasClient(Protocol):
+    """A links group, or a client itself (a client is its own ``_client``)."""
+
+    @property
+    def _client(self) -> ClientBase: ...
+
+
+def get_web_sign(
+    self: _HasClient,
     room_id: int | str,
     user_number: int | str,
     user_name: str,
@@ -100,9 +107,14 @@ def client_web_sign(
     user_avatar: str | None = "",
     group_id: int | str | None = None,
 ) -> str:
-    """An enter link's sign with ``client``'s key (arguments are checked before the key)."""
+    """The sign of an enter link alone (the earlier SDK's ``client.get_web_sign``).
+
+    Prefer ``client.links.enter_url(...)``, which returns the whole link. The
+    arguments are checked before the key is looked up. Both ``client.links`` and
+    the clients themselves carry this one function as a method.
+    """
     fields = _links.enter_fields(room_id, user_number, user_name, user_role, user_avatar, group_id)
-    return sign(fields, client._partner_key_now("signing an enter link"))
+    return sign(fields, self._client._partner_key_now("signing an enter link"))
 
 
 # --------------------------------------------------------------------------- builds
@@ -161,19 +173,7 @@ class Links(Group[ModeT]):
         key = self._client._partner_key_now("building an enter link")
         return _links.signed_enter_url(self._client.base_url, key, fields)
 
-    def get_web_sign(
-        self,
-        room_id: int | str,
-        user_number: int | str,
-        user_name: str,
-        user_role: int,
-        user_avatar: str | None = "",
-        group_id: int | str | None = None,
-    ) -> str:
-        """The sign of an enter link alone (the earlier SDK's ``client.get_web_sign``)."""
-        return client_web_sign(
-            self._client, room_id, user_number, user_name, user_role, user_avatar, group_id
-        )
+    get_web_sign = get_web_sign
 
     @compose(Playback.get_player_token, build=_playback_link)
     def playback_url(
