@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -48,6 +47,3 @@ class Result(BaseModel):
 
 def _field_for_alias(cls: type[Result]) -> dict[str, str]:
     return {f.alias: n for n, f in cls.model_fields.items() if f.alias}
-
-    def items(self) -> Iterator[tuple[str, Any]]:
-        return iter(self.to_dict().items())
