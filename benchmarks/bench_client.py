@@ -33,7 +33,7 @@ import baijiayun
 from baijiayun import BaiJiaYunClient
 from baijiayun._base import convert_result, form_encode, parse_envelope
 from baijiayun._signing import sign
-from baijiayun._spec import REGISTRY
+from baijiayun.api import REGISTRY
 
 PARTNER_ID = "12345678"
 PARTNER_KEY = (

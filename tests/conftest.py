@@ -17,7 +17,7 @@ pytest_plugins: list[str] = []
 @pytest.fixture(scope="session")
 def http_sandbox() -> Iterator[Any]:
     """One sandbox served over HTTP for the session; tests reset it."""
-    sandbox = Sandbox()
+    sandbox = Sandbox(raise_errors=True)
     with sandbox.serve() as server:
         yield server
 
@@ -35,7 +35,7 @@ def sandbox(mode: str, request: pytest.FixtureRequest) -> Sandbox:
         server.sandbox.reset()
         box: Sandbox = server.sandbox
         return box
-    return Sandbox()
+    return Sandbox(raise_errors=True)
 
 
 @pytest.fixture

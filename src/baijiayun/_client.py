@@ -7,29 +7,28 @@ the same declarations. They differ only in the driver that performs I/O.
 from __future__ import annotations
 
 import datetime as _dt
+import time
 import typing
+from collections.abc import Callable
 from typing import Any, Generic
 
 import httpx2
 
 from . import _config
 from . import callbacks as _callbacks
-from ._base import CREATEKEY_PATH, ClientBase, RequestOptions
-from ._spec import REGISTRY, AsyncMode, Endpoint, SyncMode
+from ._base import ClientBase, RequestOptions
+from ._endpoint import Endpoint
+from ._group import AsyncMode, SyncMode
 from ._transport import async_driver, sync_driver
-from .api import Groups
+from .api import REGISTRY, Groups, Partner
 from .api import links as _links_api
 from .errors import CallbackSignatureError, ConfigurationError
 from .keys import KeyStore
 
 _UNSET: Any = object()
+_CREATEKEY = Partner.createkey.spec
 _C = typing.TypeVar("_C", bound="_ClientMixin[Any]")
 _H = typing.TypeVar("_H")
-
-
-def _group_classes() -> dict[str, type]:
-    hints = typing.get_type_hints(Groups)
-    return {name: typing.get_origin(hint) or hint for name, hint in hints.items()}
 
 
 class _ClientMixin(ClientBase, Generic[_H]):
@@ -58,6 +57,7 @@ class _ClientMixin(ClientBase, Generic[_H]):
         key_store: KeyStore | None = None,
         http_client: _H | None = None,
         tz: str | _dt.tzinfo | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         settings = _config.resolve(
             partner_id=partner_id,
@@ -72,15 +72,17 @@ class _ClientMixin(ClientBase, Generic[_H]):
         if http_client is not None and not isinstance(http_client, self._http_class):
             raise ConfigurationError(f"http_client must be an httpx2.{self._http_class.__name__}")
         super().__init__(
-            settings, RequestOptions(timeout=timeout, max_retries=max_retries), key_store
+            settings, RequestOptions(timeout=timeout, max_retries=max_retries), key_store, clock
         )
         self._owns_http = http_client is None
         self._driver = type(self)._new_driver(http_client, timeout)
         self._bind_groups()
 
     def _bind_groups(self) -> None:
-        for name, cls in _group_classes().items():
-            setattr(self, name, cls(self))
+        for info in REGISTRY.groups.values():
+            group = info.cls(self)
+            for attribute in info.attributes:
+                setattr(self, attribute, group)
 
     def _createkey_values(self) -> dict[str, Any]:
         if not self._settings.secret_key:
@@ -167,7 +169,7 @@ class BaiJiaYunClient(_ClientMixin[httpx2.Client], Groups[SyncMode]):
         return self._driver.run(self._flow(spec, values, self._options), self._key)
 
     def _key(self, stale: str | None) -> str:
-        fetch = lambda: self._call(REGISTRY[CREATEKEY_PATH], self._createkey_values())  # noqa: E731
+        fetch = lambda: self._call(_CREATEKEY, self._createkey_values())  # noqa: E731
         return self._keys.get(fetch, stale=stale)
 
     def _fetch_key_now(self, purpose: str) -> str:
@@ -208,9 +210,7 @@ class AsyncBaiJiaYunClient(_ClientMixin[httpx2.AsyncClient], Groups[AsyncMode]):
 
     async def _key(self, stale: str | None) -> str:
         async def fetch() -> str:
-            return typing.cast(
-                str, await self._call(REGISTRY[CREATEKEY_PATH], self._createkey_values())
-            )
+            return typing.cast(str, await self._call(_CREATEKEY, self._createkey_values()))
 
         return await self._keys.aget(fetch, stale=stale)
 

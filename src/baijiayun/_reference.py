@@ -11,14 +11,15 @@ import typing
 from collections import defaultdict
 from typing import Any
 
-from ._spec import REGISTRY, Endpoint
+from ._endpoint import Endpoint
+from .api import REGISTRY
 
 
 def _type_name(tp: Any) -> str:
     if tp is None or tp is type(None):
         return "None"
-    if tp is Any:
-        return "Any (the platform's `data`)"
+    if typing.get_origin(tp) is typing.Annotated:
+        return _type_name(typing.get_args(tp)[0])
     if typing.get_origin(tp) is not None:
         args = ", ".join(_type_name(a) for a in typing.get_args(tp))
         return f"{typing.get_origin(tp).__name__}[{args}]"
@@ -61,7 +62,7 @@ def _endpoint(spec: Endpoint) -> list[str]:
 def render() -> str:
     importlib.import_module("baijiayun.api")  # registers every declaration
     groups: dict[str, list[Endpoint]] = defaultdict(list)
-    for spec in REGISTRY.values():
+    for spec in REGISTRY:
         groups[spec.group].append(spec)
     out = [
         "# Endpoint reference",

@@ -30,7 +30,7 @@ from typing import Annotated, Any, Protocol, runtime_checkable
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 
 from ._signing import encode_value, sign, signs_equal
-from ._spec import BEIJING
+from ._wire import BEIJING
 from .errors import CallbackSignatureError, ConfigurationError
 
 __all__ = [

@@ -11,7 +11,7 @@ are signed as raw text and URL-encoded only in the link. An empty avatar is
 signed as ``user_avatar=``.
 
 The parameters of each link are declared once, like an endpoint (typed stubs
-read by :func:`baijiayun._spec.endpoint`, kept out of the endpoint registry),
+read by :func:`baijiayun._endpoint.declare`; they are pages, not API endpoints),
 so links are validated and encoded by the same kinds and rules as API calls:
 a bad argument raises :class:`~baijiayun.errors.ValidationError` naming it,
 before anything is signed.
@@ -24,11 +24,13 @@ them in one call: ``client.links.playback_url(room_id)``,
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
+from ._endpoint import Endpoint, declare
 from ._signing import sign
-from ._spec import Context, Endpoint, HttpUrl, NonEmpty, OneOf, Range, endpoint
+from ._wire import Context, HttpUrl, NonEmpty, OneOf, Range
 from .api._types import Int, RoomId, Str, UserNum
 from .errors import ValidationError
 
@@ -59,17 +61,26 @@ class Role(enum.IntEnum):
 
 
 UserName = Annotated[Str, NonEmpty()]
-UserRole = Annotated[Int, OneOf(tuple(int(r) for r in Role))]
+UserRole = Annotated[Int, OneOf.of(Role)]
 OptionalAvatar = Annotated[Str, HttpUrl(allow_empty=True)]
 Token = Annotated[Str, NonEmpty()]
 VideoId = Annotated[Int, Range(1)]
 _BASE_URL = HttpUrl()
 
 
+def _page(path: str) -> Callable[[Callable[..., None]], Endpoint]:
+    """Declare the parameters of one of the platform's web pages."""
+
+    def decorate(stub: Callable[..., None]) -> Endpoint:
+        return declare(stub, group="web", path=path, signed=False)
+
+    return decorate
+
+
 class _Pages:
     """The parameters of the platform's web pages (declarations only)."""
 
-    @endpoint(ENTER_PATH, signed=False, register=False)
+    @_page(ENTER_PATH)
     def enter(
         self,
         room_id: RoomId,
@@ -81,19 +92,19 @@ class _Pages:
     ) -> None:
         """Enter a live classroom as a student, teacher or assistant."""
 
-    @endpoint(PLAYBACK_PATH, signed=False, register=False)
+    @_page(PLAYBACK_PATH)
     def playback(self, room_id: RoomId, token: Token, session_id: Int | None = None) -> None:
         """Watch a room's playback (``room_id`` is sent as ``classid``)."""
 
-    @endpoint(VIDEO_PATH, signed=False, register=False)
+    @_page(VIDEO_PATH)
     def video(self, video_id: VideoId, token: Token) -> None:
         """Watch a VOD video (``video_id`` is sent as ``vid``)."""
 
 
 _CTX = Context()
-ENTER: Endpoint = _Pages.enter.spec
-PLAYBACK: Endpoint = _Pages.playback.spec
-VIDEO: Endpoint = _Pages.video.spec
+ENTER: Endpoint = _Pages.enter
+PLAYBACK: Endpoint = _Pages.playback
+VIDEO: Endpoint = _Pages.video
 _ORDER = {s.path: {p.name: i for i, p in enumerate(s.params)} for s in (ENTER, PLAYBACK, VIDEO)}
 
 

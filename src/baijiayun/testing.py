@@ -14,7 +14,8 @@ Installed with the package as a pytest plugin, so in your tests::
 
 Each test gets a fresh sandbox (``baijiayun_sandbox``): use it to inject
 faults (``baijiayun_sandbox.inject("/openapi/room/info", status=502)``), start
-classes, or count requests.
+classes (``baijiayun_sandbox.rooms.start_class(room_id)``), or count requests.
+A bug in the sandbox itself is raised in the test rather than answered as code 1.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from .sandbox import Sandbox
 
 @pytest.fixture
 def baijiayun_sandbox() -> Sandbox:
-    """A fresh in-memory sandbox for this test."""
-    return Sandbox()
+    """A fresh in-memory sandbox for this test (its own errors are raised, not answered)."""
+    return Sandbox(raise_errors=True)
 
 
 @pytest.fixture

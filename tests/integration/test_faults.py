@@ -28,7 +28,7 @@ def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def rooms(sandbox: Sandbox) -> int:
-    row = sandbox.state.one("SELECT COUNT(*) AS n FROM rooms")
+    row = sandbox.db.row("SELECT COUNT(*) AS n FROM rooms")
     return int(row["n"]) if row else 0
 
 
@@ -117,7 +117,7 @@ def test_control_api_over_http(http_sandbox: Any, times: Any) -> None:
     http_sandbox.sandbox.reset()
     control = httpx2.Client(base_url=http_sandbox.base_url)
     answer = control.post("/_sandbox/faults", json={"path": CREATE, "status": 503, "count": 1})
-    assert answer.status_code == 200 and answer.json()["ok"]
+    assert answer.status_code == 200 and answer.json()["fault"]["status"] == 503
     assert control.get("/_sandbox/faults").json()["faults"][0]["status"] == 503
     with http_sandbox.client(max_retries=0) as client:
         with pytest.raises(HTTPStatusError):

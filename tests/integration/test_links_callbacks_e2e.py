@@ -75,10 +75,10 @@ def test_class_callbacks_reach_the_receiver(
     room = client.room.create("e2e", *times, 2)
     client.live_account.set_class_callback_url(receiver.url)
 
-    report = sandbox.start_class(room.room_id)
+    report = sandbox.rooms.start_class(room.room_id)
     assert report["delivered"] is True and report["status"] == 200
     assert report["answer"] == '{"code":0,"msg":""}'
-    sandbox.end_class(room.room_id)
+    sandbox.rooms.end_class(room.room_id)
 
     started, ended = events
     assert isinstance(started, ClassStarted) and isinstance(ended, ClassEnded)
@@ -106,10 +106,10 @@ def test_media_callbacks_reach_the_receiver(
     client: BaiJiaYunClient, sandbox: Any, receiver: ReceiverApp, events: list[Any], times: Any
 ) -> None:
     client.video_account.set_transcode_callback_url(receiver.url)
-    video_id = sandbox.create_video("lesson.mp4")
-    assert sandbox.set_video_status(video_id, 100)["delivered"]
+    video_id = sandbox.media.create_video("lesson.mp4")
+    assert sandbox.media.set_video_status(video_id, 100)["delivered"]
     room = client.room.create("rec", *times, 2)
-    assert sandbox.set_playback_status(room.room_id, 100)["delivered"]
+    assert sandbox.media.set_playback_status(room.room_id, 100)["delivered"]
     video, playback = events
     assert isinstance(video, VideoTranscoded) and video.video_id == video_id
     assert isinstance(playback, PlaybackReady) and playback.room_id == room.room_id
@@ -141,7 +141,7 @@ def test_player_links_built_by_the_sdk_open(http_sandbox: Any, times: Any) -> No
         playback = client.links.playback_url(room.room_id, expires_in=60)
         assert "/web/playback/index?" in playback
         assert browser.get(playback).status_code == 200
-        video_id = http_sandbox.sandbox.create_video("v")
+        video_id = http_sandbox.sandbox.media.create_video("v")
         assert browser.get(client.links.video_url(video_id)).status_code == 200
         urls = client.links.playback_urls([room.room_id, (room.room_id, "202611291")])
         assert len(urls) == 2 and all(browser.get(u).status_code == 200 for u in urls.values())

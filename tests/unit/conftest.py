@@ -16,7 +16,6 @@ import hashlib
 import re
 import threading
 import time
-import types
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl
@@ -25,8 +24,9 @@ import httpx2
 import pytest
 
 import baijiayun._base
-import baijiayun.api.room
 from baijiayun import AsyncBaiJiaYunClient, BaiJiaYunClient
+from baijiayun.sandbox import Sandbox
+from harness import CASES, World, call
 
 # --------------------------------------------------------------------------- constants
 PARTNER_ID = "12345678"
@@ -39,47 +39,46 @@ FETCHED_KEY = "fetchedPartnerKey+/ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=="
 FETCHED_KEY_2 = "secondFetchedPartnerKey+/ZYXWVUTSRQPONMLKJIHGFEDCBA==="
 
 NOW = 1_800_000_000  # 2027-01-15 08:00:00 UTC: the fixed "now" of every test
-ROOM_ID = 27011512345678
 
 CREATEKEY = "/openapi/partner/createkey"
 
-DEFAULT_DATA: dict[str, Any] = {
-    CREATEKEY: {"partner_key": FETCHED_KEY},
-    "/openapi/room/create": {
-        "room_id": ROOM_ID,  # a number, although documented as a string
-        "admin_code": "adm001",
-        "teacher_code": "tea001",
-        "student_code": "stu001",
-        "brand_new_field": "kept",
-    },
-    "/openapi/room/info": {
-        "room_id": ROOM_ID,
-        "title": "Maths",
-        "start_time": "2027-01-20 09:00:00",
-        "end_time": "2027-01-20 10:00:00",
-        "type": "2",
-        "max_users": 0,
-        "admin_code": "adm001",
-        "teacher_code": "tea001",
-        "undocumented_flag": 1,
-    },
-    "/openapi/room/getcode": {"student_code": "stu042"},
-    "/openapi/room/getCodeInfo": {"room_id": ROOM_ID, "user_number": 42, "user_role": 0},
-    "/openapi/room/listcode": {"list": [{"code": "c1", "user_number": "1"}], "total": 1},
-    "/openapi/room/list": {
-        "list": [
-            {"room_id": ROOM_ID, "title": "A", "type": 2},
-            {"room_id": str(ROOM_ID + 1), "title": "B", "type": "4", "extra": "x"},
-        ]
-    },
-    "/openapi/room/getAuditionCode": {"list": [{"code": "aud001", "user_number": "5"}]},
-    "/openapi/room/createGroupLiveCodes": {"list": [{"group_id": 1, "code": "g1"}]},
-    "/openapi/room/getGroupLiveCodes": {"list": [{"group_id": 1, "code": "g1"}]},
-    "/openapi/room/getPushLiveUrl": {"push_url": "rtmp://push.example/live/1"},
-    "/openapi/room/getGroupSubRoomId": {"sub_room_ids": [ROOM_ID + 10]},
-    "/openapi/room/getPullStreamUrl": {"rtmp": "rtmp://pull.example/live/1"},
-    "/openapi/room/getSpotVideo": {"video_ids": "11,22"},
-}
+
+def _recorded_answers() -> tuple[dict[str, Any], int]:
+    """Every endpoint's ``data``, as the sandbox answers it (seeded, clock at NOW).
+
+    The fake platform answers these unless a test scripts something else, so
+    the unit tests' answers are the sandbox's own, and the sandbox's agree with
+    the models (``tests/integration/test_registry.py`` checks them strictly).
+    """
+    answers: dict[str, Any] = {}
+
+    def record(response: httpx2.Response) -> None:
+        response.read()
+        answers[response.request.url.path] = response.json()["data"]
+
+    sandbox = Sandbox(
+        seed=2027,
+        partner_id=PARTNER_ID,
+        partner_key=PARTNER_KEY,
+        secret_key=SECRET_KEY,
+        clock=lambda: NOW,
+        raise_errors=True,
+    )
+    http = httpx2.Client(transport=sandbox.transport(), event_hooks={"response": [record]})
+    client = sandbox.client(http_client=http, clock=lambda: NOW)
+    world = World.build(sandbox, client)
+    for name, case in CASES.items():
+        call(client, name, **case(world, client))
+    answers[CREATEKEY] = {"partner_key": FETCHED_KEY}
+    return answers, int(world.room_id)
+
+
+DEFAULT_DATA, ROOM_ID = _recorded_answers()
+
+
+def answer(path: str, **changes: Any) -> dict[str, Any]:
+    """The sandbox's recorded answer for ``path``, with some fields changed."""
+    return {**DEFAULT_DATA[path], **changes}
 
 
 # --------------------------------------------------------------------------- wire helpers
@@ -169,6 +168,7 @@ class MockAPI:
         self._scripts[path] = list(outcomes)
 
     def _outcome(self, path: str) -> Any:
+        path = path[path.find("/openapi/") :] if "/openapi/" in path else path  # behind a proxy
         with self._lock:
             queue = self._scripts.get(path)
             if queue:
@@ -264,7 +264,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class FakeClock:
-    """Stands in for the ``time`` module inside the SDK: ``time()`` is ``now``.
+    """The clients' wall clock in unit tests: ``time()`` is ``now``.
 
     ``step`` seconds are added after every reading, so consecutive attempts get
     distinct timestamps when a test asks for it.
@@ -274,9 +274,6 @@ class FakeClock:
         self.now = now
         self.step = 0.0
         self.readings: list[float] = []
-        self.perf_counter = time.perf_counter
-        self.monotonic = time.monotonic
-        self.sleep = time.sleep
 
     def time(self) -> float:
         value = self.now
@@ -285,21 +282,17 @@ class FakeClock:
         return value
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    """Freeze the SDK's wall clock at NOW (timestamps and the one-year check)."""
-    fake = FakeClock()
-    module = types.SimpleNamespace(
-        time=fake.time, perf_counter=time.perf_counter, monotonic=time.monotonic
-    )
-    monkeypatch.setattr(baijiayun._base, "time", module)
-    monkeypatch.setattr(baijiayun.api.room, "time", module)
-    return fake
+@pytest.fixture
+def clock() -> FakeClock:
+    """The clock every client made by ``make_harness`` reads (timestamps, the one-year rule)."""
+    return FakeClock()
 
 
 @pytest.fixture(autouse=True)
-def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(baijiayun._base, "backoff_delay", lambda attempt, opts: 0.0)
+def _no_backoff(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No backoff pause in unit tests, except those marked ``real_backoff``."""
+    if request.node.get_closest_marker("real_backoff") is None:
+        monkeypatch.setattr(baijiayun._base, "backoff_delay", lambda attempt, opts: 0.0)
 
 
 @pytest.fixture
@@ -315,7 +308,9 @@ def loop() -> Iterator[asyncio.AbstractEventLoop]:
 
 
 @pytest.fixture
-def make_harness(api: MockAPI, loop: asyncio.AbstractEventLoop) -> Iterator[Callable[..., Harness]]:
+def make_harness(
+    api: MockAPI, loop: asyncio.AbstractEventLoop, clock: FakeClock
+) -> Iterator[Callable[..., Harness]]:
     """``make_harness(mode, **client_kwargs)``: a client of that mode on ``api``.
 
     The partner key defaults to PARTNER_KEY; pass ``partner_key=None,
@@ -325,6 +320,7 @@ def make_harness(api: MockAPI, loop: asyncio.AbstractEventLoop) -> Iterator[Call
 
     def make(mode: str = "sync", **kwargs: Any) -> Harness:
         kwargs.setdefault("partner_key", PARTNER_KEY)
+        kwargs.setdefault("clock", clock.time)
         partner_id = kwargs.pop("partner_id", PARTNER_ID)
         if mode == "sync":
             http: Any = httpx2.Client(transport=httpx2.MockTransport(api.handler))

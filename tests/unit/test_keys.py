@@ -19,10 +19,12 @@ from .conftest import (
     PARTNER_KEY,
     ROOM_ID,
     SECRET_KEY,
+    answer,
     envelope,
 )
 
 INFO = "/openapi/room/info"
+CREATE = "/openapi/room/create"
 
 
 @pytest.fixture
@@ -95,7 +97,7 @@ def test_20_tasks_fetch_the_key_once(make_harness) -> None:
 def test_1002_with_a_fetched_key_refreshes_once_and_resends(fetching) -> None:
     api = fetching.api
     api.script(CREATEKEY, {"partner_key": FETCHED_KEY}, {"partner_key": FETCHED_KEY_2})
-    api.script(INFO, envelope(code=1002, msg="sign error"), {"room_id": ROOM_ID})
+    api.script(INFO, envelope(code=1002, msg="sign error"), answer(INFO))
     info = fetching.room("info", ROOM_ID)
     assert info.room_id == str(ROOM_ID)
     assert api.paths == [CREATEKEY, INFO, CREATEKEY, INFO]
@@ -120,7 +122,7 @@ def test_1002_twice_raises_after_one_refresh(fetching) -> None:
 def test_key_refresh_is_not_one_of_the_retries(make_harness, mode) -> None:
     h = make_harness(mode, partner_key=None, secret_key=SECRET_KEY, max_retries=0)
     h.api.script(CREATEKEY, {"partner_key": FETCHED_KEY}, {"partner_key": FETCHED_KEY_2})
-    h.api.script("/openapi/room/create", envelope(code=1002), {"room_id": "1"})
+    h.api.script("/openapi/room/create", envelope(code=1002), answer(CREATE, room_id="1"))
     start = 1_800_100_000
     assert h.room("create", "t", start, start + 3600, 2).room_id == "1"
     assert h.api.paths.count("/openapi/room/create") == 2

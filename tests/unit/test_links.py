@@ -19,6 +19,7 @@ from baijiayun import (
     AsyncBaiJiaYunClient,
     BaiJiaYunClient,
     ConfigurationError,
+    DecodeError,
     Role,
     ValidationError,
     enter_url,
@@ -26,7 +27,8 @@ from baijiayun import (
     video_url,
     web_sign,
 )
-from baijiayun._spec import REGISTRY
+from baijiayun.api import REGISTRY
+from baijiayun.links import ENTER_PATH
 
 KEY = "rLkIPaQjxSwRQmC/ITnHh8i2rifmmbFIVsYw03SSi24zAnkrAd0ZNb2rcTzI2avy7+AmNJDdLmzU89zKUAP3Xg=="
 PARTNER_ID = "12345678"
@@ -193,7 +195,8 @@ def test_bad_partner_key(key: Any) -> None:
 
 
 def test_link_pages_are_not_api_endpoints() -> None:
-    assert not any(path.startswith("/web/") for path in REGISTRY)
+    assert not any(spec.path.startswith("/web/") for spec in REGISTRY)
+    assert REGISTRY.by_path(ENTER_PATH) is None
 
 
 # --------------------------------------------------------------------------- player links
@@ -486,12 +489,22 @@ async def test_video_urls_both_clients(answer: Any) -> None:
     assert platform.requests[1][1]["expires_in"] == "5"
 
 
-@pytest.mark.parametrize("answer", [None, [], {}, "junk", [1, None, {"token": 5}], {"42": None}])
-def test_unusable_batch_answers_give_no_links(answer: Any) -> None:
+@pytest.mark.parametrize("answer", [[], {}, {"list": []}])
+def test_empty_batch_answers_give_no_links(answer: Any) -> None:
     platform = Platform({"/openapi/video/getPlayerTokenBatch": answer})
     http = httpx2.Client(transport=httpx2.MockTransport(platform))
     client = BaiJiaYunClient(PARTNER_ID, partner_key=KEY, base_url=BASE, http_client=http)
     assert client.links.video_urls([42]) == {}
+
+
+@pytest.mark.parametrize("answer", [None, "junk", [1, None, {"token": 5}], {"42": None}])
+def test_malformed_batch_answers_raise_decode_error(answer: Any) -> None:
+    platform = Platform({"/openapi/video/getPlayerTokenBatch": answer})
+    http = httpx2.Client(transport=httpx2.MockTransport(platform))
+    client = BaiJiaYunClient(PARTNER_ID, partner_key=KEY, base_url=BASE, http_client=http)
+    with pytest.raises(DecodeError) as info:
+        client.links.video_urls([42])
+    assert info.value.path == "/openapi/video/getPlayerTokenBatch"
 
 
 # --------------------------------------------------------------------------- endpoint declarations

@@ -12,7 +12,7 @@ import baijiayun._base
 from baijiayun._base import RequestOptions
 from baijiayun.errors import APIConnectionError, APITimeoutError, HTTPStatusError, RoomNotFoundError
 
-from .conftest import NOW, ROOM_ID, envelope
+from .conftest import NOW, ROOM_ID, answer, envelope
 
 INFO = "/openapi/room/info"
 CREATE = "/openapi/room/create"
@@ -45,7 +45,7 @@ def test_read_timeout_on_info_is_retried_until_attempts_run_out(make_harness, mo
 def test_read_timeout_on_info_recovers(harness) -> None:
     # default max_retries is 2: two timeouts, then an answer on the third attempt
     slow = httpx2.ReadTimeout("slow")
-    harness.api.script(INFO, slow, slow, {"room_id": ROOM_ID})
+    harness.api.script(INFO, slow, slow, answer(INFO))
     info = harness.room("info", ROOM_ID)
     assert info.room_id == str(ROOM_ID)
     assert len(harness.api.sent) == 3
@@ -53,7 +53,7 @@ def test_read_timeout_on_info_recovers(harness) -> None:
 
 def test_connect_error_on_create_is_retried(harness) -> None:
     refused = httpx2.ConnectError("refused")
-    harness.api.script(CREATE, refused, refused, {"room_id": "1"})
+    harness.api.script(CREATE, refused, refused, answer(CREATE, room_id="1"))
     result = _create(harness)
     assert result.room_id == "1"
     assert len(harness.api.sent) == 3
@@ -76,7 +76,7 @@ def test_502_on_create_is_not_retried(harness) -> None:
 
 
 def test_502_on_info_is_retried(harness) -> None:
-    harness.api.script(INFO, httpx2.Response(502, text="bad gateway"), {"room_id": ROOM_ID})
+    harness.api.script(INFO, httpx2.Response(502, text="bad gateway"), answer(INFO))
     assert harness.room("info", ROOM_ID).room_id == str(ROOM_ID)
     assert len(harness.api.sent) == 2
 
@@ -90,7 +90,7 @@ def test_502_on_info_gives_up(harness) -> None:
 
 
 def test_429_is_retried_even_for_writes(harness) -> None:
-    harness.api.script(CREATE, httpx2.Response(429, text="slow down"), {"room_id": "9"})
+    harness.api.script(CREATE, httpx2.Response(429, text="slow down"), answer(CREATE, room_id="9"))
     assert _create(harness).room_id == "9"
     assert len(harness.api.sent) == 2
 
@@ -116,7 +116,7 @@ def test_api_errors_are_not_retried(harness) -> None:
     ids=["read-timeout", "502"],
 )
 def test_retry_writes_opts_in(harness, failure) -> None:
-    harness.api.script(CREATE, failure(), {"room_id": "5"})
+    harness.api.script(CREATE, failure(), answer(CREATE, room_id="5"))
     result = harness.with_options(retry_writes=True).room("create", *CREATE_ARGS)
     assert result.room_id == "5"
     assert len(harness.api.sent) == 2
@@ -152,7 +152,7 @@ def test_max_retries_zero_through_with_options(harness) -> None:
 def test_each_attempt_has_a_fresh_timestamp_and_a_valid_sign(harness, clock) -> None:
     clock.step = 7  # every reading of the clock is 7 s later than the one before
     slow = httpx2.ReadTimeout("slow")
-    harness.api.script(INFO, slow, slow, {"room_id": ROOM_ID})
+    harness.api.script(INFO, slow, slow, answer(INFO))
     harness.room("info", ROOM_ID)
     sent = harness.api.to(INFO)
     assert len(sent) == 3
@@ -168,7 +168,7 @@ def test_each_attempt_has_a_fresh_timestamp_and_a_valid_sign(harness, clock) -> 
 def test_multipart_retry_resends_the_whole_file(harness, tmp_path) -> None:
     picture = tmp_path / "bg.png"
     picture.write_bytes(b"PICTURE" * 100)
-    harness.api.script(CREATE, httpx2.ConnectError("refused"), {"room_id": "1"})
+    harness.api.script(CREATE, httpx2.ConnectError("refused"), answer(CREATE, room_id="1"))
     with open(picture, "rb") as handle:
         harness.room("create", *CREATE_ARGS, background_attachment=handle)
     sent = harness.api.to(CREATE)

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import io
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from baijiayun import AsyncBaiJiaYunClient, BaiJiaYunClient, ValidationError
-from baijiayun._spec import REGISTRY
+from baijiayun import ValidationError
+from baijiayun.api import REGISTRY
 from baijiayun.api.room import Room
-from baijiayun.models import CodeInfo, CodeList, RoomCreated, RoomInfo, RoomSummary
+from baijiayun.models import (
+    AuditionCodes,
+    CodeInfo,
+    CodeList,
+    GroupSubRooms,
+    PushLiveUrl,
+    RoomCreated,
+    RoomInfo,
+    RoomSummary,
+    SpotVideos,
+)
 
-from .conftest import NOW, PARTNER_ID, PARTNER_KEY, ROOM_ID, ref_sign
+from .conftest import DEFAULT_DATA, NOW, PARTNER_ID, PARTNER_KEY, ROOM_ID, answer, ref_sign
+
+CREATE = "/openapi/room/create"
+INFO = "/openapi/room/info"
+LIST = "/openapi/room/list"
 
 START = NOW + 5 * 86400  # five days after "now"
 END = START + 3600
@@ -304,7 +319,7 @@ def _check_body(sent, path, expected) -> None:
 
 def test_every_room_method_is_covered() -> None:
     assert sorted({c[0] for c in CASES}) == sorted(ROOM_METHODS)
-    room_paths = {p for p in REGISTRY if p.startswith("/openapi/room/")}
+    room_paths = {spec.path for spec in REGISTRY if spec.group == "room"}
     assert {c[3] for c in CASES} == room_paths
 
 
@@ -502,14 +517,17 @@ def test_update_multipart_file_forms(harness, file_value) -> None:
 
 
 # --------------------------------------------------------------------------- results
+# The fake platform answers what the sandbox answered (conftest.DEFAULT_DATA).
 def test_create_result(harness) -> None:
+    harness.api.script(CREATE, answer(CREATE, brand_new_field="kept"))
     result = harness.room("create", "t", START, END, 2)
+    sent = DEFAULT_DATA[CREATE]
     assert isinstance(result, RoomCreated)
-    assert result.room_id == str(ROOM_ID)
-    assert isinstance(result.room_id, str)
-    assert result["room_id"] == str(ROOM_ID)
-    assert result["student_code"] == "stu001"
-    assert result.get("admin_code") == "adm001"
+    assert result.room_id == sent["room_id"]
+    assert len(result.room_id) == 14
+    assert result["room_id"] == sent["room_id"]
+    assert result["student_code"] == sent["student_code"]
+    assert result.get("admin_code") == sent["admin_code"]
     assert result.get("nope", 5) == 5
     assert "teacher_code" in result
     # unknown fields are kept
@@ -520,55 +538,77 @@ def test_create_result(harness) -> None:
 
 
 def test_getcode_returns_the_student_code(harness) -> None:
-    assert harness.room("getcode", ROOM_ID, 42) == "stu042"
+    code = harness.room("getcode", ROOM_ID, 42)
+    assert code == DEFAULT_DATA["/openapi/room/getcode"]["student_code"]
+    assert isinstance(code, str) and len(code) == 6
 
 
 def test_list_returns_the_rooms(harness) -> None:
+    listed = [answer(LIST)["list"][0], {**answer(LIST)["list"][0], "room_id": "1", "type": "4"}]
+    harness.api.script(LIST, answer(LIST, list=[listed[0], {**listed[1], "extra": "x"}]))
     rooms = harness.room("list")
     assert isinstance(rooms, list)
     assert [type(r) for r in rooms] == [RoomSummary, RoomSummary]
-    assert [r.room_id for r in rooms] == [str(ROOM_ID), str(ROOM_ID + 1)]
+    assert [r.room_id for r in rooms] == [str(ROOM_ID), "1"]
     assert rooms[1].type == 4
     assert rooms[1]["extra"] == "x"
 
 
-def test_info_result_keeps_unknown_fields(harness) -> None:
+def test_info_times_are_aware_beijing_datetimes(harness) -> None:
+    harness.api.script(INFO, answer(INFO, start_time="2027-01-20 09:00:00", undocumented_flag=1))
     info = harness.room("info", ROOM_ID)
     assert isinstance(info, RoomInfo)
     assert info.room_id == str(ROOM_ID)
     assert info.type == 2
+    assert info.start_time == dt.datetime(2027, 1, 20, 1, 0, tzinfo=dt.timezone.utc)
+    assert info.start_time.utcoffset() == dt.timedelta(hours=8)
     assert info["undocumented_flag"] == 1
 
 
 def test_listcode_and_code_info_results(harness) -> None:
     codes = harness.room("listcode", ROOM_ID)
+    first = DEFAULT_DATA["/openapi/room/listcode"]["list"][0]
     assert isinstance(codes, CodeList)
-    assert codes.items[0].code == "c1"
-    assert codes["list"][0].code == "c1"
-    info = harness.room("get_code_info", "c1")
+    assert codes.items[0].code == first["code"]
+    assert codes["list"][0].code == first["code"]
+    assert codes.total == 2  # the world's user 1001, and the recorded getcode's 2002
+    info = harness.room("get_code_info", first["code"])
     assert isinstance(info, CodeInfo)
-    assert (info.room_id, info.user_number) == (str(ROOM_ID), "42")
+    assert (info.room_id, info.user_number) == (str(ROOM_ID), "1001")
 
 
 def test_null_data_results(harness) -> None:
-    harness.api.script("/openapi/room/update", None)
-    harness.api.script("/openapi/room/delete", None)
     assert harness.room("update", ROOM_ID, title="x") is None
     assert harness.room("delete", ROOM_ID) is None
 
 
-def test_untyped_results_are_passed_through(harness) -> None:
-    assert harness.room("get_spot_video", ROOM_ID) == {"video_ids": "11,22"}
-    assert harness.room("get_push_live_url", ROOM_ID) == {"push_url": "rtmp://push.example/live/1"}
+def test_results_of_the_other_room_calls_are_typed(harness) -> None:
+    spots = harness.room("get_spot_video", ROOM_ID)
+    assert isinstance(spots, SpotVideos)
+    assert [v.video_id for v in spots.items] == [10_000_001]
+    push = harness.room("get_push_live_url", ROOM_ID)
+    assert isinstance(push, PushLiveUrl)
+    assert push.push_url.startswith("rtmp://") and str(ROOM_ID) in push.push_url
+    subs = harness.room("get_group_sub_room_id", ROOM_ID)
+    assert isinstance(subs, GroupSubRooms)
+    assert [s.group_id for s in subs.items] == [1, 2]
+    auditions = harness.room("get_audition_code", ROOM_ID, [7, 8])
+    assert isinstance(auditions, AuditionCodes)
+    assert [a.user_number for a in auditions.items] == ["7", "8"]
+    assert auditions.items[0].expire_time is not None
 
 
-def test_both_clients_have_every_room_method(make_harness) -> None:
+def test_both_clients_have_every_endpoint_with_one_signature(make_harness) -> None:
+    """The async client's methods take the same arguments and return awaitables."""
     sync, asyn = make_harness("sync"), make_harness("async")
-    for method in ROOM_METHODS:
-        assert callable(getattr(sync.client.room, method))
-        assert callable(getattr(asyn.client.room, method))
-    assert isinstance(asyn.client, AsyncBaiJiaYunClient)
-    assert isinstance(sync.client, BaiJiaYunClient)
+    for spec in REGISTRY:
+        s = getattr(getattr(sync.client, spec.group), spec.name)
+        a = getattr(getattr(asyn.client, spec.group), spec.name)
+        assert inspect.signature(s) == inspect.signature(a), spec.qualname
+        assert not inspect.iscoroutinefunction(s)
+    result = asyn.client.room.info(ROOM_ID)
+    assert inspect.iscoroutine(result)
+    assert isinstance(asyn.loop.run_until_complete(result), RoomInfo)
 
 
 # --------------------------------------------------------------------------- validation
@@ -647,6 +687,13 @@ INVALID = [
     ("set_spot_video", (ROOM_ID, [1, 2, 3, 4]), {}, "video_ids"),
     ("set_spot_video", (ROOM_ID, "1,2,3,4"), {}, "video_ids"),
     ("set_spot_video", (ROOM_ID, [0]), {}, "video_ids"),
+    ("update", (ROOM_ID,), {"is_private": 7}, "is_private"),
+    ("update", (ROOM_ID,), {"is_private": -1}, "is_private"),
+    ("update", (ROOM_ID,), {"max_users": -1}, "max_users"),
+    ("update", (ROOM_ID,), {"start_time": START, "end_time": START}, "end_time"),
+    ("update", (ROOM_ID,), {"forbidden_end_types": ["web", "ios"]}, "forbidden_end_types"),
+    ("list", (), {"product_type": 3}, "product_type"),
+    ("listcode", (ROOM_ID,), {"type": 2}, "type"),
 ]
 
 
@@ -733,3 +780,30 @@ def test_validate_false_sends_invalid_values(harness) -> None:
     # the original client still validates
     with pytest.raises(ValidationError):
         harness.room("list", limit=5000)
+
+
+def _example(param) -> object:
+    """A valid value that differs from the platform default: the last allowed one, or 3."""
+    from baijiayun._wire import OneOf
+
+    for rule in param.rules:
+        if isinstance(rule, OneOf):
+            return rule.values[-1]
+    return 1 if param.kind.name == "flag" else 3
+
+
+@pytest.mark.parametrize("method", ["create", "update"])
+def test_every_keyword_only_parameter_reaches_the_wire_under_its_name(harness, method) -> None:
+    spec = REGISTRY[f"room.{method}"]
+    extra = {p.name: _example(p) for p in spec.params if p.keyword_only}
+    assert len(extra) >= 6
+    required = (
+        {"title": "t", "start_time": START, "end_time": END, "type": 2}
+        if method == "create"
+        else {"room_id": ROOM_ID}
+    )
+    harness.room(method, **required, **extra)
+    form = harness.api.last.form
+    for name, value in extra.items():
+        assert form.get(name) == str(value), name
+    assert harness.api.last.sign_ok()

@@ -11,7 +11,7 @@ import httpx2
 import pytest
 
 from baijiayun._base import Send
-from baijiayun._spec import REGISTRY
+from baijiayun.api import REGISTRY
 from baijiayun.errors import BaiJiaYunError
 
 from .conftest import (
@@ -22,6 +22,7 @@ from .conftest import (
     PARTNER_KEY,
     ROOM_ID,
     SECRET_KEY,
+    answer,
     envelope,
 )
 
@@ -51,7 +52,7 @@ def _run_batch(h) -> list[BaiJiaYunError]:
     attempt(lambda c: c.room.info(ROOM_ID))  # createkey fetch + success
     attempt(lambda c: c.room.create("t", START, START + 3600, 2))
     attempt(lambda c: c.room.getcode(ROOM_ID, 42, "https://x.example/a.png"))
-    api.script(INFO, envelope(code=1002, msg="签名错误"), {"room_id": ROOM_ID})
+    api.script(INFO, envelope(code=1002, msg="签名错误"), answer(INFO))
     attempt(lambda c: c.room.info(ROOM_ID))  # 1002: refresh (fetched) or SignatureError
     api.script(INFO, envelope(code=3001, msg="教室不存在"))
     attempt(lambda c: c.room.info(ROOM_ID))
@@ -135,7 +136,7 @@ def test_no_secret_in_logs_errors_or_reprs(make_harness, mode, caplog, clock, cr
 def test_the_baijiayun_logger_reports_each_attempt(harness, caplog) -> None:
     caplog.set_level(logging.DEBUG, logger="baijiayun")
     harness.room("info", ROOM_ID)
-    harness.api.script(INFO, httpx2.ReadTimeout("slow"), {"room_id": ROOM_ID})
+    harness.api.script(INFO, httpx2.ReadTimeout("slow"), answer(INFO))
     harness.room("info", ROOM_ID)
     harness.api.script(INFO, envelope(code=3001, msg="gone"))
     with pytest.raises(BaiJiaYunError):

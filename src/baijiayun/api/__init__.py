@@ -1,10 +1,13 @@
-"""Endpoint groups. Each module declares its endpoints once (see ``_spec.py``)."""
+"""Endpoint groups, one module each, and the registry built from them.
+
+:class:`Groups` lists the groups a client has (its annotations are the one
+list); :data:`REGISTRY` is built from it at import and refuses duplicates.
+"""
 
 from __future__ import annotations
 
-from typing import Generic
-
-from .._spec import ModeT
+from .._group import Bound, ModeT
+from .._registry import Registry
 from .links import Links
 from .live_account import LiveAccount
 from .partner import Partner
@@ -14,6 +17,7 @@ from .video import Video
 from .video_account import VideoAccount
 
 __all__ = [
+    "REGISTRY",
     "Groups",
     "Links",
     "LiveAccount",
@@ -25,8 +29,9 @@ __all__ = [
 ]
 
 
-class Groups(Generic[ModeT]):
-    """The endpoint groups of a client; the annotations are the single list of them."""
+class Groups(Bound[ModeT]):
+    """The endpoint groups of a client. An attribute typed with a group already
+    listed under its own name is an alias (the earlier SDK's spelling)."""
 
     partner: Partner[ModeT]
     room: Room[ModeT]
@@ -39,3 +44,7 @@ class Groups(Generic[ModeT]):
     # The Room API's iterators are also on the client itself: ``client.iter_rooms()``.
     iter_rooms = Room.iter_rooms
     iter_codes = Room.iter_codes
+
+
+REGISTRY = Registry(Groups)
+"""Every group, endpoint and derived method of the clients."""

@@ -1,7 +1,7 @@
 """Parameter types shared by endpoint declarations.
 
 Each alias carries its wire kind and documented rules in ``Annotated``
-metadata, read by :func:`baijiayun._spec.endpoint`.
+metadata, read by :func:`baijiayun._endpoint.declare`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,20 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Annotated
 
-from .._spec import CSV, FILE, FLAG, INT, JSON, STR, TIME, FileInput, HttpUrl, Range, UserNumber
+from .._wire import (
+    CSV,
+    FILE,
+    FLAG,
+    INT,
+    JSON,
+    STR,
+    TIME,
+    ClientOnly,
+    FileInput,
+    HttpUrl,
+    Range,
+    UserNumber,
+)
 
 __all__ = [
     "Avatar",
@@ -49,12 +62,13 @@ UserNum = Annotated[int | str, INT, UserNumber()]
 
 UserNums = Annotated[list[int | str] | tuple[int | str, ...] | str, CSV(INT), UserNumber()]
 
-IntList = Annotated[list[int | str] | tuple[int | str, ...] | str, CSV(INT)]
+IntList = Annotated[list[int | str] | tuple[int | str, ...] | set[int] | str, CSV(INT)]
 
-Avatar = Annotated[str, STR, HttpUrl()]
+Avatar = Annotated[str, STR, ClientOnly(HttpUrl())]
 """An absolute http(s) URL of the user's avatar."""
 
 JsonText = Annotated[object, JSON]
+"""A list or dict, sent as compact JSON text (text is sent as given)."""
 
 File = Annotated[FileInput, FILE]
 """A path, bytes, a binary file object, or ``(filename, content)``; never signed."""

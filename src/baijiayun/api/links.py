@@ -13,19 +13,20 @@ The link is always on the client's ``base_url`` host. Two kinds of methods:
 * ``playback_url``, ``video_url`` and their batch twins first ask the API for
   a player token, then build the link: they return the link on the sync client
   and an awaitable of it on the async client, like endpoints
-  (see :mod:`baijiayun._compose`).
+  (see :func:`baijiayun._group.compose`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import links as _links
-from .._compose import compose
+from .._group import Group, ModeT, compose
 from .._signing import encode_value, sign
-from .._spec import Group, ModeT
 from ..links import Role
+from ..models.playback import PlaybackToken
+from ..models.video import VideoToken
 from ._types import ExpiresIn, Int, RoomId
 from .playback import Playback, PlaybackEntries
 from .video import Video, VideoId, VideoIds
@@ -35,42 +36,6 @@ if TYPE_CHECKING:
 
 DEFAULT_EXPIRES_IN = 24 * 3600
 """Seconds a player token made for a link stays valid unless told otherwise."""
-
-_WRAPPERS = ("list", "tokens", "items", "data")
-
-
-# --------------------------------------------------------------------------- batch answers
-def batch_tokens(data: Any, id_field: str) -> dict[str, str]:
-    """Tokens by entry text (``"123"``, or ``"123-2017112801"`` with a session) from a batch answer.
-
-    The answer's shape is undocumented; read leniently: a mapping of id to
-    token (or to ``{"token": ...}``), or a list of ``{id_field, token[,
-    session_id]}`` objects, possibly wrapped in ``{"list": ...}``. Entries
-    without a usable token are left out.
-    """
-    out: dict[str, str] = {}
-    if isinstance(data, Mapping):
-        for name in _WRAPPERS:
-            inner = data.get(name)
-            if isinstance(inner, (Mapping, list)):
-                return batch_tokens(inner, id_field)
-        for key, value in data.items():
-            token = value.get("token") if isinstance(value, Mapping) else value
-            if isinstance(token, str) and token:
-                out[str(key)] = token
-    elif isinstance(data, list):
-        for item in data:
-            if not isinstance(item, Mapping):
-                continue
-            token, ident = item.get("token"), item.get(id_field, item.get("id"))
-            if not isinstance(token, str) or not token or ident in (None, ""):
-                continue
-            key = encode_value(ident)
-            session = item.get("session_id")
-            if session not in (None, "", 0, "0"):
-                key = f"{key}-{encode_value(session)}"
-            out[key] = token
-    return out
 
 
 def _entry(item: Any) -> Any:
@@ -130,8 +95,13 @@ def _playback_batch_args(values: dict[str, Any]) -> dict[str, Any]:
     return {"room_ids": _sent(values["room_ids"]), "expires_in": values["expires_in"]}
 
 
-def _playback_links(client: ClientBase, values: dict[str, Any], data: Any) -> dict[str, str]:
-    tokens = batch_tokens(data, "room_id")
+def _playback_links(
+    client: ClientBase, values: dict[str, Any], data: list[PlaybackToken]
+) -> dict[str, str]:
+    tokens = {
+        f"{t.room_id}-{t.session_id}" if t.session_id not in (None, "", "0") else t.room_id: t.token
+        for t in data
+    }
     out: dict[str, str] = {}
     for entry in _entry_texts(values["room_ids"]):
         token = tokens.get(entry)
@@ -141,8 +111,10 @@ def _playback_links(client: ClientBase, values: dict[str, Any], data: Any) -> di
     return out
 
 
-def _video_links(client: ClientBase, values: dict[str, Any], data: Any) -> dict[str, str]:
-    tokens = batch_tokens(data, "video_id")
+def _video_links(
+    client: ClientBase, values: dict[str, Any], data: list[VideoToken]
+) -> dict[str, str]:
+    tokens = {str(t.video_id): t.token for t in data}
     out: dict[str, str] = {}
     for entry in _entry_texts(values["video_ids"]):
         token = tokens.get(entry)
@@ -151,7 +123,7 @@ def _video_links(client: ClientBase, values: dict[str, Any], data: Any) -> dict[
     return out
 
 
-class Links(Group[ModeT]):
+class Links(Group[ModeT], name="links", prefix=""):
     """Links on the client's host: enter a classroom, watch a playback or a video."""
 
     def enter_url(

@@ -6,20 +6,20 @@ with :mod:`baijiayun.callbacks` (or a ready receiver in :mod:`baijiayun.receiver
 
 from __future__ import annotations
 
-from .._spec import Group, ModeT, endpoint
+from .._group import Group, ModeT, endpoint
 from ._types import CallbackUrl
 
 
-class LiveAccount(Group[ModeT]):
+class LiveAccount(Group[ModeT], name="live_account"):
     """Settings of the live account."""
 
-    @endpoint("/openapi/live_account/setClassCallbackUrl", unwrap="url")
+    @endpoint("setClassCallbackUrl", unwrap="url")
     def set_class_callback_url(self, url: CallbackUrl) -> str:
         """Set the URL the platform calls on class events (start, end, ...).
 
         ``url`` must be an absolute http:// or https:// URL.
         """
 
-    @endpoint("/openapi/live_account/getClassCallbackUrl", safe=True, unwrap="url")
+    @endpoint("getClassCallbackUrl", safe=True, unwrap="url")
     def get_class_callback_url(self) -> str:
         """The URL the platform calls on class events."""

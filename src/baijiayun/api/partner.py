@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .._spec import Group, ModeT, endpoint
+from .._group import Group, ModeT, endpoint
 from ._types import Flag, Str
 
 
-class Partner(Group[ModeT]):
+class Partner(Group[ModeT], name="partner"):
     """The account itself."""
 
-    @endpoint("/openapi/partner/createkey", signed=False, unwrap="partner_key")
+    @endpoint("createkey", signed=False, unwrap="partner_key")
     def createkey(self, secret_key: Str, regenerate: Flag = 0) -> str:
         """The account's partner key, from its secret key (this call is not signed).
 

@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from .._spec import CSV, STR, Group, ModeT, Rule, endpoint
+from .._group import Group, ModeT, endpoint
+from .._wire import CSV, STR, Rule
+from ..models.playback import PlaybackTokens
 from ._types import ExpiresIn, Int, RoomId
 
 _ENTRY_RE = re.compile(r"[1-9][0-9]*(-[0-9]+)?\Z")
@@ -34,10 +36,10 @@ PlaybackEntries = Annotated[
 ]
 
 
-class Playback(Group[ModeT]):
+class Playback(Group[ModeT], name="playback"):
     """Playback of recorded live classes."""
 
-    @endpoint("/openapi/playback/getPlayerToken", safe=True, unwrap="token")
+    @endpoint("getPlayerToken", safe=True, unwrap="token")
     def get_player_token(
         self, room_id: RoomId, expires_in: ExpiresIn, session_id: Int | None = None
     ) -> str:
@@ -48,11 +50,13 @@ class Playback(Group[ModeT]):
         ``client.links.playback_url`` do both steps.
         """
 
-    @endpoint("/openapi/playback/getPlayerTokenBatch", safe=True)
-    def get_player_token_batch(self, room_ids: PlaybackEntries, expires_in: ExpiresIn) -> Any:
+    @endpoint("getPlayerTokenBatch", safe=True)
+    def get_player_token_batch(
+        self, room_ids: PlaybackEntries, expires_in: ExpiresIn
+    ) -> PlaybackTokens:
         """Player tokens for several playbacks at once.
 
         ``room_ids``: a list (or comma text) of entries ``room_id`` or
-        ``room_id-session_id``. The answer's shape is undocumented and returned
-        as received; ``client.links.playback_urls`` reads it leniently.
+        ``room_id-session_id``. The platform does not document the answer's
+        shape; it is read leniently. ``client.links.playback_urls`` makes links.
         """

@@ -9,33 +9,60 @@ not have are keyword-only.
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Iterator
-from typing import Annotated, Any
+import enum
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
-from .._spec import (
-    CSV,
-    STR,
-    Context,
-    Endpoint,
-    Group,
-    MaxItems,
-    MaxLength,
-    ModeT,
-    OneOf,
-    Range,
-    endpoint,
+from .._endpoint import Paging
+from .._group import Group, ModeT, endpoint
+from .._wire import CSV, STR, ClientOnly, Context, Invalid, MaxItems, MaxLength, OneOf, Range
+from ..models.room import (
+    AuditionCodes,
+    CodeInfo,
+    CodeList,
+    GroupLiveCodes,
+    GroupSubRooms,
+    PullStreamUrls,
+    PushLiveUrl,
+    RoomCreated,
+    RoomInfo,
+    RoomSummary,
+    SpotVideos,
 )
-from ..errors import ValidationError
-from ..models.room import CodeInfo, CodeItem, CodeList, RoomCreated, RoomInfo, RoomSummary
-from ..pagination import paginate
 from ._types import Avatar, File, Flag, Int, IntList, RoomId, Str, Timestamp, UserNum, UserNums
 
-ROOM_TYPES = (1, 2, 3, 4, 5, 6)
-"""1 one-to-one (legacy), 2 large class, 3 small class (legacy), 4 small class,
-5 dual-teacher, 6 basic one-to-one."""
 
-TEMPLATE_NAMES = (
+class RoomType(enum.IntEnum):
+    """``type`` of a room."""
+
+    ONE_TO_ONE = 1
+    """One-to-one (legacy; older accounts only)."""
+    LARGE_CLASS = 2
+    SMALL_CLASS_LEGACY = 3
+    """Small class, ordinary edition (legacy; older accounts only)."""
+    SMALL_CLASS = 4
+    DUAL_TEACHER = 5
+    BASIC_ONE_TO_ONE = 6
+
+
+class ProductType(enum.IntEnum):
+    """``product_type`` of ``room/list``: which product line's rooms to list."""
+
+    ALL = 0
+    """Every product line (what the earlier SDK sent by default)."""
+    EDUCATION = 1
+    SMALL_CLASS = 2
+    ENTERPRISE = 4
+
+
+class CodeType(enum.IntEnum):
+    """``type`` of ``room/listcode``."""
+
+    REGULAR = 0
+    AUDITION = 1
+
+
+TemplateName = Literal[
     "doubleCamera",
     "classic",
     "triple",
@@ -45,92 +72,94 @@ TEMPLATE_NAMES = (
     "singleVideo",
     "docAudio",
     "docVideo",  # enterprise
-)
-
-END_TYPES = ("web", "h5")
+]
+EndType = Literal["web", "h5"]
 
 MIN_DURATION = 15 * 60
 MAX_DURATION = 24 * 3600
 ONE_YEAR = 366 * 24 * 3600
+TITLE_LENGTH = 50
+"""Longer titles are kept truncated to this many characters by the platform."""
 
-RoomType = Annotated[Int, Range(1, 6)]
-Template = Annotated[Str, OneOf(TEMPLATE_NAMES)]
-Title = Annotated[Str, MaxLength(50)]
+Title = Annotated[Str, MaxLength(TITLE_LENGTH)]
+Template = Annotated[TemplateName | str, STR, ClientOnly(OneOf.of(TemplateName.__args__))]
 EndDelay = Annotated[Int, Range(0, 7200)]
 BackupUsers = Annotated[Int, Range(0, 300)]
-Page = Annotated[Int, Range(1)]
+NonNegative = Annotated[Int, ClientOnly(Range(0))]
+Page = Annotated[Int, ClientOnly(Range(1))]
 Limit = Annotated[Int, Range(1, 1000)]
 AuditionLength = Annotated[Int, Range(1, 3600)]
 VideoIds = Annotated[IntList, MaxItems(3), Range(1)]
-EndTypes = Annotated[list[str] | tuple[str, ...] | str, CSV(STR), OneOf(END_TYPES)]
+EndTypes = Annotated[list[EndType] | tuple[EndType, ...] | str, CSV(STR), OneOf(("web", "h5"))]
+PAGING = Paging(page="page", size="limit", default_size=100)
 
 
 # --------------------------------------------------------------------------- checks
-def check_times(values: dict[str, Any], spec: Endpoint, ctx: Context) -> None:
-    """End after start; non-long-term rooms last > 15 min and < 24 h, within a year of now."""
+def check_order(values: Mapping[str, Any], ctx: Context) -> None:
+    """``end_time`` is after ``start_time``."""
     start, end = values.get("start_time"), values.get("end_time")
-    if start is None or end is None:
+    if start is not None and end is not None and end <= start:
+        raise Invalid("must be after start_time", "end_time")
+
+
+def check_duration(values: Mapping[str, Any], ctx: Context) -> None:
+    """A room that is not long-term lasts more than 15 minutes and less than 24 hours,
+    and starts and ends within one year of now."""
+    check_order(values, ctx)
+    start, end = values["start_time"], values["end_time"]
+    if values.get("is_long_term"):
         return
-    if end <= start:
-        raise ValidationError("end_time", "must be after start_time", endpoint=spec.path)
-    if spec.name == "create" and not values.get("is_long_term"):
-        length = end - start
-        if length <= MIN_DURATION:
-            raise ValidationError(
-                "end_time", "a room must last more than 15 minutes", endpoint=spec.path
-            )
-        if length >= MAX_DURATION:
-            raise ValidationError(
-                "end_time",
-                "a room that is not long-term (is_long_term=1) must last less than 24 hours",
-                endpoint=spec.path,
-            )
-        now = (ctx.now or time.time)()
-        for name, value in (("start_time", start), ("end_time", end)):
-            if abs(value - now) > ONE_YEAR:
-                raise ValidationError(name, "must be within one year of now", endpoint=spec.path)
+    if end - start <= MIN_DURATION:
+        raise Invalid("a room must last more than 15 minutes", "end_time")
+    if end - start >= MAX_DURATION:
+        raise Invalid(
+            "a room that is not long-term (is_long_term=1) must last less than 24 hours",
+            "end_time",
+        )
+    now = ctx.now()
+    for name in ("start_time", "end_time"):
+        if abs(values[name] - now) > ONE_YEAR:
+            raise Invalid("must be within one year of now", name)
 
 
-def check_max_users(values: dict[str, Any], spec: Endpoint, ctx: Context) -> None:
-    """``max_users``: 1–12 for small classes (type 4), exactly 1 for basic one-to-one (type 6)."""
+def check_max_users(values: Mapping[str, Any], ctx: Context) -> None:
+    """``max_users`` is 1–12 for a small class (type 4) and 1 for basic one-to-one (type 6)."""
     room_type, max_users = values.get("type"), values.get("max_users")
     if max_users is None:
+        if room_type == RoomType.SMALL_CLASS:
+            raise Invalid("is required for a small class (type 4): 1 to 12 seats", "max_users")
         return
-    if room_type == 4 and not 1 <= max_users <= 12:
-        raise ValidationError(
-            "max_users", "must be between 1 and 12 for a small class (type 4)", endpoint=spec.path
-        )
-    if room_type == 6 and max_users != 1:
-        raise ValidationError(
-            "max_users", "must be 1 for a basic one-to-one room (type 6)", endpoint=spec.path
-        )
+    if room_type == RoomType.SMALL_CLASS and not 1 <= max_users <= 12:
+        raise Invalid("must be between 1 and 12 for a small class (type 4)", "max_users")
+    if room_type == RoomType.BASIC_ONE_TO_ONE and max_users != 1:
+        raise Invalid("must be 1 for a basic one-to-one room (type 6)", "max_users")
     if max_users < 0:
-        raise ValidationError("max_users", "must be >= 0", endpoint=spec.path)
+        raise Invalid("must be >= 0", "max_users")
 
 
-def _rooms_of(page: list[RoomSummary]) -> list[RoomSummary]:
-    return page
+def check_group_live(values: Mapping[str, Any], ctx: Context) -> None:
+    """Group live (``is_group_live``/``new_group_live``) needs a large class (type 2)."""
+    if (values.get("is_group_live") or values.get("new_group_live")) and values.get(
+        "type"
+    ) != RoomType.LARGE_CLASS:
+        raise Invalid("group live needs a large class (type 2)", "type")
 
 
-def _codes_of(page: CodeList) -> list[CodeItem]:
-    return page.items
-
-
-class Room(Group[ModeT]):
+class Room(Group[ModeT], name="room"):
     """Live classrooms: create, update, delete, look up, and hand out join codes."""
 
-    @endpoint("/openapi/room/create", checks=(check_times, check_max_users))
+    @endpoint("create", checks=(check_duration, check_max_users, check_group_live))
     def create(
         self,
         title: Title,
         start_time: Timestamp,
         end_time: Timestamp,
-        type: RoomType,
-        industry_type: Annotated[Int, OneOf((0, 1))] | None = None,
+        type: RoomType | int,
+        industry_type: Literal[0, 1] | None = None,
         max_users: Int | None = None,
-        pre_enter_time: Annotated[Int, Range(0)] | None = None,
+        pre_enter_time: NonNegative | None = None,
         is_long_term: Flag | None = None,
-        is_group_live: Annotated[Int, OneOf((0, 1, 2))] | None = None,
+        is_group_live: Literal[0, 1, 2] | None = None,
         template_name: Template | None = None,
         speak_camera_turnon: Int | None = None,
         teacher_need_detect_device: Int | None = None,
@@ -148,7 +177,7 @@ class Room(Group[ModeT]):
         enable_group_users_public: Flag | None = None,
         group_admin_permission: Flag | None = None,
         enable_group_chat_public: Flag | None = None,
-        new_group_live: Annotated[Int, OneOf((0, 1, 2))] | None = None,
+        new_group_live: Literal[0, 1, 2] | None = None,
         mock_live_record: Flag | None = None,
         enable_weixin_auth: Int | None = None,
         has_student_raise: Flag | None = None,
@@ -160,14 +189,14 @@ class Room(Group[ModeT]):
         has_foreign_user: Int | None = None,
         background_attachment: File | None = None,
         whiteboard_attachment: File | None = None,
-        template_type: Annotated[Int, OneOf((1, 2, 3))] | None = None,
+        template_type: Literal[1, 2, 3] | None = None,
         enable_cloud_record: Int | None = None,
         *,
-        app_template: Annotated[Int, OneOf((1, 2))] | None = None,
+        app_template: Literal[1, 2] | None = None,
         is_discuss_live: Flag | None = None,
-        enable_live_sell: Annotated[Int, OneOf((0, 1, 2))] | None = None,
+        enable_live_sell: Literal[0, 1, 2] | None = None,
         sell_goods_in_large_class: Flag | None = None,
-        auto_playback_record: Annotated[Int, OneOf((0, 1, 2))] | None = None,
+        auto_playback_record: Literal[0, 1, 2] | None = None,
         enable_beauty: Flag | None = None,
         enable_sticker: Flag | None = None,
         push_live_record: Flag | None = None,
@@ -228,15 +257,15 @@ class Room(Group[ModeT]):
             auto_playback_record: 0 account default, 1 record, 2 do not.
         """
 
-    @endpoint("/openapi/room/update", checks=(check_times,))
+    @endpoint("update", checks=(check_order,))
     def update(
         self,
         room_id: RoomId,
         title: Title | None = None,
         start_time: Timestamp | None = None,
         end_time: Timestamp | None = None,
-        max_users: Annotated[Int, Range(0)] | None = None,
-        pre_enter_time: Annotated[Int, Range(0)] | None = None,
+        max_users: NonNegative | None = None,
+        pre_enter_time: NonNegative | None = None,
         template_name: Template | None = None,
         forbidden_end_types: EndTypes | None = None,
         is_video_main: Int | None = None,
@@ -251,12 +280,12 @@ class Room(Group[ModeT]):
         max_backup_users: BackupUsers | None = None,
         background_attachment: File | None = None,
         whiteboard_attachment: File | None = None,
-        template_type: Annotated[Int, OneOf((1, 2, 3))] | None = None,
+        template_type: Literal[1, 2, 3] | None = None,
         *,
-        app_template: Annotated[Int, OneOf((1, 2))] | None = None,
-        student_private_chat_role: Annotated[Int, OneOf((0, 1, 2))] | None = None,
-        enable_live_sell: Annotated[Int, OneOf((0, 1, 2))] | None = None,
-        is_private: Annotated[Int, Range(0, 6)] | None = None,
+        app_template: Literal[1, 2] | None = None,
+        student_private_chat_role: Literal[0, 1, 2] | None = None,
+        enable_live_sell: Literal[0, 1, 2] | None = None,
+        is_private: Literal[0, 1, 2, 3, 4, 5, 6] | None = None,
         enable_mock_sync_chat_message: Flag | None = None,
         is_long_term: Flag | None = None,
     ) -> None:
@@ -268,15 +297,15 @@ class Room(Group[ModeT]):
         privately (0/1/2). See :meth:`create` for the other parameters.
         """
 
-    @endpoint("/openapi/room/delete")
+    @endpoint("delete")
     def delete(self, room_id: RoomId) -> None:
         """Delete a room. Later calls about it raise :class:`RoomDeletedError` (3002)."""
 
-    @endpoint("/openapi/room/info", safe=True)
+    @endpoint("info", safe=True)
     def info(self, room_id: RoomId) -> RoomInfo:
         """A room's settings, times (Beijing time text) and admin/teacher codes."""
 
-    @endpoint("/openapi/room/getcode", unwrap="student_code")
+    @endpoint("getcode", unwrap="student_code")
     def getcode(
         self,
         room_id: RoomId,
@@ -292,15 +321,15 @@ class Room(Group[ModeT]):
         ``update_audition_type=1`` turns an audition code into a regular one.
         """
 
-    @endpoint("/openapi/room/getCodeInfo", safe=True)
+    @endpoint("getCodeInfo", safe=True)
     def get_code_info(self, code: Str) -> CodeInfo:
         """The room and user a join code belongs to."""
 
-    @endpoint("/openapi/room/listcode", safe=True)
+    @endpoint("listcode", safe=True, paging=PAGING)
     def listcode(
         self,
         room_id: RoomId,
-        type: Annotated[Int, OneOf((0, 1))] | None = None,
+        type: CodeType | int | None = None,
         page: Page | None = None,
         limit: Limit | None = None,
     ) -> CodeList:
@@ -310,12 +339,12 @@ class Room(Group[ModeT]):
         ``limit`` is at most 1000 (platform default 100). See :meth:`iter_codes`.
         """
 
-    @endpoint("/openapi/room/list", safe=True, unwrap="list")
+    @endpoint("list", safe=True, unwrap="list", paging=PAGING)
     def list(
         self,
         page: Page | None = None,
         limit: Limit | None = None,
-        product_type: Annotated[Int, OneOf((1, 2, 4))] | None = None,
+        product_type: ProductType | int | None = None,
     ) -> list[RoomSummary]:
         """One page of the account's rooms (the page's rooms, as the earlier SDK returned).
 
@@ -323,61 +352,49 @@ class Room(Group[ModeT]):
         leave unset on single-product accounts. See :meth:`iter_rooms`.
         """
 
-    @endpoint("/openapi/room/getAuditionCode")
+    @endpoint("getAuditionCode")
     def get_audition_code(
         self,
         room_id: RoomId,
         user_numbers: UserNums,
         user_avatar: Avatar | None = None,
         audition_length: AuditionLength | None = None,
-    ) -> Any:
+    ) -> AuditionCodes:
         """Audition (trial) codes for users; ``audition_length`` seconds of access (1–3600)."""
 
-    @endpoint("/openapi/room/createGroupLiveCodes")
-    def create_group_live_codes(self, room_id: RoomId, number: Annotated[Int, Range(1)]) -> Any:
+    @endpoint("createGroupLiveCodes")
+    def create_group_live_codes(
+        self, room_id: RoomId, number: Annotated[Int, Range(1)]
+    ) -> GroupLiveCodes:
         """Create ``number`` group codes for a group-live room."""
 
-    @endpoint("/openapi/room/getGroupLiveCodes", safe=True)
-    def get_group_live_codes(self, room_id: RoomId) -> Any:
+    @endpoint("getGroupLiveCodes", safe=True)
+    def get_group_live_codes(self, room_id: RoomId) -> GroupLiveCodes:
         """The group codes of a group-live room."""
 
-    @endpoint("/openapi/room/getPushLiveUrl", safe=True)
-    def get_push_live_url(self, room_id: RoomId) -> Any:
+    @endpoint("getPushLiveUrl", safe=True)
+    def get_push_live_url(self, room_id: RoomId) -> PushLiveUrl:
         """The push (RTMP) address of a push-live room."""
 
-    @endpoint("/openapi/room/getGroupSubRoomId", safe=True)
-    def get_group_sub_room_id(self, room_id: RoomId) -> Any:
+    @endpoint("getGroupSubRoomId", safe=True)
+    def get_group_sub_room_id(self, room_id: RoomId) -> GroupSubRooms:
         """The small-class room ids of a group-live room with large/small classes."""
 
-    @endpoint("/openapi/room/getPullStreamUrl", safe=True)
-    def get_pull_stream_url(self, room_id: RoomId) -> Any:
+    @endpoint("getPullStreamUrl", safe=True)
+    def get_pull_stream_url(self, room_id: RoomId) -> PullStreamUrls:
         """The pull (playback stream) addresses of a push-live room."""
 
-    @endpoint("/openapi/room/setSpotVideo")
-    def set_spot_video(self, room_id: RoomId, video_ids: VideoIds) -> Any:
+    @endpoint("setSpotVideo")
+    def set_spot_video(self, room_id: RoomId, video_ids: VideoIds) -> None:
         """Set up to 3 videos to insert into a large class (a list or comma text).
 
         New clips need about 5 hours of processing and expire after 7 days.
         """
 
-    @endpoint("/openapi/room/getSpotVideo", safe=True)
-    def get_spot_video(self, room_id: RoomId) -> Any:
+    @endpoint("getSpotVideo", safe=True)
+    def get_spot_video(self, room_id: RoomId) -> SpotVideos:
         """The inserted videos set for a room."""
 
-    # ---- auto-pagination
-    @paginate(list, items=_rooms_of)
-    def iter_rooms(
-        self,
-        limit: Limit = 100,
-        product_type: Annotated[Int, OneOf((1, 2, 4))] | None = None,
-    ) -> Iterator[RoomSummary] | AsyncIterator[RoomSummary]:
-        """Every room of the account, page by page (one page in memory at a time)."""
-
-    @paginate(listcode, items=_codes_of)
-    def iter_codes(
-        self,
-        room_id: RoomId,
-        type: Annotated[Int, OneOf((0, 1))] | None = None,
-        limit: Limit = 100,
-    ) -> Iterator[CodeItem] | AsyncIterator[CodeItem]:
-        """Every student code of a room, page by page."""
+    # ---- every page, one in memory at a time
+    iter_rooms = list.pages()
+    iter_codes = listcode.pages()

@@ -6,19 +6,21 @@ them are in :mod:`baijiayun.links` and ``client.links``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from .._spec import Group, ModeT, Range, endpoint
+from .._group import Group, ModeT, endpoint
+from .._wire import Range
+from ..models.video import VideoTokens
 from ._types import ExpiresIn, Int, IntList
 
 VideoId = Annotated[Int, Range(1)]
 VideoIds = Annotated[IntList, Range(1)]
 
 
-class Video(Group[ModeT]):
+class Video(Group[ModeT], name="video"):
     """Videos on demand."""
 
-    @endpoint("/openapi/video/getPlayerToken", safe=True, unwrap="token")
+    @endpoint("getPlayerToken", safe=True, unwrap="token")
     def get_player_token(self, video_id: VideoId, expires_in: ExpiresIn) -> str:
         """A player token for a video; ``expires_in`` in seconds, 0 for never.
 
@@ -26,10 +28,10 @@ class Video(Group[ModeT]):
         ``client.links.video_url`` do both steps.
         """
 
-    @endpoint("/openapi/video/getPlayerTokenBatch", safe=True)
-    def get_player_token_batch(self, video_ids: VideoIds, expires_in: ExpiresIn) -> Any:
+    @endpoint("getPlayerTokenBatch", safe=True)
+    def get_player_token_batch(self, video_ids: VideoIds, expires_in: ExpiresIn) -> VideoTokens:
         """Player tokens for several videos at once (a list or comma text of ids).
 
-        The answer's shape is undocumented and returned as received;
-        ``client.links.video_urls`` reads it leniently.
+        The platform does not document the answer's shape; it is read leniently
+        (a list, or a mapping of id to token). ``client.links.video_urls`` makes links.
         """

@@ -7,20 +7,20 @@ transcode callbacks share the one URL; receive them with
 
 from __future__ import annotations
 
-from .._spec import Group, ModeT, endpoint
+from .._group import Group, ModeT, endpoint
 from ._types import CallbackUrl
 
 
-class VideoAccount(Group[ModeT]):
+class VideoAccount(Group[ModeT], name="video_account"):
     """Settings of the VOD account."""
 
-    @endpoint("/openapi/video_account/setTranscodeCallbackUrl", unwrap="url")
+    @endpoint("setTranscodeCallbackUrl", unwrap="url")
     def set_transcode_callback_url(self, url: CallbackUrl) -> str:
         """Set the URL the platform calls when a video or playback is transcoded.
 
         ``url`` must be an absolute http:// or https:// URL.
         """
 
-    @endpoint("/openapi/video_account/getTranscodeCallbackUrl", safe=True, unwrap="url")
+    @endpoint("getTranscodeCallbackUrl", safe=True, unwrap="url")
     def get_transcode_callback_url(self) -> str:
         """The URL the platform calls when a video or playback is transcoded."""

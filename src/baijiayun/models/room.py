@@ -1,40 +1,42 @@
 """Result models of the Room API (``/openapi/room/*``).
 
-Fields the platform documents are typed; all are optional except where the
-platform always sends them, and unknown fields are kept.
+Times are aware datetimes in Beijing time. Fields are optional unless the
+platform always sends them; unknown fields are kept.
 """
 
 from __future__ import annotations
 
 from pydantic import Field
 
-from ._base import Result
+from ._base import BeijingTime, Page, Result
+
+__all__ = [
+    "AuditionCode",
+    "AuditionCodes",
+    "CodeInfo",
+    "CodeItem",
+    "CodeList",
+    "GroupCode",
+    "GroupLiveCodes",
+    "GroupSubRooms",
+    "PullStreamUrls",
+    "PushLiveUrl",
+    "RoomCreated",
+    "RoomInfo",
+    "RoomSummary",
+    "SpotVideo",
+    "SpotVideos",
+    "SubRoom",
+]
 
 
 class RoomCreated(Result):
     """Answer of ``room/create``: the 14-digit room id and its three codes."""
 
     room_id: str
-    admin_code: str | None = None
-    teacher_code: str | None = None
-    student_code: str | None = None
-
-
-class RoomInfo(Result):
-    """Answer of ``room/info``. Times are ``YYYY-MM-DD HH:MM:SS`` text in Beijing time."""
-
-    room_id: str
-    title: str | None = None
-    start_time: str | None = None
-    end_time: str | None = None
-    create_time: str | None = None
-    type: int | None = None
-    max_users: int | None = None
-    template_name: str | None = None
-    admin_code: str | None = None
-    teacher_code: str | None = None
-    create_from: str | None = None
-    is_long_term: int | None = None
+    admin_code: str
+    teacher_code: str
+    student_code: str
 
 
 class RoomSummary(Result):
@@ -42,53 +44,125 @@ class RoomSummary(Result):
 
     room_id: str
     title: str | None = None
-    start_time: str | None = None
-    end_time: str | None = None
     type: int | None = None
+    start_time: BeijingTime | None = None
+    end_time: BeijingTime | None = None
+    create_time: BeijingTime | None = None
 
 
-class StudentCode(Result):
-    """Answer of ``room/getcode``."""
+class RoomInfo(RoomSummary):
+    """Answer of ``room/info``: the room's settings, times and admin/teacher codes."""
 
-    student_code: str
+    max_users: int | None = None
+    template_name: str | None = None
+    industry_type: int | None = None
+    is_long_term: int | None = None
+    pre_enter_time: int | None = None
+    is_group_live: int | None = None
+    new_group_live: int | None = None
+    is_mock_live: int | None = None
+    is_push_live: int | None = None
+    is_webrtc_live: int | None = None
+    end_delay_time: int | None = None
+    max_backup_users: int | None = None
+    template_type: int | None = None
+    app_template: int | None = None
+    forbidden_end_types: str | None = None
+    """Comma-joined ends that may not enter (``web``, ``h5``)."""
+    admin_code: str | None = None
+    teacher_code: str | None = None
+    create_from: str | None = None
+    status: str | None = None
+    """Class status: ``scheduled``, ``live`` or ``ended``."""
 
 
 class CodeItem(Result):
-    """One join code of ``room/listcode``."""
+    """One student code of ``room/listcode``."""
 
-    code: str | None = None
+    code: str
     user_number: str | None = None
     user_avatar: str | None = None
+    create_time: BeijingTime | None = None
+    expire_time: BeijingTime | None = None
+    """When an audition code stops working (None for a regular code)."""
 
 
-class CodeList(Result):
-    """Answer of ``room/listcode``: one page of join codes."""
-
-    items: list[CodeItem] = Field(default_factory=list, alias="list")
-    total: int | None = None
+class CodeList(Page[CodeItem]):
+    """Answer of ``room/listcode``: one page of a room's student codes."""
 
 
-class CodeInfo(Result):
-    """Answer of ``room/getCodeInfo``: which room and user a code belongs to."""
+class CodeInfo(CodeItem):
+    """Answer of ``room/getCodeInfo``: the room and user a code belongs to."""
 
-    room_id: str | None = None
-    user_number: str | None = None
+    room_id: str
     user_role: int | None = None
+    """0 student, 1 teacher, 2 admin/assistant."""
+    type: int | None = None
+    """0 regular, 1 audition."""
+    group_id: int | None = None
+    """The group of a group-live code."""
+
+
+class AuditionCode(Result):
+    """One audition code of ``room/getAuditionCode``."""
+
+    user_number: str
+    code: str
+    expire_time: BeijingTime | None = None
 
 
 class AuditionCodes(Result):
-    """Answer of ``room/getAuditionCode``."""
+    """Answer of ``room/getAuditionCode``: a code per user number."""
 
-    items: list[CodeItem] = Field(default_factory=list, alias="list")
+    items: list[AuditionCode] = Field(default_factory=list, alias="list")
+
+
+class GroupCode(Result):
+    """The teacher and student codes of one group of a group-live room."""
+
+    group_id: int
+    teacher_code: str | None = None
+    student_code: str | None = None
 
 
 class GroupLiveCodes(Result):
     """Answer of ``room/createGroupLiveCodes`` and ``room/getGroupLiveCodes``."""
 
-    items: list[dict[str, object]] = Field(default_factory=list, alias="list")
+    items: list[GroupCode] = Field(default_factory=list, alias="list")
+
+
+class SubRoom(Result):
+    """One small-class room of a group-live room."""
+
+    group_id: int
+    room_id: str
+
+
+class GroupSubRooms(Result):
+    """Answer of ``room/getGroupSubRoomId``."""
+
+    items: list[SubRoom] = Field(default_factory=list, alias="list")
 
 
 class PushLiveUrl(Result):
-    """Answer of ``room/getPushLiveUrl`` / ``room/getPullStreamUrl``."""
+    """Answer of ``room/getPushLiveUrl``: where the encoder pushes the stream."""
 
-    push_url: str | None = None
+    push_url: str
+
+
+class PullStreamUrls(Result):
+    """Answer of ``room/getPullStreamUrl``: the stream in three protocols."""
+
+    rtmp: str | None = None
+    flv: str | None = None
+    hls: str | None = None
+
+
+class SpotVideo(Result):
+    video_id: int
+
+
+class SpotVideos(Result):
+    """Answer of ``room/getSpotVideo``: the videos set to be inserted into the class."""
+
+    items: list[SpotVideo] = Field(default_factory=list, alias="list")

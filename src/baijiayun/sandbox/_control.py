@@ -1,22 +1,27 @@
-"""The control API under ``/_sandbox/``: unsigned JSON, loopback callers only."""
+"""The control API under ``/_sandbox/``: unsigned JSON, loopback callers only.
+
+Routes are declared where their behaviour lives, with :func:`route` on a
+method (the core's own on ``Sandbox``, each group's on its ``Controls``
+class). Path parts and the JSON body's fields become keyword arguments,
+checked against the method's annotations, so a route is also a plain Python
+method: ``sandbox.rooms.start_class(room_id)``.
+"""
 
 from __future__ import annotations
 
+import inspect
 import json
+import math
 import re
-from typing import TYPE_CHECKING, Any
+import types
+import typing
+from collections.abc import Iterable
+from typing import Any
 
-from . import _lifecycle
-from ._core import SandboxRequest, SandboxResponse, _json
-from ._registry import PlatformError
-
-if TYPE_CHECKING:
-    from ._core import Sandbox
+from ._http import PlatformError, SandboxRequest, SandboxResponse, json_response
+from ._service import Route
 
 LOOPBACK = re.compile(r"(127\.\d+\.\d+\.\d+|::1|localhost|testclient)\Z")
-ROOM_ROUTE = re.compile(r"/_sandbox/rooms/(\d{1,20})/(start|end|event)\Z")
-VIDEO_ROUTE = re.compile(r"/_sandbox/videos/(\d{1,20})/status\Z")
-PLAYBACK_ROUTE = re.compile(r"/_sandbox/playback/(\d{1,20})/status\Z")
 
 
 class ControlError(Exception):
@@ -37,82 +42,105 @@ def _body(request: SandboxRequest) -> dict[str, Any]:
     return data
 
 
-def _int(data: dict[str, Any], name: str) -> int:
-    value = data.get(name)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ControlError(400, f"{name} must be an integer")
-    return value
-
-
-def control(sandbox: Sandbox, request: SandboxRequest) -> SandboxResponse:
-    if not LOOPBACK.match(request.client_host or ""):
-        return _json({"error": "the control API answers loopback callers only"}, 403)
-    try:
-        return _json(_route(sandbox, request))
-    except ControlError as exc:
-        return _json({"error": exc.message}, exc.status)
-    except PlatformError as exc:
-        return _json({"error": exc.msg, "code": exc.code}, 400)
-    except (ValueError, TypeError) as exc:
-        return _json({"error": str(exc)}, 400)
-
-
-def _route(sandbox: Sandbox, request: SandboxRequest) -> Any:
-    path, method = request.path, request.method.upper()
-    if path == "/_sandbox/reset" and method == "POST":
-        sandbox.reset()
-        return {"ok": True}
-    if path == "/_sandbox/state" and method == "GET":
-        return sandbox.dump()
-    if path == "/_sandbox/seed" and method == "POST":
-        seed = _body(request).get("seed")
-        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-            raise ControlError(400, "seed must be an integer or null")
-        sandbox.seed(seed)
-        return {"ok": True, "seed": seed}
-    if path == "/_sandbox/faults":
-        if method == "POST":
-            body = _body(request)
-            fault = sandbox.inject(**body)
-            return {"ok": True, "fault": fault.__dict__}
-        if method == "DELETE":
-            sandbox.faults.clear()
-            return {"ok": True}
-        return {"faults": sandbox.faults.describe()}
-    if path == "/_sandbox/requests" and method == "GET":
-        return {"total": sandbox.request_count(), "by_path": dict(sandbox.requests)}
-    if path == "/_sandbox/clock" and method == "POST":
-        advance = _body(request).get("advance", 0)
-        if not isinstance(advance, (int, float)) or isinstance(advance, bool):
-            raise ControlError(400, "advance must be a number of seconds")
-        sandbox.advance_clock(float(advance))
-        return {"ok": True, "now": sandbox.now()}
-    if path == "/_sandbox/partners" and method == "POST":
-        body = _body(request)
-        for name in ("partner_id", "partner_key", "secret_key"):
-            if not isinstance(body.get(name), str) or not body[name]:
-                raise ControlError(400, f"{name} must be a non-empty string")
-        if not body["partner_id"].isdigit():
-            raise ControlError(400, "partner_id must be digits")
-        sandbox.add_partner(body["partner_id"], body["partner_key"], body["secret_key"])
-        return {"ok": True}
-    if path == "/_sandbox/videos" and method == "POST":
-        body = _body(request)
-        name = body.get("name", "sandbox video")
-        partner = body.get("partner_id")
-        if not isinstance(name, str) or (partner is not None and not isinstance(partner, str)):
-            raise ControlError(400, "name and partner_id must be strings")
-        return {"video_id": _lifecycle.create_video(sandbox, name, partner)}
-    if method == "POST" and (match := ROOM_ROUTE.match(path)):
-        room_id, action = match.groups()
-        op = action if action != "event" else str(_body(request).get("op", ""))
-        return _lifecycle.class_event(sandbox, room_id, op)
-    if method == "POST" and (match := VIDEO_ROUTE.match(path)):
-        return _lifecycle.video_status(sandbox, int(match[1]), _int(_body(request), "status"))
-    if method == "POST" and (match := PLAYBACK_ROUTE.match(path)):
-        body = _body(request)
-        session = body.get("session_id")
-        return _lifecycle.playback_status(
-            sandbox, match[1], _int(body, "status"), None if session is None else str(session)
+def _accepts(tp: Any, value: Any) -> bool:
+    """Whether a JSON value fits an annotation (int, float, str, bool, Any, X | None)."""
+    if tp is Any:
+        return True
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return any(_accepts(arg, value) for arg in typing.get_args(tp))
+    if tp is type(None):
+        return value is None
+    if tp is bool:
+        return isinstance(value, bool)
+    if tp is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if tp is float:
+        return (
+            isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         )
-    raise ControlError(404, f"no control route {method} {path[:100]}")
+    return isinstance(tp, type) and isinstance(value, tp)
+
+
+class _Bound:
+    """A route with the object its method is called on, and the method's parameters."""
+
+    def __init__(self, route: Route, owner: Any) -> None:
+        self.route = route
+        self.owner = owner
+        self.params = [
+            p for p in inspect.signature(route.function).parameters.values() if p.name != "self"
+        ]
+        self.hints = typing.get_type_hints(route.function)
+
+    def call(self, path_args: dict[str, str], body: dict[str, Any]) -> Any:
+        kwargs: dict[str, Any] = {}
+        rest = dict(body)
+        for param in self.params:
+            if param.kind is param.VAR_KEYWORD:
+                kwargs.update(rest)
+                rest = {}
+                break
+            tp = self.hints.get(param.name, Any)
+            if param.name in path_args:
+                text = path_args[param.name]
+                kwargs[param.name] = int(text) if tp is int and text.isdigit() else text
+                continue
+            if param.name not in rest:
+                if param.default is param.empty:
+                    raise ControlError(400, f"{param.name} is required")
+                continue
+            value = rest.pop(param.name)
+            if not _accepts(tp, value):
+                shown = getattr(tp, "__name__", str(tp).replace("typing.", ""))
+                raise ControlError(400, f"{param.name} must be {shown}")
+            kwargs[param.name] = value
+        if rest:
+            raise ControlError(400, "unknown field(s): " + ", ".join(sorted(rest)))
+        result = self.route.function(self.owner, **kwargs)
+        if self.route.result is not None:
+            return {self.route.result: result}
+        return result
+
+
+class ControlRouter:
+    """Matches ``/_sandbox/...`` requests to routes; answers JSON, never a 500."""
+
+    def __init__(self, owners: Iterable[tuple[Iterable[Route], Any]]) -> None:
+        self.routes = [_Bound(route, owner) for routes, owner in owners for route in routes]
+
+    def index(self) -> dict[str, Any]:
+        return {
+            "routes": [
+                {"method": b.route.method, "path": b.route.pattern, "doc": b.route.doc}
+                for b in self.routes
+            ]
+        }
+
+    def handle(self, request: SandboxRequest) -> SandboxResponse:
+        if not LOOPBACK.match(request.client_host or ""):
+            return json_response({"error": "the control API answers loopback callers only"}, 403)
+        try:
+            return json_response(self._dispatch(request))
+        except ControlError as exc:
+            return json_response({"error": exc.message}, exc.status)
+        except PlatformError as exc:
+            return json_response({"error": exc.msg, "code": exc.code}, 400)
+        except (ValueError, TypeError) as exc:
+            return json_response({"error": str(exc)}, 400)
+
+    def _dispatch(self, request: SandboxRequest) -> Any:
+        method = request.method.upper()
+        if request.path in ("/_sandbox", "/_sandbox/") and method == "GET":
+            return self.index()
+        allowed = []
+        for bound in self.routes:
+            match = bound.route.regex.match(request.path)
+            if match is None:
+                continue
+            if bound.route.method != method:
+                allowed.append(bound.route.method)
+                continue
+            return bound.call(match.groupdict(), _body(request))
+        if allowed:
+            raise ControlError(405, f"{request.path[:100]} takes {', '.join(allowed)}")
+        raise ControlError(404, f"no control route {method} {request.path[:100]}")

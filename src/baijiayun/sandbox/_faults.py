@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from ._core import SandboxResponse
+from ._http import HTML_HEADERS, SandboxResponse, json_response
 
 BODIES = ("truncated", "not_json", "html")
 
@@ -59,10 +58,8 @@ class Fault:
 
     def apply(self, response: SandboxResponse | None, now: float) -> SandboxResponse:
         """The faulted answer; ``response`` is the real one when the request was carried out."""
-        from ._core import HTML_HEADERS, SandboxResponse, _json
-
         if self.code is not None:
-            out = _json(
+            out = json_response(
                 {
                     "code": self.code,
                     "msg": self.msg or "injected error",
@@ -73,7 +70,7 @@ class Fault:
         elif response is not None:
             out = SandboxResponse(response.status, list(response.headers), response.body)
         else:
-            out = _json({"code": 0, "msg": "", "data": None, "ts": int(now)})
+            out = json_response({"code": 0, "msg": "", "data": None, "ts": int(now)})
         if self.status is not None:
             out.status = self.status
             if self.code is None and self.body is None and response is None:

@@ -10,12 +10,20 @@ import asyncio
 import socket
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from ._core import MAX_BODY, SandboxRequest, SandboxResponse
+from ._http import MAX_BODY, SandboxRequest, SandboxResponse
 
-if TYPE_CHECKING:
-    from ._core import Sandbox
+
+class Served(Protocol):
+    """What the server serves: the sandbox (a protocol, so this module needs no core)."""
+
+    def handle(self, request: SandboxRequest) -> SandboxResponse: ...
+
+    def envelope(self, code: int, msg: str, data: Any = None) -> SandboxResponse: ...
+
+    def client_settings(self, base_url: str, kwargs: dict[str, Any]) -> dict[str, Any]: ...
+
 
 Scope = dict[str, Any]
 
@@ -23,7 +31,7 @@ Scope = dict[str, Any]
 class SandboxApp:
     """ASGI application answering like the platform (``uvicorn module:app`` works too)."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: Served) -> None:
         self.sandbox = sandbox
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -105,7 +113,7 @@ def base_url(sock: socket.socket, host: str) -> str:
     return f"http://{shown}:{port}/"
 
 
-def make_server(sandbox: Sandbox, *, log_level: str = "warning") -> Any:
+def make_server(sandbox: Served, *, log_level: str = "warning") -> Any:
     try:
         import uvicorn
     except ImportError as exc:  # pragma: no cover - depends on extras
@@ -125,7 +133,7 @@ def make_server(sandbox: Sandbox, *, log_level: str = "warning") -> Any:
 class ThreadedServer:
     """The sandbox on a free port of 127.0.0.1, in a background thread."""
 
-    def __init__(self, sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, sandbox: Served, host: str = "127.0.0.1", port: int = 0) -> None:
         self.sandbox = sandbox
         self.host = host
         self.port = port

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import httpx2
 
-from ._core import SandboxRequest, SandboxResponse
+from ._http import SandboxRequest, SandboxResponse
 
-if TYPE_CHECKING:
-    from ._core import Sandbox
+
+class Handles(Protocol):
+    """What the transport talks to: something that answers a request (the sandbox)."""
+
+    def handle(self, request: SandboxRequest) -> SandboxResponse: ...
 
 
 def _to_sandbox(request: httpx2.Request, body: bytes) -> SandboxRequest:
@@ -52,7 +55,7 @@ class SandboxTransport(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
     ``drop`` raises ``RemoteProtocolError``.
     """
 
-    def __init__(self, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: Handles) -> None:
         self.sandbox = sandbox
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:

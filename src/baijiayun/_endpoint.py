@@ -1,0 +1,369 @@
+"""Endpoints: everything known about one API call, read once from a typed stub.
+
+:func:`declare` reads a stub's signature: parameter names, order and
+defaults; each parameter's wire kind and rules from its annotation (see
+:mod:`baijiayun._wire`); the result type from the return annotation. The
+resulting :class:`Endpoint` is pure data with three operations:
+
+* :meth:`Endpoint.bind` maps a call's arguments to parameter names (the one
+  argument binder, also used by derived methods through :class:`Binder`);
+* :meth:`Endpoint.prepare` validates and encodes them into the signed form
+  fields and file parts (the SDK's side);
+* :meth:`Endpoint.parse_form` reads received form fields back into the same
+  values (the sandbox's side).
+
+Both sides check rules through :meth:`Endpoint.validate`; the sandbox checks
+only the platform's rules (``platform_only=True``).
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import types
+import typing
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import TypeAdapter
+
+from ._wire import FLAG, INT, STR, ClientOnly, Context, Invalid, Kind, MaxLength, OneOf, Rule
+from .errors import ValidationError
+
+__all__ = ["Binder", "Check", "Endpoint", "Paging", "Param", "declare"]
+
+Check = Callable[[Mapping[str, Any], Context], None]
+"""A rule over several parameters: raises :class:`~baijiayun._wire.Invalid` naming one."""
+
+_EMPTY = inspect.Parameter.empty
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: Kind
+    rules: tuple[Rule, ...] = ()
+    required: bool = False
+    default: Any = None
+    keyword_only: bool = False
+    type_text: str = ""
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind.is_file
+
+    @property
+    def platform_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.platform)
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How an endpoint pages: the page-number parameter (from 1) and the page-size parameter.
+
+    The items are the result itself (a list) or its ``items`` (a
+    :class:`~baijiayun.models.Page`). Iteration stops at a short or empty page.
+    """
+
+    page: str = "page"
+    size: str = "limit"
+    default_size: int = 100
+
+
+class Binder:
+    """Maps ``(args, kwargs)`` of a call to ``{name: value}`` like Python would.
+
+    Every parameter is in the result (defaults applied), in declaration order.
+    A bad call raises ``TypeError``, as calling a plain function would.
+    """
+
+    def __init__(self, name: str, signature: inspect.Signature) -> None:
+        params = [p for p in signature.parameters.values() if p.name != "self"]
+        self.name = name
+        self.names = tuple(p.name for p in params)
+        self.positional = tuple(
+            p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        )
+        self.required = frozenset(p.name for p in params if p.default is _EMPTY)
+        self.defaults = {p.name: None if p.default is _EMPTY else p.default for p in params}
+
+    def __call__(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        if len(args) > len(self.positional):
+            raise TypeError(
+                f"{self.name}() takes {len(self.positional)} positional arguments "
+                f"but {len(args)} were given"
+            )
+        values = dict(self.defaults)
+        given = set(self.positional[: len(args)])
+        values.update(zip(self.positional, args, strict=False))
+        for key, value in kwargs.items():
+            if key not in values:
+                raise TypeError(f"{self.name}() got an unexpected keyword argument {key!r}")
+            if key in given:
+                raise TypeError(f"{self.name}() got multiple values for argument {key!r}")
+            values[key] = value
+            given.add(key)
+        missing = self.required - given
+        if missing:
+            first = next(n for n in self.names if n in missing)
+            raise TypeError(f"{self.name}() missing required argument {first!r}")
+        return values
+
+
+@dataclass(frozen=True, eq=False)
+class Endpoint:
+    """One endpoint: group, name, path, parameters, result and behaviour."""
+
+    group: str
+    name: str
+    path: str
+    params: tuple[Param, ...]
+    result_type: Any
+    doc: str
+    signature: inspect.Signature = field(repr=False)
+    safe: bool = False
+    """Repeating it cannot change state: retried even after it may have arrived."""
+    signed: bool = True
+    unwrap: str | None = None
+    """The field of ``data`` the result is taken from."""
+    checks: tuple[Check, ...] = ()
+    """Rules over several parameters that the platform enforces."""
+    client_checks: tuple[Check, ...] = ()
+    """Rules over several parameters that only the SDK checks."""
+    paging: Paging | None = None
+
+    @property
+    def qualname(self) -> str:
+        """``group.method``, the name the registry and the CLI use."""
+        return f"{self.group}.{self.name}"
+
+    @cached_property
+    def binder(self) -> Binder:
+        return Binder(self.name, self.signature)
+
+    @cached_property
+    def by_name(self) -> dict[str, Param]:
+        return {p.name: p for p in self.params}
+
+    @cached_property
+    def adapter(self) -> TypeAdapter[Any] | None:
+        """Builds the declared result type from ``data`` (None for ``-> None``)."""
+        if self.result_type is None or self.result_type is type(None):
+            return None
+        return TypeAdapter(self.result_type)
+
+    def bind(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        return self.binder(args, kwargs)
+
+    # ---- rules, on normalised values (both sides)
+    def validate(
+        self, values: Mapping[str, Any], ctx: Context, *, platform_only: bool = False
+    ) -> None:
+        """Check every rule (only the platform's with ``platform_only``); raise on the first."""
+        for param in self.params:
+            value = values.get(param.name)
+            if value is None:
+                continue
+            for rule in param.platform_rules if platform_only else param.rules:
+                problem = rule.check(value)
+                if problem:
+                    raise ValidationError(param.name, problem, endpoint=self.path)
+        checks = self.checks if platform_only else self.checks + self.client_checks
+        for check in checks:
+            try:
+                check(values, ctx)
+            except Invalid as exc:
+                raise ValidationError(exc.param or "?", exc.rule, endpoint=self.path) from None
+
+    # ---- the SDK's side
+    def prepare(
+        self, values: Mapping[str, Any], ctx: Context, *, validate: bool = True
+    ) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+        """Validate and encode bound values into (signed form fields, file parts).
+
+        ``None`` is not sent. Raises :class:`~baijiayun.errors.ValidationError`
+        naming the parameter and the rule, before anything is sent.
+        """
+        normalised: dict[str, Any] = {}
+        for param in self.params:
+            value = values.get(param.name)
+            if value is None:
+                if param.required and validate:
+                    raise ValidationError(param.name, "is required", endpoint=self.path)
+                continue
+            try:
+                normalised[param.name] = param.kind.coerce(value, ctx)
+            except Invalid as exc:
+                raise ValidationError(param.name, exc.rule, endpoint=self.path) from None
+        if validate:
+            self.validate(normalised, ctx)
+            self._warn(normalised)
+        fields: list[tuple[str, str]] = []
+        files: dict[str, Any] = {}
+        for name, value in normalised.items():
+            kind = self.by_name[name].kind
+            if kind.is_file:
+                files[name] = value
+            else:
+                fields.append((name, kind.encode(value)))
+        return fields, files
+
+    def _warn(self, values: Mapping[str, Any]) -> None:
+        for param in self.params:
+            for rule in param.rules:
+                note = rule.warning(values.get(param.name)) if isinstance(rule, MaxLength) else None
+                if note:
+                    warnings.warn(f"{self.path}: {param.name} {note}", UserWarning, stacklevel=6)
+
+    # ---- the sandbox's side
+    def parse_form(self, form: Mapping[str, str], ctx: Context) -> dict[str, Any]:
+        """Read received text fields with the same kinds; check the platform's rules."""
+        values: dict[str, Any] = {}
+        for param in self.params:
+            if param.is_file:
+                continue
+            text = form.get(param.name)
+            if text is None:
+                if param.required:
+                    raise ValidationError(param.name, "is required", endpoint=self.path)
+                continue
+            try:
+                values[param.name] = param.kind.parse(text)
+            except Invalid as exc:
+                raise ValidationError(param.name, exc.rule, endpoint=self.path) from None
+        self.validate(values, ctx, platform_only=True)
+        return values
+
+
+# --------------------------------------------------------------------------- reading stubs
+def _choices(tp: Any) -> tuple[Kind, OneOf] | None:
+    """The kind and values of a fixed set of values: an ``IntEnum``/``StrEnum`` or a Literal."""
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        kind = INT if issubclass(tp, int) else STR
+        return kind, OneOf.of(tp)
+    if typing.get_origin(tp) is Literal:
+        values = typing.get_args(tp)
+        return (INT if all(isinstance(v, int) for v in values) else STR), OneOf(values)
+    return None
+
+
+def _union_args(tp: Any) -> tuple[Any, ...]:
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return tuple(a for a in typing.get_args(tp) if a is not type(None))
+    return (tp,)
+
+
+def kind_and_rules(annotation: Any) -> tuple[Kind, tuple[Rule, ...]]:
+    """A parameter's wire kind and rules, from its annotation.
+
+    ``Annotated`` metadata gives them explicitly; an enum or ``Literal`` in the
+    type adds a ``OneOf`` of its values (unless one is given); plain ``int``,
+    ``bool | int`` and ``str`` map to INT, FLAG and STR.
+    """
+    kind: Kind | None = None
+    rules: list[Rule] = []
+    args: list[Any] = []
+    for arg in _union_args(annotation):
+        if typing.get_origin(arg) is Annotated:
+            for meta in arg.__metadata__:
+                if isinstance(meta, Kind):
+                    kind = meta
+                elif isinstance(meta, Rule):
+                    rules.append(meta)
+            args.extend(_union_args(arg.__origin__))
+        else:
+            args.append(arg)
+    has_choices = any(
+        isinstance(r, OneOf) or (isinstance(r, ClientOnly) and isinstance(r.rule, OneOf))
+        for r in rules
+    )
+    for arg in args:
+        choice = _choices(arg)
+        if choice is not None:
+            kind = kind or choice[0]
+            if not has_choices:
+                rules.insert(0, choice[1])
+                has_choices = True
+    if kind is None:
+        plain = set(args)
+        if plain <= {int}:
+            kind = INT
+        elif plain <= {bool, int}:
+            kind = FLAG
+        else:
+            kind = STR
+    return kind, tuple(rules)
+
+
+def _type_text(annotation: Any) -> str:
+    names = []
+    for arg in _union_args(annotation):
+        inner = _union_args(arg.__origin__) if typing.get_origin(arg) is Annotated else (arg,)
+        for tp in inner:
+            if typing.get_origin(tp) is Literal:
+                names.append(" | ".join(repr(v) for v in typing.get_args(tp)))
+            else:
+                names.append(getattr(tp, "__name__", str(tp).replace("typing.", "")))
+    return " | ".join(dict.fromkeys(names))
+
+
+def declare(
+    fn: Callable[..., Any],
+    *,
+    group: str,
+    path: str,
+    safe: bool = False,
+    signed: bool = True,
+    unwrap: str | None = None,
+    checks: tuple[Check, ...] = (),
+    client_checks: tuple[Check, ...] = (),
+    paging: Paging | None = None,
+) -> Endpoint:
+    """Build the :class:`Endpoint` a typed stub declares (see the module docstring)."""
+    module = inspect.getmodule(fn)
+    hints = typing.get_type_hints(
+        fn, globalns=vars(module) if module else None, include_extras=True
+    )
+    signature = inspect.signature(fn)
+    params: list[Param] = []
+    for p in signature.parameters.values():
+        if p.name == "self":
+            continue
+        annotation = hints.get(p.name, str)
+        kind, rules = kind_and_rules(annotation)
+        params.append(
+            Param(
+                name=p.name,
+                kind=kind,
+                rules=rules,
+                required=p.default is _EMPTY,
+                default=None if p.default is _EMPTY else p.default,
+                keyword_only=p.kind is p.KEYWORD_ONLY,
+                type_text=_type_text(annotation),
+            )
+        )
+    if "return" not in hints:
+        raise TypeError(f"{fn.__qualname__}: declare the result type (-> Model, -> str, -> None)")
+    endpoint = Endpoint(
+        group=group,
+        name=fn.__name__,
+        path=path,
+        params=tuple(params),
+        result_type=hints["return"],
+        doc=inspect.cleandoc(fn.__doc__ or ""),
+        signature=signature,
+        safe=safe,
+        signed=signed,
+        unwrap=unwrap,
+        checks=checks,
+        client_checks=client_checks,
+        paging=paging,
+    )
+    if paging is not None:
+        for name in (paging.page, paging.size):
+            if name not in endpoint.by_name:
+                raise TypeError(f"{endpoint.qualname}: paging names {name!r}, not a parameter")
+    return endpoint

@@ -1,0 +1,387 @@
+"""Endpoint groups and the methods they give both clients.
+
+A group is a class of typed stubs, declared once::
+
+    class Room(Group[ModeT], name="room"):           # path prefix /openapi/room/
+        @endpoint("info", safe=True)
+        def info(self, room_id: RoomId) -> RoomInfo: ...
+
+        @endpoint("listcode", safe=True, paging=Paging())
+        def listcode(self, room_id: RoomId, page: Page | None = None, ...) -> CodeList: ...
+
+        iter_codes = listcode.pages()                  # every page, one in memory
+
+A group method is one of three descriptors:
+
+* :class:`EndpointMethod` (``@endpoint``): one API call;
+* :class:`PageMethod` (``endpoint.pages()``): every page of a paging endpoint;
+* :class:`ComposedMethod` (``@compose``): one API call, then a pure transform.
+
+Bound to ``Group[SyncMode]`` (the sync client) a method returns its result;
+bound to ``Group[AsyncMode]`` it returns an awaitable (or an async iterator).
+The sync/async difference is in the client's ``_call``; nothing here is
+written twice. Methods that make no request (links) are plain methods.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Concatenate,
+    Generic,
+    ParamSpec,
+    Protocol,
+    TypeVar,
+    overload,
+)
+
+from ._endpoint import Binder, Check, Endpoint, Paging, declare
+
+if TYPE_CHECKING:
+    from ._base import ClientBase
+
+__all__ = [
+    "AsyncMode",
+    "Bound",
+    "ComposedMethod",
+    "EndpointMethod",
+    "Group",
+    "ModeT",
+    "PageMethod",
+    "SyncMode",
+    "compose",
+    "endpoint",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+class SyncMode:
+    """Marker: bound to the sync client, methods return results."""
+
+
+class AsyncMode:
+    """Marker: bound to the async client, methods return awaitables."""
+
+
+ModeT = TypeVar("ModeT", SyncMode, AsyncMode)
+
+
+class Bound(Generic[ModeT]):
+    """Anything whose methods are bound to a client of one mode (groups, the clients)."""
+
+    @property
+    def _client(self) -> ClientBase:
+        raise NotImplementedError
+
+
+def _bound_function(
+    run: Callable[..., Any], name: str, doc: str | None, signature: inspect.Signature
+) -> Callable[..., Any]:
+    run.__name__ = run.__qualname__ = name
+    run.__doc__ = doc
+    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[p for p in signature.parameters.values() if p.name != "self"]
+    )
+    return run
+
+
+class GroupMethod:
+    """Base of the descriptors a group collects; ``name`` is the attribute name."""
+
+    name: str = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def _finish(self, group: type[Group[Any]]) -> None:
+        """Called once the group class exists (its name and prefix are known)."""
+
+
+class EndpointMethod(GroupMethod, Generic[P, R]):
+    """One API call, declared by a stub (see :func:`endpoint`)."""
+
+    def __init__(self, stub: Callable[..., Any], path: str, options: dict[str, Any]) -> None:
+        self._stub = stub
+        self._path = path
+        self._options = options
+        self._spec: Endpoint | None = None
+        self.__doc__ = stub.__doc__
+
+    def _finish(self, group: type[Group[Any]]) -> None:
+        path = self._path if self._path.startswith("/") else group.prefix + self._path
+        self._spec = declare(self._stub, group=group.group_name, path=path, **self._options)
+
+    @property
+    def spec(self) -> Endpoint:
+        if self._spec is None:
+            raise RuntimeError(f"{self._stub.__qualname__} is not in a Group class")
+        return self._spec
+
+    @overload
+    def pages(self: EndpointMethod[P, list[T]]) -> PageMethod[P, T]: ...
+    @overload
+    def pages(self: EndpointMethod[P, HasItems[T]]) -> PageMethod[P, T]: ...
+    def pages(self) -> Any:
+        """An iterator over every page of this endpoint (it must declare ``paging``)."""
+        if self._options.get("paging") is None:
+            raise TypeError(f"{self._stub.__qualname__}: pages() needs paging= on @endpoint")
+        return PageMethod(self)
+
+    @overload
+    def __get__(self, obj: None, owner: Any) -> EndpointMethod[P, R]: ...
+    @overload
+    def __get__(self, obj: Bound[SyncMode], owner: Any) -> Callable[P, R]: ...
+    @overload
+    def __get__(self, obj: Bound[AsyncMode], owner: Any) -> Callable[P, Coroutine[Any, Any, R]]: ...
+    def __get__(self, obj: Any, owner: Any) -> Any:
+        if obj is None:
+            return self
+        spec = self.spec
+        call = obj._client._call
+        bind = spec.binder
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            return call(spec, bind(args, kwargs))
+
+        return _bound_function(method, spec.name, spec.doc, spec.signature)
+
+
+class HasItems(Protocol[T]):
+    """A page of results: :class:`baijiayun.models.Page` and its subclasses."""
+
+    @property
+    def items(self) -> list[T]: ...
+
+
+class DerivedMethod(GroupMethod):
+    """A method built on an endpoint: binds its own arguments, runs sync or async."""
+
+    def __init__(self, source: EndpointMethod[Any, Any]) -> None:
+        self._source = source
+
+    @property
+    def source(self) -> Endpoint:
+        """The endpoint this method calls."""
+        return self._source.spec
+
+    @property
+    def binder(self) -> Binder:
+        raise NotImplementedError
+
+    @property
+    def signature(self) -> inspect.Signature:
+        raise NotImplementedError
+
+    def _run_sync(self, client: ClientBase, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _run_async(self, client: ClientBase, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _bind(self, obj: Any) -> Callable[..., Any]:
+        client = obj._client
+        run = self._run_async if client.is_async else self._run_sync
+        binder = self.binder
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            return run(client, binder(args, kwargs))
+
+        return _bound_function(method, self.name, self.__doc__, self.signature)
+
+
+def _items(result: Any) -> list[Any]:
+    return result if isinstance(result, list) else list(result.items)
+
+
+class PageMethod(DerivedMethod, Generic[P, T]):
+    """Every item of every page of a paging endpoint, one page in memory at a time.
+
+    Takes the endpoint's own parameters: ``page`` is the page to start from
+    (default 1) and the page size defaults to the endpoint's documented one.
+    """
+
+    def __init__(self, source: EndpointMethod[Any, Any]) -> None:
+        super().__init__(source)
+        self.__doc__ = (
+            f"Every item of every page of :meth:`{source._stub.__name__}`, one page in memory "
+            "at a time. ``page`` is the page to start from."
+        )
+
+    @property
+    def binder(self) -> Binder:
+        return self.source.binder
+
+    @property
+    def signature(self) -> inspect.Signature:
+        return self.source.signature.replace(return_annotation=inspect.Signature.empty)
+
+    def _pages(self, values: dict[str, Any]) -> tuple[Paging, dict[str, Any], Any]:
+        paging = self.source.paging
+        assert paging is not None
+        values = dict(values)
+        if values.get(paging.size) is None:
+            values[paging.size] = paging.default_size
+        return paging, values, values.get(paging.page) or 1
+
+    def _run_sync(self, client: ClientBase, values: dict[str, Any]) -> Iterator[T]:
+        paging, values, page = self._pages(values)
+        while True:
+            batch: list[T] = _items(client._call(self.source, {**values, paging.page: page}))
+            yield from batch
+            if len(batch) < int(values[paging.size]):
+                return
+            page = int(page) + 1
+
+    async def _run_async(self, client: ClientBase, values: dict[str, Any]) -> AsyncIterator[T]:
+        paging, values, page = self._pages(values)
+        while True:
+            batch: list[T] = _items(await client._call(self.source, {**values, paging.page: page}))
+            for item in batch:
+                yield item
+            if len(batch) < int(values[paging.size]):
+                return
+            page = int(page) + 1
+
+    @overload
+    def __get__(self, obj: None, owner: Any) -> PageMethod[P, T]: ...
+    @overload
+    def __get__(self, obj: Bound[SyncMode], owner: Any) -> Callable[P, Iterator[T]]: ...
+    @overload
+    def __get__(self, obj: Bound[AsyncMode], owner: Any) -> Callable[P, AsyncIterator[T]]: ...
+    def __get__(self, obj: Any, owner: Any) -> Any:
+        return self if obj is None else self._bind(obj)
+
+
+Args = Callable[[dict[str, Any]], dict[str, Any]]
+Build = Callable[[Any, dict[str, Any], Any], T]
+
+
+class ComposedMethod(DerivedMethod, Generic[P, T]):
+    """One API call, then a pure ``build(client, arguments, result)`` (see :func:`compose`)."""
+
+    def __init__(
+        self,
+        source: EndpointMethod[Any, Any],
+        build: Build[T],
+        args: Args | None,
+        stub: Callable[..., Any],
+    ) -> None:
+        super().__init__(source)
+        self.build = build
+        self.args = args or self._declared
+        self._signature = inspect.signature(stub)
+        self._binder = Binder(stub.__name__, self._signature)
+        self.__doc__ = stub.__doc__
+
+    @property
+    def binder(self) -> Binder:
+        return self._binder
+
+    @property
+    def signature(self) -> inspect.Signature:
+        return self._signature
+
+    def _declared(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The arguments the source endpoint declares."""
+        return {k: v for k, v in values.items() if k in self.source.by_name}
+
+    def _run_sync(self, client: ClientBase, values: dict[str, Any]) -> T:
+        return self.build(client, values, client._call(self.source, self.args(values)))
+
+    async def _run_async(self, client: ClientBase, values: dict[str, Any]) -> T:
+        return self.build(client, values, await client._call(self.source, self.args(values)))
+
+    @overload
+    def __get__(self, obj: None, owner: Any) -> ComposedMethod[P, T]: ...
+    @overload
+    def __get__(self, obj: Bound[SyncMode], owner: Any) -> Callable[P, T]: ...
+    @overload
+    def __get__(self, obj: Bound[AsyncMode], owner: Any) -> Callable[P, Coroutine[Any, Any, T]]: ...
+    def __get__(self, obj: Any, owner: Any) -> Any:
+        return self if obj is None else self._bind(obj)
+
+
+class Group(Bound[ModeT]):
+    """Base of an endpoint group (``client.room``, ``client.playback``, ...).
+
+    ``class Room(Group[ModeT], name="room")`` names the group; its endpoints'
+    paths are relative to ``prefix`` (default ``/openapi/{name}/``).
+    """
+
+    group_name: ClassVar[str] = ""
+    prefix: ClassVar[str] = ""
+    methods: ClassVar[dict[str, GroupMethod]] = {}
+    """The group's API methods by attribute name (endpoints and derived methods)."""
+
+    def __init_subclass__(cls, *, name: str = "", prefix: str | None = None, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if not name:
+            raise TypeError(f"{cls.__name__}: name the group: class X(Group[ModeT], name='x')")
+        cls.group_name = name
+        cls.prefix = f"/openapi/{name}/" if prefix is None else prefix
+        cls.methods = {k: v for k, v in vars(cls).items() if isinstance(v, GroupMethod)}
+        for method in cls.methods.values():
+            method._finish(cls)
+
+    def __init__(self, client: ClientBase) -> None:
+        self.__client = client
+
+    @property
+    def _client(self) -> ClientBase:
+        return self.__client
+
+
+def endpoint(
+    path: str,
+    *,
+    safe: bool = False,
+    signed: bool = True,
+    unwrap: str | None = None,
+    checks: tuple[Check, ...] = (),
+    client_checks: tuple[Check, ...] = (),
+    paging: Paging | None = None,
+) -> Callable[[Callable[Concatenate[Any, P], R]], EndpointMethod[P, R]]:
+    """Declare an endpoint of a group from a typed stub.
+
+    ``path``: relative to the group's prefix (or absolute, from ``/``).
+    ``safe``: repeating it cannot change state (reads), so it is retried even
+    after the request may have arrived. ``unwrap``: the field of ``data`` the
+    result is taken from. ``checks``: rules over several parameters that the
+    platform enforces; ``client_checks``: those only the SDK checks.
+    ``paging``: how the endpoint pages (enables ``.pages()``).
+    """
+    options = {
+        "safe": safe,
+        "signed": signed,
+        "unwrap": unwrap,
+        "checks": checks,
+        "client_checks": client_checks,
+        "paging": paging,
+    }
+
+    def decorate(stub: Callable[Concatenate[Any, P], R]) -> EndpointMethod[P, R]:
+        return EndpointMethod(stub, path, options)
+
+    return decorate
+
+
+def compose(
+    source: EndpointMethod[Any, Any], *, build: Build[T], args: Args | None = None
+) -> Callable[[Callable[Concatenate[Any, P], Any]], ComposedMethod[P, T]]:
+    """Declare a method that calls ``source``, then returns ``build(client, arguments, result)``.
+
+    ``args`` derives the source's arguments from the method's (default: the
+    arguments the source declares).
+    """
+
+    def decorate(stub: Callable[Concatenate[Any, P], Any]) -> ComposedMethod[P, T]:
+        return ComposedMethod(source, build, args, stub)
+
+    return decorate

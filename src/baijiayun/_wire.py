@@ -1,0 +1,398 @@
+"""Values on the wire: how a parameter is encoded (kinds) and what it must satisfy (rules).
+
+A *kind* turns a caller's Python value into the exact text that is signed and
+sent (``coerce`` then ``encode``), and turns received text back into the same
+normalised value (``parse``, used by the sandbox). A *rule* is a documented
+constraint checked on the normalised value, on both sides.
+
+Rules come in two strengths. A platform rule is one the platform itself
+enforces: the SDK checks it before sending and the sandbox answers 1001 when
+it is broken. A rule wrapped in :class:`ClientOnly` is a stricter check of the
+SDK's own (the platform's behaviour is unknown or more lenient): the SDK
+raises before sending unless ``validate=False``, and the sandbox accepts the
+value, because the sandbox must accept whatever the platform accepts.
+
+Nothing here knows endpoints, clients or the sandbox.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from ._signing import encode_value
+
+__all__ = [
+    "BEIJING",
+    "CSV",
+    "FILE",
+    "FLAG",
+    "INT",
+    "JSON",
+    "STR",
+    "TIME",
+    "ClientOnly",
+    "Context",
+    "FileInput",
+    "HttpUrl",
+    "Invalid",
+    "Kind",
+    "MaxItems",
+    "MaxLength",
+    "NonEmpty",
+    "OneOf",
+    "Range",
+    "Rule",
+    "UserNumber",
+]
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+"""The platform's zone: times it sends as text are Beijing time."""
+
+FileInput = str | os.PathLike[str] | bytes | IO[bytes] | tuple[str, Any]
+"""What a file parameter takes: a path, bytes, a binary file object or ``(filename, content)``."""
+
+
+class Invalid(ValueError):
+    """A value broke a rule: ``param`` (when known) and the ``rule`` it broke."""
+
+    def __init__(self, rule: str, param: str | None = None) -> None:
+        self.rule = rule
+        self.param = param
+        super().__init__(rule)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What normalising a value may depend on: the zone of naive datetimes and the clock.
+
+    Clients hold one (their ``tz`` and ``clock``); the sandbox holds one with
+    its own clock. Nothing else reads the time, so tests inject a clock here
+    instead of patching ``time`` in modules.
+    """
+
+    tz: _dt.tzinfo = BEIJING
+    now: Callable[[], float] = field(default=time.time)
+
+
+# --------------------------------------------------------------------------- kinds
+class Kind:
+    """How a Python value becomes wire text, and how the sandbox reads it back."""
+
+    name = "str"
+    is_file = False
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        """Normalise a caller's value; raise :class:`Invalid` on a wrong type."""
+        return value
+
+    def parse(self, text: str) -> Any:
+        """Read received text into the normalised value (the sandbox's side)."""
+        return text
+
+    def encode(self, value: Any) -> str:
+        """The text that is signed and sent for a normalised value."""
+        return encode_value(value)
+
+
+class _Str(Kind):
+    name = "str"
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        if isinstance(value, str):
+            return str(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return encode_value(value)
+        raise Invalid("must be a string")
+
+
+_INT_RE = re.compile(r"-?[0-9]{1,30}\Z")
+
+
+def _int_text(text: str) -> int:
+    stripped = text.strip()
+    if not _INT_RE.match(stripped):
+        raise Invalid("must be an integer")
+    return int(stripped)
+
+
+class _Int(Kind):
+    name = "int"
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        if isinstance(value, bool):
+            raise Invalid("must be an integer, not a boolean")
+        if isinstance(value, int):
+            return int(value)  # an IntEnum member becomes its plain value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str):
+            return _int_text(value)
+        raise Invalid("must be an integer")
+
+    def parse(self, text: str) -> Any:
+        return _int_text(text)
+
+    def encode(self, value: Any) -> str:
+        return str(value)
+
+
+class _Flag(_Int):
+    """0/1-style switches; ``True``/``False`` are sent as 1/0."""
+
+    name = "flag"
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        if isinstance(value, bool):
+            return int(value)
+        return super().coerce(value, ctx)
+
+
+class _Time(_Int):
+    """Unix seconds; also a ``datetime`` (a naive one is read in the context's zone)."""
+
+    name = "time"
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        if isinstance(value, _dt.datetime):
+            if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+                value = value.replace(tzinfo=ctx.tz)
+            return int(value.timestamp())
+        if isinstance(value, _dt.date):
+            raise Invalid("must be unix seconds or a datetime, not a date")
+        return super().coerce(value, ctx)
+
+
+class _Csv(Kind):
+    """A list sent as comma-joined text; a string is split on commas.
+
+    A set is sent in the sorted order of its items' text, so what is signed
+    never depends on hash order.
+    """
+
+    name = "csv"
+
+    def __init__(self, item: Kind) -> None:
+        self.item = item
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        parts: Iterable[Any]
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",")] if value else []
+        elif isinstance(value, (list, tuple)):
+            parts = value
+        elif isinstance(value, (set, frozenset)):
+            items = [self.item.coerce(v, ctx) for v in value]
+            return sorted(items, key=self.item.encode)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            parts = [value]
+        else:
+            raise Invalid("must be a list or a comma-separated string")
+        return [self.item.coerce(p, ctx) for p in parts]
+
+    def parse(self, text: str) -> Any:
+        return [self.item.parse(p.strip()) for p in text.split(",")] if text else []
+
+    def encode(self, value: Any) -> str:
+        return ",".join(self.item.encode(v) for v in value)
+
+
+class _Json(Kind):
+    """A structured value (list or dict) sent as compact JSON text; text is sent as given."""
+
+    name = "json"
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        if isinstance(value, str):
+            return value
+        try:
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError) as exc:
+            raise Invalid(f"must be JSON-serialisable ({exc})") from None
+
+    def parse(self, text: str) -> Any:
+        try:
+            json.loads(text)
+        except ValueError:
+            raise Invalid("must be JSON text") from None
+        return text
+
+
+class _File(Kind):
+    """An uploaded file part: never signed."""
+
+    name = "file"
+    is_file = True
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        if isinstance(value, (str, os.PathLike)):
+            path = os.fspath(value)
+            if not os.path.isfile(path):
+                raise Invalid(f"file not found: {path}")
+            return value
+        if isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read"):
+            return value
+        raise Invalid("must be a path, bytes, a binary file object or (filename, content)")
+
+
+STR: Kind = _Str()
+INT: Kind = _Int()
+FLAG: Kind = _Flag()
+TIME: Kind = _Time()
+JSON: Kind = _Json()
+FILE: Kind = _File()
+
+
+def CSV(item: Kind = STR) -> Kind:
+    """A comma-joined list of ``item`` values."""
+    return _Csv(item)
+
+
+# --------------------------------------------------------------------------- rules
+def _each(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+class Rule:
+    """A documented constraint on one parameter's normalised value."""
+
+    platform = True
+    """Whether the platform enforces it (the sandbox then does too)."""
+
+    def check(self, value: Any) -> str | None:
+        """The rule's text when ``value`` breaks it, else None."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class ClientOnly(Rule):
+    """A rule the SDK checks before sending but the sandbox does not enforce.
+
+    For constraints that are documented as advice, or whose enforcement by the
+    platform is unknown: the sandbox must accept what the platform accepts.
+    """
+
+    rule: Rule
+    platform = False
+
+    def check(self, value: Any) -> str | None:
+        return self.rule.check(value)
+
+    def describe(self) -> str:
+        return self.rule.describe() + " (checked by the SDK only)"
+
+
+@dataclass(frozen=True)
+class Range(Rule):
+    lo: int | None = None
+    hi: int | None = None
+
+    def check(self, value: Any) -> str | None:
+        for v in _each(value):
+            if isinstance(v, int) and (
+                (self.lo is not None and v < self.lo) or (self.hi is not None and v > self.hi)
+            ):
+                return self.describe()
+        return None
+
+    def describe(self) -> str:
+        if self.hi is None:
+            return f"must be >= {self.lo}"
+        if self.lo is None:
+            return f"must be <= {self.hi}"
+        return f"must be between {self.lo} and {self.hi}"
+
+
+@dataclass(frozen=True)
+class OneOf(Rule):
+    values: tuple[Any, ...]
+
+    def check(self, value: Any) -> str | None:
+        return None if all(v in self.values for v in _each(value)) else self.describe()
+
+    def describe(self) -> str:
+        return "must be one of " + ", ".join(str(v) for v in self.values)
+
+    @classmethod
+    def of(cls, choices: type[enum.Enum] | Iterable[Any]) -> OneOf:
+        """The values of an enum (or any iterable), as plain values."""
+        return cls(tuple(c.value if isinstance(c, enum.Enum) else c for c in choices))
+
+
+@dataclass(frozen=True)
+class MaxItems(Rule):
+    n: int
+
+    def check(self, value: Any) -> str | None:
+        return self.describe() if isinstance(value, list) and len(value) > self.n else None
+
+    def describe(self) -> str:
+        return f"at most {self.n} items"
+
+
+@dataclass(frozen=True)
+class NonEmpty(Rule):
+    def check(self, value: Any) -> str | None:
+        return self.describe() if value in ("", []) else None
+
+    def describe(self) -> str:
+        return "must not be empty"
+
+
+@dataclass(frozen=True)
+class UserNumber(Rule):
+    """A positive integer of at most 19 digits (the partner's own user id)."""
+
+    def check(self, value: Any) -> str | None:
+        for v in _each(value):
+            if not isinstance(v, int) or v <= 0 or len(str(v)) > 19:
+                return self.describe()
+        return None
+
+    def describe(self) -> str:
+        return "must be a positive integer of at most 19 digits"
+
+
+_URL_RE = re.compile(r"https?://[^\s/?#]+[^\s]*\Z", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class HttpUrl(Rule):
+    allow_empty: bool = False
+
+    def check(self, value: Any) -> str | None:
+        if value == "" and self.allow_empty:
+            return None
+        return None if isinstance(value, str) and _URL_RE.match(value) else self.describe()
+
+    def describe(self) -> str:
+        return "must be an absolute http(s) URL" + (" (or empty)" if self.allow_empty else "")
+
+
+@dataclass(frozen=True)
+class MaxLength(Rule):
+    """Longer text is accepted and truncated by the platform; the SDK only warns."""
+
+    n: int
+
+    def check(self, value: Any) -> str | None:
+        return None
+
+    def warning(self, value: Any) -> str | None:
+        if isinstance(value, str) and len(value) > self.n:
+            return f"longer than {self.n} characters: the platform keeps the first {self.n}"
+        return None
+
+    def describe(self) -> str:
+        return f"at most {self.n} characters (the platform truncates longer text)"

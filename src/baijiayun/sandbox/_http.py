@@ -1,0 +1,63 @@
+"""What the sandbox's parts exchange: requests, responses and platform errors.
+
+This module imports nothing else from the sandbox, so every other module can
+import it without a cycle.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_BODY = 20 * 1024 * 1024
+"""Bodies above this size are refused before they are read whole."""
+
+JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
+HTML_HEADERS = [(b"content-type", b"text/html; charset=utf-8")]
+
+
+@dataclass
+class SandboxRequest:
+    method: str
+    path: str
+    query: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    client_host: str = "127.0.0.1"
+
+
+@dataclass
+class SandboxResponse:
+    status: int = 200
+    headers: list[tuple[bytes, bytes]] = field(default_factory=lambda: list(JSON_HEADERS))
+    body: bytes = b""
+    delay: float = 0.0
+    drop: bool = False
+    """Close the connection without a (complete) answer."""
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def json_response(payload: Any, status: int = 200) -> SandboxResponse:
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_plain)
+    return SandboxResponse(status=status, body=text.encode("utf-8"))
+
+
+def envelope(code: int, msg: str, data: Any, now: float) -> SandboxResponse:
+    """The platform's answer: ``{"code", "msg", "data", "ts"}`` at HTTP 200."""
+    return json_response({"code": code, "msg": msg, "data": data, "ts": int(now)})
+
+
+class PlatformError(Exception):
+    """An answer with a non-zero code (HTTP 200, like the platform)."""
+
+    def __init__(self, code: int, msg: str) -> None:
+        self.code = code
+        self.msg = msg
+        super().__init__(f"[{code}] {msg}")

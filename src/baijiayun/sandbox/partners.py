@@ -1,0 +1,200 @@
+"""Accounts: partners and their keys, callback URLs, and the callbacks the sandbox sends.
+
+Emulates ``partner/createkey`` and the callback-URL endpoints of
+``live_account`` and ``video_account``. Other modules send callbacks through
+:func:`deliver`, which signs them like the platform (form fields, the
+partner's key, a fresh ``timestamp`` and ``qid``) and records each delivery.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from typing import Any
+
+from .._signing import encode_value, sign, signs_equal
+from ..api import LiveAccount, Partner, VideoAccount
+from ._db import Env, Store
+from ._http import PlatformError
+from ._service import Call, Controls, Service, route
+
+__all__ = ["CallbackKind", "PartnerStore", "Partners", "deliver", "service"]
+
+service = Service("partners")
+
+DELIVERY_TIMEOUT = 10.0
+CallbackKind = str
+"""``class`` (class events) or ``transcode`` (VOD and playback)."""
+CALLBACK_COLUMNS = {"class": "class_callback_url", "transcode": "transcode_callback_url"}
+
+
+@service.store
+class PartnerStore(Store):
+    """One partner's account row."""
+
+    schema = """
+    CREATE TABLE IF NOT EXISTS partners (
+        partner_id TEXT PRIMARY KEY,
+        partner_key TEXT NOT NULL,
+        secret_key TEXT NOT NULL,
+        class_callback_url TEXT,
+        transcode_callback_url TEXT
+    );
+    """
+
+    def upsert(self, partner_key: str, secret_key: str) -> None:
+        self._exec(
+            "INSERT INTO partners (partner_id, partner_key, secret_key) "
+            "VALUES (:partner, :key, :secret) ON CONFLICT(partner_id) DO UPDATE SET "
+            "partner_key=excluded.partner_key, secret_key=excluded.secret_key",
+            key=partner_key,
+            secret=secret_key,
+        )
+
+    def account(self) -> dict[str, Any] | None:
+        row = self._row("SELECT * FROM partners WHERE partner_id=:partner")
+        return None if row is None else dict(row)
+
+    def set_key(self, partner_key: str) -> None:
+        self._exec(
+            "UPDATE partners SET partner_key=:key WHERE partner_id=:partner", key=partner_key
+        )
+
+    def callback_url(self, kind: CallbackKind) -> str:
+        row = self._row(
+            f"SELECT {CALLBACK_COLUMNS[kind]} AS url FROM partners WHERE partner_id=:partner"
+        )
+        return str(row["url"] or "") if row else ""
+
+    def set_callback_url(self, kind: CallbackKind, url: str) -> None:
+        self._exec(
+            f"UPDATE partners SET {CALLBACK_COLUMNS[kind]}=:url WHERE partner_id=:partner", url=url
+        )
+
+
+@service.store
+class DeliveryStore(Store):
+    """Callbacks sent to one partner, with the receiver's answers."""
+
+    schema = """
+    CREATE TABLE IF NOT EXISTS deliveries (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        partner_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        status INTEGER,
+        answer TEXT,
+        ok INTEGER NOT NULL
+    );
+    """
+
+    def record(self, report: dict[str, Any]) -> None:
+        self._exec(
+            "INSERT INTO deliveries (partner_id, url, fields, status, answer, ok) "
+            "VALUES (:partner, :url, :fields, :status, :answer, :ok)",
+            url=report["url"],
+            fields=json.dumps(report["fields"]),
+            status=report.get("status"),
+            answer=report.get("answer"),
+            ok=int(report["delivered"]),
+        )
+
+
+def new_qid(env: Env) -> str:
+    """24 characters: Beijing time ``yyyyMMddHHmmss`` and 10 digits."""
+    stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(env.now() + 8 * 3600))
+    return stamp + env.ids.digits(10)
+
+
+def deliver(
+    env: Env, partner_id: str, kind: CallbackKind, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """POST signed form ``fields`` to the partner's ``kind`` callback URL; report the answer.
+
+    The delivery counts as accepted when the receiver answers JSON with code 0.
+    """
+    import httpx2
+
+    store = PartnerStore(env, partner_id)
+    url = store.callback_url(kind)
+    account = store.account()
+    if not url or account is None:
+        raise PlatformError(1001, f"no {kind} callback URL is set for partner {partner_id}")
+    now = env.now()
+    text = {k: encode_value(v) for k, v in fields.items() if v is not None}
+    text.setdefault("qid", new_qid(env))
+    text["timestamp"] = str(int(now))
+    text["sign"] = sign(text, str(account["partner_key"]))
+    report: dict[str, Any] = {"url": url, "fields": text, "delivered": False}
+    try:
+        response = httpx2.post(url, data=text, timeout=DELIVERY_TIMEOUT)
+        report["status"] = response.status_code
+        report["answer"] = response.text[:1000]
+        try:
+            answer = response.json()
+            report["delivered"] = isinstance(answer, dict) and answer.get("code") == 0
+        except ValueError:
+            pass
+    except httpx2.HTTPError as exc:
+        report["status"] = None
+        report["answer"] = None
+        report["error"] = f"{type(exc).__name__}: {exc}"
+    DeliveryStore(env, partner_id).record(report)
+    return report
+
+
+# --------------------------------------------------------------------------- handlers
+@service.handles(Partner.createkey)
+def createkey(call: Call) -> dict[str, Any]:
+    store = call.store(PartnerStore)
+    account = store.account()
+    assert account is not None  # the core checked the partner
+    if not signs_equal(str(account["secret_key"]), call.args["secret_key"]):
+        raise PlatformError(1001, "secret_key: does not match the account")
+    key = str(account["partner_key"])
+    if call.args.get("regenerate"):
+        key = secrets.token_urlsafe(48)
+        store.set_key(key)
+    return {"partner_key": key}
+
+
+@service.handles(LiveAccount.set_class_callback_url)
+def set_class_callback_url(call: Call) -> dict[str, Any]:
+    call.store(PartnerStore).set_callback_url("class", call.args["url"])
+    return {"url": call.args["url"]}
+
+
+@service.handles(LiveAccount.get_class_callback_url)
+def get_class_callback_url(call: Call) -> dict[str, Any]:
+    return {"url": call.store(PartnerStore).callback_url("class")}
+
+
+@service.handles(VideoAccount.set_transcode_callback_url)
+def set_transcode_callback_url(call: Call) -> dict[str, Any]:
+    call.store(PartnerStore).set_callback_url("transcode", call.args["url"])
+    return {"url": call.args["url"]}
+
+
+@service.handles(VideoAccount.get_transcode_callback_url)
+def get_transcode_callback_url(call: Call) -> dict[str, Any]:
+    return {"url": call.store(PartnerStore).callback_url("transcode")}
+
+
+# --------------------------------------------------------------------------- controls
+@service.controls
+class Partners(Controls):
+    """Accounts: ``sandbox.partners``."""
+
+    @route("POST", "/_sandbox/partners")
+    def add(self, partner_id: str, partner_key: str, secret_key: str) -> dict[str, Any]:
+        """Add an account (or replace its keys)."""
+        if not partner_id.isdigit() or not partner_key or not secret_key:
+            raise ValueError("partner_id must be digits; partner_key and secret_key non-empty")
+        PartnerStore(self.env, partner_id).upsert(partner_key, secret_key)
+        return {"ok": True}
+
+    def key(self, partner_id: str) -> str | None:
+        """An account's partner key (None for an unknown account)."""
+        account = PartnerStore(self.env, str(partner_id)).account()
+        return None if account is None else str(account["partner_key"])
