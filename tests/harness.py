@@ -48,6 +48,8 @@ class World:
     """A sandbox prepared for every case: rooms of each kind, a video, a student code."""
 
     sandbox: Sandbox
+    client: Any
+    """A sync client of the world's partner (for preparing more state)."""
     room_id: str
     """A large-class room that is also push-live and group-live (small classes)."""
     video_id: int
@@ -65,49 +67,49 @@ class World:
         )
         video_id = sandbox.media.create_video("world.mp4", partner_id=str(client.partner_id))
         code = client.room.getcode(room.room_id, 1001)
-        return cls(sandbox, room.room_id, video_id, code, start, end)
+        return cls(sandbox, client, room.room_id, video_id, code, start, end)
 
-    def room(self, client: Any) -> str:
+    def room(self) -> str:
         """A fresh room (for calls that use one up)."""
-        return str(call(client, "room.create", "Spare", self.start, self.end, 2).room_id)
+        return str(self.client.room.create("Spare", self.start, self.end, 2).room_id)
 
 
-Case = Callable[[World, Any], dict[str, Any]]
+Case = Callable[[World], dict[str, Any]]
 
 CASES: dict[str, Case] = {
-    "partner.createkey": lambda w, c: {"secret_key": w.sandbox.default_partner[2]},
-    "room.create": lambda w, c: {
+    "partner.createkey": lambda w: {"secret_key": w.sandbox.default_partner[2]},
+    "room.create": lambda w: {
         "title": "Algebra 代数",
         "start_time": w.start,
         "end_time": w.end,
         "type": 2,
     },
-    "room.update": lambda w, c: {"room_id": w.room_id, "title": "Geometry"},
-    "room.delete": lambda w, c: {"room_id": w.room(c)},
-    "room.info": lambda w, c: {"room_id": w.room_id},
-    "room.getcode": lambda w, c: {"room_id": w.room_id, "user_number": 2002},
-    "room.get_code_info": lambda w, c: {"code": w.student_code},
-    "room.listcode": lambda w, c: {"room_id": w.room_id},
-    "room.list": lambda w, c: {},
-    "room.get_audition_code": lambda w, c: {"room_id": w.room_id, "user_numbers": [7, 8]},
-    "room.create_group_live_codes": lambda w, c: {"room_id": w.room_id, "number": 2},
-    "room.get_group_live_codes": lambda w, c: {"room_id": w.room_id},
-    "room.get_push_live_url": lambda w, c: {"room_id": w.room_id},
-    "room.get_group_sub_room_id": lambda w, c: {"room_id": w.room_id},
-    "room.get_pull_stream_url": lambda w, c: {"room_id": w.room_id},
-    "room.set_spot_video": lambda w, c: {"room_id": w.room_id, "video_ids": [w.video_id]},
-    "room.get_spot_video": lambda w, c: {"room_id": w.room_id},
-    "playback.get_player_token": lambda w, c: {"room_id": w.room_id, "expires_in": 3600},
-    "playback.get_player_token_batch": lambda w, c: {
+    "room.update": lambda w: {"room_id": w.room_id, "title": "Geometry"},
+    "room.delete": lambda w: {"room_id": w.room()},
+    "room.info": lambda w: {"room_id": w.room_id},
+    "room.getcode": lambda w: {"room_id": w.room_id, "user_number": 2002},
+    "room.get_code_info": lambda w: {"code": w.student_code},
+    "room.listcode": lambda w: {"room_id": w.room_id},
+    "room.list": lambda w: {},
+    "room.get_audition_code": lambda w: {"room_id": w.room_id, "user_numbers": [7, 8]},
+    "room.create_group_live_codes": lambda w: {"room_id": w.room_id, "number": 2},
+    "room.get_group_live_codes": lambda w: {"room_id": w.room_id},
+    "room.get_push_live_url": lambda w: {"room_id": w.room_id},
+    "room.get_group_sub_room_id": lambda w: {"room_id": w.room_id},
+    "room.get_pull_stream_url": lambda w: {"room_id": w.room_id},
+    "room.set_spot_video": lambda w: {"room_id": w.room_id, "video_ids": [w.video_id]},
+    "room.get_spot_video": lambda w: {"room_id": w.room_id},
+    "playback.get_player_token": lambda w: {"room_id": w.room_id, "expires_in": 3600},
+    "playback.get_player_token_batch": lambda w: {
         "room_ids": [w.room_id, f"{w.room_id}-202611291"],
         "expires_in": 60,
     },
-    "video.get_player_token": lambda w, c: {"video_id": w.video_id, "expires_in": 0},
-    "video.get_player_token_batch": lambda w, c: {"video_ids": [w.video_id], "expires_in": 60},
-    "live_account.set_class_callback_url": lambda w, c: {"url": "https://school.example/cb"},
-    "live_account.get_class_callback_url": lambda w, c: {},
-    "video_account.set_transcode_callback_url": lambda w, c: {"url": "http://127.0.0.1:9/t"},
-    "video_account.get_transcode_callback_url": lambda w, c: {},
+    "video.get_player_token": lambda w: {"video_id": w.video_id, "expires_in": 0},
+    "video.get_player_token_batch": lambda w: {"video_ids": [w.video_id], "expires_in": 60},
+    "live_account.set_class_callback_url": lambda w: {"url": "https://school.example/cb"},
+    "live_account.get_class_callback_url": lambda w: {},
+    "video_account.set_transcode_callback_url": lambda w: {"url": "http://127.0.0.1:9/t"},
+    "video_account.get_transcode_callback_url": lambda w: {},
 }
 
 

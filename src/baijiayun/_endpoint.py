@@ -151,7 +151,7 @@ class Endpoint:
     @cached_property
     def adapter(self) -> TypeAdapter[Any] | None:
         """Builds the declared result type from ``data`` (None for ``-> None``)."""
-        if self.result_type is None or self.result_type is type(None):
+        if self.result_type is None:
             return None
         return TypeAdapter(self.result_type)
 
@@ -352,7 +352,7 @@ def declare(
         name=fn.__name__,
         path=path,
         params=tuple(params),
-        result_type=hints["return"],
+        result_type=None if hints["return"] is type(None) else hints["return"],
         doc=inspect.cleandoc(fn.__doc__ or ""),
         signature=signature,
         safe=safe,

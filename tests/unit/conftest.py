@@ -68,7 +68,7 @@ def _recorded_answers() -> tuple[dict[str, Any], int]:
     client = sandbox.client(http_client=http, clock=lambda: NOW)
     world = World.build(sandbox, client)
     for name, case in CASES.items():
-        call(client, name, **case(world, client))
+        call(client, name, **case(world))
     answers[CREATEKEY] = {"partner_key": FETCHED_KEY}
     return answers, int(world.room_id)
 
