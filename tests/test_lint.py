@@ -34,3 +34,22 @@ def test_reference_docs_match_the_declarations() -> None:
 
     committed = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
     assert committed == render(), "run: python -m baijiayun._reference > docs/reference.md"
+
+
+def test_coverage_table_matches_the_registry() -> None:
+    from baijiayun._reference import render_coverage
+
+    committed = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
+    assert committed == render_coverage(), (
+        "run: python -m baijiayun._reference coverage > docs/coverage.md"
+    )
+
+
+def test_declared_endpoints_keep_the_catalogs_group_and_method_names() -> None:
+    """Code written against the earlier SDK finds each method where it was."""
+    from baijiayun._catalog import CATALOG
+    from baijiayun.api import REGISTRY
+
+    names = {path: (group, method) for group, method, path in CATALOG}
+    for spec in REGISTRY:
+        assert names.get(spec.path) == (spec.group, spec.name), spec.qualname

@@ -1,17 +1,19 @@
-"""The endpoint reference, rendered from the declarations (``docs/reference.md``).
+"""Docs rendered from the registry: ``docs/reference.md`` and ``docs/coverage.md``.
 
-``python -m baijiayun._reference > docs/reference.md`` writes it; a test checks
-the committed file matches, so the docs cannot drift from the code.
+``python -m baijiayun._reference > docs/reference.md`` and
+``python -m baijiayun._reference coverage > docs/coverage.md`` write them; a
+test checks the committed files match, so the docs cannot drift from the code.
 """
 
 from __future__ import annotations
 
-import importlib
+import sys
 import typing
-from collections import defaultdict
 from typing import Any
 
+from ._catalog import CATALOG
 from ._endpoint import Endpoint
+from ._registry import derived_kind
 from .api import REGISTRY
 
 
@@ -31,7 +33,7 @@ def _first_paragraph(doc: str) -> str:
 
 
 def _endpoint(spec: Endpoint) -> list[str]:
-    lines = [f"### `client.{spec.group}.{spec.name}`", ""]
+    lines = [f"### `client.{spec.qualname}`", ""]
     summary = _first_paragraph(spec.doc)
     if summary:
         lines += [summary, ""]
@@ -42,6 +44,8 @@ def _endpoint(spec: Endpoint) -> list[str]:
         f"returns {_type_name(spec.result_type)}"
         + (f" (from `data.{spec.unwrap}`)" if spec.unwrap else ""),
     ]
+    if spec.paging is not None:
+        facts.append(f"pages by `{spec.paging.page}` / `{spec.paging.size}`")
     lines += [" · ".join(facts), ""]
     if spec.params:
         lines += ["| parameter | sent as | required / default | rules |", "|---|---|---|---|"]
@@ -54,16 +58,13 @@ def _endpoint(spec: Endpoint) -> list[str]:
             rules = "; ".join(r.describe() for r in p.rules) or ""
             lines.append(f"| `{p.name}` | {p.kind.name} | {need} | {rules} |")
         lines.append("")
-    for check in spec.checks:
-        lines += [f"Also checked: {_first_paragraph(check.__doc__ or check.__name__)}", ""]
+    for check in spec.checks + spec.client_checks:
+        only = " (SDK only)" if check in spec.client_checks else ""
+        lines += [f"Also checked{only}: {_first_paragraph(check.__doc__ or check.__name__)}", ""]
     return lines
 
 
 def render() -> str:
-    importlib.import_module("baijiayun.api")  # registers every declaration
-    groups: dict[str, list[Endpoint]] = defaultdict(list)
-    for spec in REGISTRY:
-        groups[spec.group].append(spec)
     out = [
         "# Endpoint reference",
         "",
@@ -71,15 +72,79 @@ def render() -> str:
         "`python -m baijiayun._reference`; do not edit by hand. The same declarations",
         "validate calls in the SDK and in the sandbox. Kinds: `int` (sent as digits),",
         "`flag` (True/False sent as 1/0), `time` (unix seconds or a datetime), `csv`",
-        "(a list sent comma-joined), `str`, `file` (multipart, not signed).",
+        "(a list sent comma-joined), `json` (a list or dict sent as JSON text), `str`,",
+        "`file` (multipart, not signed). A rule marked *checked by the SDK only* is not",
+        "enforced by the sandbox, which accepts what the platform accepts.",
         "",
     ]
-    for group in sorted(groups):
-        out += [f"## {group}", ""]
-        for spec in sorted(groups[group], key=lambda s: s.path):
+    for info in REGISTRY.groups.values():
+        if not info.endpoints:
+            continue
+        aliases = f" (also `client.{'`, `client.'.join(info.aliases)}`)" if info.aliases else ""
+        out += [f"## {info.name}{aliases}", ""]
+        for spec in info.endpoints:
             out += _endpoint(spec)
+        for method in info.derived:
+            out += [
+                f"### `client.{info.name}.{method.name}`",
+                "",
+                f"{derived_kind(method)} over `client.{method.source.qualname}`: "
+                + _first_paragraph(method.__doc__ or ""),
+                "",
+            ]
     return "\n".join(out).rstrip() + "\n"
 
 
+def render_coverage() -> str:
+    """Per group: which catalog endpoints are declared, emulated by the sandbox, typed."""
+    from .sandbox import SERVICES
+
+    emulated = {spec.path for service in SERVICES for spec in service.handlers}
+    declared = {spec.path: spec for spec in REGISTRY}
+    rows: dict[str, list[tuple[str, str]]] = {}
+    for group, method, path in CATALOG:
+        rows.setdefault(group, []).append((method, path))
+    for spec in REGISTRY:
+        known = {p for _, p in rows.get(spec.group, [])}
+        if spec.path not in known:
+            rows.setdefault(spec.group, []).append((spec.name, spec.path))
+    out = [
+        "# Coverage",
+        "",
+        "Generated from the registry by `python -m baijiayun._reference coverage`; do not",
+        "edit by hand. One row per endpoint of the platform known to us (the earlier",
+        "SDK's catalog and the endpoints it missed). *declared*: a method on both",
+        "clients; *emulated*: the sandbox answers it; *typed*: it returns a declared",
+        "result model (or `str` / `None`).",
+        "",
+        "| group | declared | emulated | typed | of |",
+        "|---|---|---|---|---|",
+    ]
+    details: list[str] = []
+    for group, entries in rows.items():
+        counts = [0, 0, 0]
+        details += [f"## {group}", "", "| method | path | declared | emulated | typed |"]
+        details.append("|---|---|---|---|---|")
+        for method, path in entries:
+            found = declared.get(path)
+            marks = [found is not None, path in emulated, found is not None and _typed(found)]
+            counts = [c + m for c, m in zip(counts, marks, strict=True)]
+            name = found.name if found is not None else method
+            cells = " | ".join("✓" if m else "" for m in marks)
+            details.append(f"| `{name}` | `{path}` | {cells} |")
+        details.append("")
+        out.append(f"| {group} | {counts[0]} | {counts[1]} | {counts[2]} | {len(entries)} |")
+    total = [sum(1 for _ in REGISTRY), len(emulated & set(declared)), len(REGISTRY)]
+    out += [f"| **all** | {total[0]} | {total[1]} | {total[2]} | {sum(map(len, rows.values()))} |"]
+    return "\n".join([*out, "", *details]).rstrip() + "\n"
+
+
+def _typed(spec: Endpoint) -> bool:
+    def mentions_any(tp: Any) -> bool:
+        return tp is Any or any(mentions_any(a) for a in typing.get_args(tp))
+
+    return not mentions_any(spec.result_type)
+
+
 if __name__ == "__main__":
-    print(render(), end="")
+    print(render_coverage() if sys.argv[1:] == ["coverage"] else render(), end="")
