@@ -73,6 +73,13 @@ class Paging:
     default_size: int = 100
 
 
+def without_self(signature: inspect.Signature) -> inspect.Signature:
+    """A method's signature as its bound form shows it."""
+    return signature.replace(
+        parameters=[p for p in signature.parameters.values() if p.name != "self"]
+    )
+
+
 class Binder:
     """Maps ``(args, kwargs)`` of a call to ``{name: value}`` like Python would.
 
@@ -143,6 +150,11 @@ class Endpoint:
     @cached_property
     def binder(self) -> Binder:
         return Binder(self.name, self.signature)
+
+    @cached_property
+    def method_signature(self) -> inspect.Signature:
+        """The signature of the method on a client (without ``self``)."""
+        return without_self(self.signature)
 
     @cached_property
     def by_name(self) -> dict[str, Param]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from functools import cached_property
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -39,7 +40,7 @@ from typing import (
     overload,
 )
 
-from ._endpoint import Binder, Check, Endpoint, Paging, declare
+from ._endpoint import Binder, Check, Endpoint, Paging, declare, without_self
 
 if TYPE_CHECKING:
     from ._base import ClientBase
@@ -84,11 +85,10 @@ class Bound(Generic[ModeT]):
 def _bound_function(
     run: Callable[..., Any], name: str, doc: str | None, signature: inspect.Signature
 ) -> Callable[..., Any]:
+    """Give a bound method its name, doc and signature (``signature`` has no ``self``)."""
     run.__name__ = run.__qualname__ = name
     run.__doc__ = doc
-    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[p for p in signature.parameters.values() if p.name != "self"]
-    )
+    run.__signature__ = signature  # type: ignore[attr-defined]
     return run
 
 
@@ -150,7 +150,7 @@ class EndpointMethod(GroupMethod, Generic[P, R]):
         def method(*args: Any, **kwargs: Any) -> Any:
             return call(spec, bind(args, kwargs))
 
-        return _bound_function(method, spec.name, spec.doc, spec.signature)
+        return _bound_function(method, spec.name, spec.doc, spec.method_signature)
 
 
 class HasItems(Protocol[T]):
@@ -179,6 +179,11 @@ class DerivedMethod(GroupMethod):
     def signature(self) -> inspect.Signature:
         raise NotImplementedError
 
+    @cached_property
+    def method_signature(self) -> inspect.Signature:
+        """The signature the bound method shows (without ``self``)."""
+        return without_self(self.signature)
+
     def _run_sync(self, client: ClientBase, values: dict[str, Any]) -> Any:
         raise NotImplementedError
 
@@ -193,7 +198,7 @@ class DerivedMethod(GroupMethod):
         def method(*args: Any, **kwargs: Any) -> Any:
             return run(client, binder(args, kwargs))
 
-        return _bound_function(method, self.name, self.__doc__, self.signature)
+        return _bound_function(method, self.name, self.__doc__, self.method_signature)
 
 
 def _items(result: Any) -> list[Any]:
