@@ -11,6 +11,7 @@ import baijiayun._base as base
 from baijiayun import (
     AccountDisabledError,
     APIConnectionError,
+    APIError,
     APITimeoutError,
     BaiJiaYunClient,
     DecodeError,
@@ -107,8 +108,9 @@ def test_fault_count_and_path_matching(client: BaiJiaYunClient, sandbox: Sandbox
     sandbox.inject("/openapi/room/list", code=1, count=2)
     sandbox.inject("/openapi/room/info", code=1)
     for _ in range(2):
-        with pytest.raises(Exception, match=r"\[1\]"):
+        with pytest.raises(APIError, match="injected error") as err:
             client.room.list()
+        assert err.value.code == 1
     assert client.room.list() == []
     assert len(sandbox.faults.describe()) == 1
 

@@ -13,7 +13,7 @@ import pytest
 
 from baijiayun import BaiJiaYunClient
 from baijiayun._signing import sign
-from baijiayun.sandbox import SANDBOX_PARTNER_KEY, Sandbox
+from baijiayun.sandbox import SANDBOX_PARTNER_KEY, PlatformError, Sandbox
 
 
 class Receiver:
@@ -62,8 +62,10 @@ def test_class_start_and_end_send_signed_callbacks(
     client: BaiJiaYunClient, sandbox: Sandbox, receiver: Receiver, times: Any
 ) -> None:
     room = client.room.create("live", *times, 2)
-    with pytest.raises(Exception, match="callback URL"):
+    with pytest.raises(PlatformError, match="callback URL") as missing:
         sandbox.rooms.start_class(room.room_id)
+    assert missing.value.code == 1001
+    assert client.room.info(room.room_id)["status"] == "scheduled"  # nothing half-done
     assert client.live_account.set_class_callback_url(receiver.url) == receiver.url
     assert client.live_account.get_class_callback_url() == receiver.url
 
@@ -92,8 +94,9 @@ def test_a_refusing_receiver_is_reported(sandbox: Sandbox, times: Any) -> None:
         assert refusing.received[0]["op"] == "teacher_in"
     finally:
         refusing.close()
-    with pytest.raises(Exception, match="op"):
+    with pytest.raises(PlatformError, match="op: must be one of") as bad:
         sandbox.rooms.class_event(room.room_id, "dance")
+    assert bad.value.code == 1001
 
 
 def test_unreachable_receiver_is_reported(sandbox: Sandbox, times: Any) -> None:

@@ -226,5 +226,6 @@ def test_raise_errors_raises_a_handler_bug_at_the_bug(monkeypatch: pytest.Monkey
     sandbox = Sandbox(raise_errors=True)
     spec, _ = sandbox._handlers["/openapi/room/list"]
     monkeypatch.setitem(sandbox._handlers, spec.path, (spec, lambda call: {}["missing"]))
-    with sandbox.client() as c, pytest.raises(KeyError, match="missing"):
+    with sandbox.client() as c, pytest.raises(KeyError, match="missing") as info:
         c.room.list()
+    assert info.traceback[-1].name == "<lambda>"  # raised where the bug is

@@ -10,7 +10,6 @@ import httpx2
 import pytest
 
 from baijiayun import AsyncBaiJiaYunClient, BaiJiaYunClient, BaiJiaYunError, ConfigurationError
-from baijiayun._config import LEGACY_BASE_URL
 
 from .conftest import CREATEKEY, FETCHED_KEY, PARTNER_ID, PARTNER_KEY, ROOM_ID, SECRET_KEY
 
@@ -126,7 +125,7 @@ def test_negative_max_retries_is_refused() -> None:
 @pytest.mark.parametrize(
     ("base_url", "private_domain", "env", "expected"),
     [
-        (None, None, {}, LEGACY_BASE_URL),
+        (None, None, {}, "https://api.baijiayun.com/"),
         (None, "e12345678", {}, "https://e12345678.at.baijiayun.com/"),
         ("https://proxy.example/bjy", "e12345678", {}, "https://proxy.example/bjy/"),
         ("https://proxy.example/", None, {}, "https://proxy.example/"),
@@ -162,10 +161,6 @@ def test_base_url_rule(api, monkeypatch, base_url, private_domain, env, expected
     client.room.info(ROOM_ID)
     assert api.last.url == expected + "openapi/room/info"
     http.close()
-
-
-def test_legacy_default_host() -> None:
-    assert LEGACY_BASE_URL == "https://api.baijiayun.com/"
 
 
 # --------------------------------------------------------------------------- seed form

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from baijiayun import ValidationError
+from baijiayun._signing import encode_value
 from baijiayun.api import REGISTRY
 from baijiayun.api.room import Room
 from baijiayun.models import (
@@ -743,6 +744,9 @@ VALID_EDGES = [
 def test_valid_edges_are_sent(harness, method, args, kwargs) -> None:
     harness.room(method, *args, **kwargs)
     assert len(harness.api.sent) == 1
+    form = harness.api.last.form
+    for name, value in kwargs.items():
+        assert form[name] == encode_value(value), name
     assert harness.api.last.sign_ok()
 
 

@@ -19,7 +19,7 @@ from ._db import Env, Store
 from ._http import PlatformError
 from ._service import Call, Controls, Service, route
 
-__all__ = ["CallbackKind", "PartnerStore", "Partners", "deliver", "service"]
+__all__ = ["CallbackKind", "PartnerStore", "Partners", "callback_target", "deliver", "service"]
 
 service = Service("partners")
 
@@ -107,6 +107,15 @@ def new_qid(env: Env) -> str:
     return stamp + env.ids.digits(10)
 
 
+def callback_target(env: Env, partner_id: str, kind: CallbackKind) -> tuple[str, str]:
+    """The partner's ``kind`` callback URL and key; 1001 when no URL is set."""
+    store = PartnerStore(env, partner_id)
+    url, account = store.callback_url(kind), store.account()
+    if not url or account is None:
+        raise PlatformError(1001, f"no {kind} callback URL is set for partner {partner_id}")
+    return url, str(account["partner_key"])
+
+
 def deliver(
     env: Env, partner_id: str, kind: CallbackKind, fields: dict[str, Any]
 ) -> dict[str, Any]:
@@ -116,16 +125,12 @@ def deliver(
     """
     import httpx2
 
-    store = PartnerStore(env, partner_id)
-    url = store.callback_url(kind)
-    account = store.account()
-    if not url or account is None:
-        raise PlatformError(1001, f"no {kind} callback URL is set for partner {partner_id}")
+    url, partner_key = callback_target(env, partner_id, kind)
     now = env.now()
     text = {k: encode_value(v) for k, v in fields.items() if v is not None}
     text.setdefault("qid", new_qid(env))
     text["timestamp"] = str(int(now))
-    text["sign"] = sign(text, str(account["partner_key"]))
+    text["sign"] = sign(text, partner_key)
     report: dict[str, Any] = {"url": url, "fields": text, "delivered": False}
     try:
         response = httpx2.post(url, data=text, timeout=DELIVERY_TIMEOUT)

@@ -19,7 +19,7 @@ from ..api.room import MAX_DURATION, MIN_DURATION, TITLE_LENGTH, ProductType, Ro
 from ._db import Env, Store
 from ._http import PlatformError
 from ._service import Call, Controls, Service, route
-from .partners import deliver
+from .partners import callback_target, deliver
 
 __all__ = ["RoomStore", "Rooms", "beijing", "service"]
 
@@ -624,6 +624,7 @@ class Rooms(Controls):
         partner_id = RoomStore.owner(self.env, room_id)
         store = RoomStore(self.env, partner_id)
         store.get(room_id)
+        callback_target(self.env, partner_id, "class")  # refuse before changing anything
         if op in CLASS_STATUS:
             store.set_status(room_id, CLASS_STATUS[op])
         fields = {"room_id": room_id, "op": op, "op_time": beijing(self.env.now())}
