@@ -229,3 +229,30 @@ def test_raise_errors_raises_a_handler_bug_at_the_bug(monkeypatch: pytest.Monkey
     with sandbox.client() as c, pytest.raises(KeyError, match="missing") as info:
         c.room.list()
     assert info.traceback[-1].name == "<lambda>"  # raised where the bug is
+
+
+@pytest.mark.parametrize(
+    ("room_type", "change", "param"),
+    [
+        pytest.param(2, {"end_time": "start"}, "end_time", id="end-at-start"),
+        pytest.param(2, {"end_time": "day"}, "end_time", id="too-long"),
+        pytest.param(4, {"max_users": 13}, "max_users", id="small-class-seats"),
+        pytest.param(6, {"max_users": 2}, "max_users", id="one-to-one-seats"),
+    ],
+)
+def test_updates_are_checked_against_the_room_as_changed(
+    client: BaiJiaYunClient, times, room_type: int, change: dict[str, Any], param: str
+) -> None:
+    """The SDK cannot see the stored room; the sandbox checks the merged result."""
+    start, end = times
+    seats = {4: 6, 6: 1}.get(room_type)
+    room_id = client.room.create("r", start, end, room_type, max_users=seats).room_id
+    value = change.get("end_time")
+    if value == "start":
+        change = {"end_time": start}
+    elif value == "day":
+        change = {"end_time": start + 86400}
+    with pytest.raises(ParameterError) as info:
+        client.room.update(room_id, **change)
+    assert info.value.msg.startswith(param)
+    assert client.room.info(room_id).end_time.timestamp() == end  # unchanged

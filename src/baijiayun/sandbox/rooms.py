@@ -14,8 +14,15 @@ import string
 import time
 from typing import Any
 
-from .._wire import BEIJING
-from ..api.room import MAX_DURATION, MIN_DURATION, TITLE_LENGTH, ProductType, Room, RoomType
+from .._wire import BEIJING, Context, Invalid
+from ..api.room import (
+    TITLE_LENGTH,
+    ProductType,
+    Room,
+    RoomType,
+    check_duration,
+    check_max_users,
+)
 from ._db import Env, Store
 from ._http import PlatformError
 from ._service import Call, Controls, Service, route
@@ -406,23 +413,18 @@ def create(call: Call) -> dict[str, Any]:
 
 @service.handles(Room.update)
 def update(call: Call) -> None:
+    """The room's own rules, checked on the room as it would be after the change."""
     store = call.store(RoomStore)
     room_id = str(call.args["room_id"])
     room = store.get(room_id)
     changes = {k: v for k, v in call.args.items() if k != "room_id"}
     merged = {**room, **changes}
-    start, end = merged["start_time"], merged["end_time"]
-    if end <= start:
-        raise PlatformError(1001, "end_time: must be after start_time")
-    if not merged.get("is_long_term") and not MIN_DURATION < end - start < MAX_DURATION:
-        raise PlatformError(1001, "end_time: a room lasts more than 15 minutes and less than 24 h")
-    max_users = merged.get("max_users")
-    if (
-        merged["type"] == RoomType.SMALL_CLASS
-        and max_users is not None
-        and not 1 <= max_users <= 12
-    ):
-        raise PlatformError(1001, "max_users: must be between 1 and 12 for a small class")
+    ctx = Context(tz=BEIJING, now=call.env.now)
+    try:
+        for check in (check_duration, check_max_users):
+            check(merged, ctx)
+    except Invalid as exc:
+        raise PlatformError(1001, f"{exc.param}: {exc.rule}") from None
     store.update(room_id, changes)
 
 
