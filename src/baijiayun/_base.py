@@ -280,7 +280,9 @@ class ClientBase:
         if spec.signed:
             assert key is not None
             all_fields.append(("sign", sign(all_fields, key)))
-        url = self._settings.base_url + spec.path.lstrip("/")
+        settings = self._settings
+        base = spec.host if spec.host and not settings.explicit_base_url else settings.base_url
+        url = base + spec.path.lstrip("/")
         content = None if files else form_encode(all_fields)
         return PreparedRequest("POST", url, spec.path, content, tuple(all_fields), files)
 

@@ -23,6 +23,9 @@ class Settings:
     base_url: str
     private_domain: str | None
     tz: _dt.tzinfo
+    explicit_base_url: bool = False
+    """``base_url`` was given (argument or environment): every call goes there, even
+    those of groups the platform serves from another host (``hudong``)."""
 
     def __repr__(self) -> str:  # never show keys
         return (
@@ -92,4 +95,5 @@ def resolve(
         base_url=base_url_for(url, domain),
         private_domain=domain,
         tz=zone,
+        explicit_base_url=url is not None,
     )

@@ -141,6 +141,9 @@ class Endpoint:
     client_checks: tuple[Check, ...] = ()
     """Rules over several parameters that only the SDK checks."""
     paging: Paging | None = None
+    host: str | None = None
+    """The base URL the platform serves this endpoint from, when it is not the account's
+    own (the ``hudong`` group); a client whose ``base_url`` was set sends it there instead."""
 
     @property
     def qualname(self) -> str:
@@ -333,6 +336,7 @@ def declare(
     checks: tuple[Check, ...] = (),
     client_checks: tuple[Check, ...] = (),
     paging: Paging | None = None,
+    host: str | None = None,
 ) -> Endpoint:
     """Build the :class:`Endpoint` a typed stub declares (see the module docstring)."""
     module = inspect.getmodule(fn)
@@ -373,6 +377,7 @@ def declare(
         checks=checks,
         client_checks=client_checks,
         paging=paging,
+        host=host,
     )
     if paging is not None:
         for name in (paging.page, paging.size):

@@ -116,7 +116,9 @@ class EndpointMethod(GroupMethod, Generic[P, R]):
 
     def _finish(self, group: type[Group[Any]]) -> None:
         path = self._path if self._path.startswith("/") else group.prefix + self._path
-        self._spec = declare(self._stub, group=group.group_name, path=path, **self._options)
+        self._spec = declare(
+            self._stub, group=group.group_name, path=path, host=group.host, **self._options
+        )
 
     @property
     def spec(self) -> Endpoint:
@@ -317,16 +319,23 @@ class Group(Bound[ModeT]):
     """Base of an endpoint group (``client.room``, ``client.playback``, ...).
 
     ``class Room(Group[ModeT], name="room")`` names the group; its endpoints'
-    paths are relative to ``prefix`` (default ``/openapi/{name}/``).
+    paths are relative to ``prefix`` (default ``/openapi/{name}/``). ``host`` is
+    the base URL the platform serves the group from when it is not the account's
+    own (used unless the client's ``base_url`` was set explicitly).
     """
 
     group_name: ClassVar[str] = ""
     prefix: ClassVar[str] = ""
+    host: ClassVar[str | None] = None
+    """The base URL the platform serves the group from, if not the account's own."""
     methods: ClassVar[dict[str, GroupMethod]] = {}
     """The group's API methods by attribute name (endpoints and derived methods)."""
 
-    def __init_subclass__(cls, *, name: str = "", prefix: str | None = None, **kw: Any) -> None:
+    def __init_subclass__(
+        cls, *, name: str = "", prefix: str | None = None, host: str | None = None, **kw: Any
+    ) -> None:
         super().__init_subclass__(**kw)
+        cls.host = host
         if not name:
             raise TypeError(f"{cls.__name__}: name the group: class X(Group[ModeT], name='x')")
         cls.group_name = name
