@@ -256,3 +256,44 @@ def test_updates_are_checked_against_the_room_as_changed(
         client.room.update(room_id, **change)
     assert info.value.msg.startswith(param)
     assert client.room.info(room_id).end_time.timestamp() == end  # unchanged
+
+
+def test_enter_links_record_attendance_by_the_sandbox_clock(
+    client: BaiJiaYunClient, sandbox: Sandbox, times
+) -> None:
+    room_id = client.room.create("class", *times, 2).room_id
+    http = httpx2.Client(transport=sandbox.transport())
+    base = "http://sandbox.local/"
+    opened = sandbox.now()
+    assert http.get(enter_url(base, SANDBOX_PARTNER_KEY, room_id, 7, "小明", 0)).status_code == 200
+    assert http.get(enter_url(base, SANDBOX_PARTNER_KEY, room_id, 1, "Ms Li", 1)).status_code == 200
+    forged = enter_url(base, OTHER[1], room_id, 8, "Mallory", 0)
+    assert http.get(forged).status_code == 403  # unknown key: no visit recorded
+    sandbox.advance_clock(600)
+    assert sandbox.classroom.leave(room_id, "7") == {"left": 1}
+    visits = sandbox.classroom.attendance(room_id)["visits"]
+    assert [(v["user_number"], v["user_name"], v["user_role"]) for v in visits] == [
+        ("7", "小明", 0),
+        ("1", "Ms Li", 1),
+    ]
+    assert visits[0]["enter_time"] == pytest.approx(opened, abs=2)
+    assert visits[0]["leave_time"] - visits[0]["enter_time"] == pytest.approx(600, abs=2)
+    assert visits[1]["leave_time"] is None
+
+
+def test_activity_is_recorded_per_room_over_the_control_api(
+    client: BaiJiaYunClient, sandbox: Sandbox, times
+) -> None:
+    room_id = client.room.create("class", *times, 2).room_id
+    control = httpx2.Client(transport=sandbox.transport(), base_url="http://sandbox.local")
+    answer = control.post(
+        f"/_sandbox/rooms/{room_id}/activity",
+        json={"kind": "checkin", "user_number": "7", "data": {"late": False}},
+    )
+    assert answer.status_code == 200, answer.text
+    bad = control.post(f"/_sandbox/rooms/{room_id}/activity", json={"kind": "x", "data": [1]})
+    assert bad.status_code == 400 and "data" in bad.json()["error"]
+    from baijiayun.sandbox.classroom import ClassroomStore
+
+    (event,) = ClassroomStore(sandbox.env, SANDBOX_PARTNER_ID).activity(room_id)
+    assert (event["kind"], event["user_number"], event["data"]) == ("checkin", "7", {"late": False})

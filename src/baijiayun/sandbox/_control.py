@@ -58,7 +58,8 @@ def _accepts(tp: Any, value: Any) -> bool:
         return (
             isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         )
-    return isinstance(tp, type) and isinstance(value, tp)
+    origin = typing.get_origin(tp) or tp
+    return isinstance(origin, type) and isinstance(value, origin)
 
 
 class _Bound:

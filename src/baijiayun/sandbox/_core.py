@@ -25,7 +25,7 @@ from .._signing import sign, signs_equal
 from .._wire import BEIJING, Context
 from ..api import REGISTRY
 from ..errors import ValidationError
-from . import media, partners, rooms
+from . import classroom, media, partners, rooms
 from ._control import ControlRouter
 from ._db import Database, Env, Ids, Pager
 from ._faults import Fault, FaultQueue
@@ -45,7 +45,12 @@ SANDBOX_SECRET_KEY = "sandbox-secret-key"
 IN_PROCESS_URL = "http://sandbox.local/"
 TIMESTAMP_TOLERANCE = 300
 
-SERVICES: tuple[Service, ...] = (partners.service, rooms.service, media.service)
+SERVICES: tuple[Service, ...] = (
+    partners.service,
+    rooms.service,
+    classroom.service,
+    media.service,
+)
 """Every group's emulation: its stores, handlers and controls."""
 
 
@@ -71,6 +76,7 @@ class Sandbox:
     ...     print(server.base_url)
 
     Each group's helpers are attributes: ``sandbox.rooms.start_class(room_id)``,
+    ``sandbox.classroom.enter(room_id, user_number)``,
     ``sandbox.media.set_video_status(video_id, 100)``,
     ``sandbox.partners.add(partner_id, partner_key, secret_key)``.
 
@@ -80,6 +86,7 @@ class Sandbox:
 
     partners: partners.Partners
     rooms: rooms.Rooms
+    classroom: classroom.Classroom
     media: media.Media
 
     def __init__(

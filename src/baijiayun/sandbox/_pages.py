@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 from .._signing import sign, signs_equal
 from ._db import Env
 from ._http import HTML_HEADERS, PlatformError, SandboxRequest, SandboxResponse
+from .classroom import ROLES, ClassroomStore
 from .media import MediaStore
 from .rooms import RoomStore
 
@@ -54,9 +55,13 @@ def _enter(env: Env, query: dict[str, str]) -> SandboxResponse:
             if exc.code == 3002:
                 return _page(410, "Room deleted", query["room_id"])
             return _page(404, "No such room", query["room_id"])
-        role = {"0": "student", "1": "teacher", "2": "assistant"}.get(query["user_role"])
+        role_number = int(query["user_role"]) if query["user_role"].isdigit() else -1
+        role = ROLES.get(role_number)
         if role is None:
             return _page(400, "Bad link", "user_role must be 0, 1 or 2")
+        ClassroomStore(env, str(account["partner_id"])).enter(
+            query["room_id"], query["user_number"], query["user_name"], role_number, env.now()
+        )
         return _page(
             200, "Classroom", f"{query['user_name']} entered room {query['room_id']} as {role}"
         )
