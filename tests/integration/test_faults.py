@@ -20,6 +20,7 @@ from baijiayun import (
 from baijiayun.sandbox import Sandbox
 
 CREATE = "/openapi/room/create"
+JSON = {"Content-Type": "application/json"}
 INFO = "/openapi/room/info"
 
 
@@ -130,8 +131,9 @@ def test_control_api_over_http(http_sandbox: Any, times: Any) -> None:
     state = control.get("/_sandbox/state").json()
     assert len(state["state"]["rooms"]) == 1
     assert control.post("/_sandbox/faults", json={"status": 42}).status_code == 400
-    assert control.post("/_sandbox/faults", content=b"{nope").status_code == 400
-    assert control.post("/_sandbox/reset").json() == {"ok": True}
+    bad_json = control.post("/_sandbox/faults", content=b"{nope", headers=JSON)
+    assert bad_json.status_code == 400
+    assert control.post("/_sandbox/reset", json={}).json() == {"ok": True}
     assert control.get("/_sandbox/state").json()["state"]["rooms"] == []
     assert control.get("/_sandbox/nothing").status_code == 404
     control.close()

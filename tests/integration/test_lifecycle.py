@@ -134,11 +134,11 @@ def test_lifecycle_over_the_control_api(http_sandbox: Any, receiver: Receiver, t
         room = c.room.create("live", *times, 2)
         c.live_account.set_class_callback_url(receiver.url)
     with httpx2.Client(base_url=http_sandbox.base_url) as control:
-        report = control.post(f"/_sandbox/rooms/{room.room_id}/start").json()
+        report = control.post(f"/_sandbox/rooms/{room.room_id}/start", json={}).json()
         assert report["delivered"] is True
         video = control.post("/_sandbox/videos", json={"name": "v"}).json()["video_id"]
         assert (
             control.post(f"/_sandbox/videos/{video}/status", json={"status": 7}).status_code == 400
         )
-        missing = control.post("/_sandbox/rooms/12345678901234/start")
+        missing = control.post("/_sandbox/rooms/12345678901234/start", json={})
         assert missing.status_code == 400 and missing.json()["code"] == 3001

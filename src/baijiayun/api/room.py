@@ -78,6 +78,8 @@ EndType = Literal["web", "h5"]
 MIN_DURATION = 15 * 60
 MAX_DURATION = 24 * 3600
 ONE_YEAR = 366 * 24 * 3600
+MAX_GROUPS = 1000
+"""Groups ``createGroupLiveCodes`` makes in one call, at most."""
 TITLE_LENGTH = 50
 """Longer titles are kept truncated to this many characters by the platform."""
 
@@ -364,9 +366,13 @@ class Room(Group[ModeT], name="room"):
 
     @endpoint("createGroupLiveCodes")
     def create_group_live_codes(
-        self, room_id: RoomId, number: Annotated[Int, Range(1)]
+        self, room_id: RoomId, number: Annotated[Int, Range(1, MAX_GROUPS)]
     ) -> GroupLiveCodes:
-        """Create ``number`` group codes for a group-live room."""
+        """Create ``number`` groups (a teacher and a student code each) in a group-live room.
+
+        At most 1000 per call (the platform documents no limit; larger numbers
+        would be no classroom anyone runs).
+        """
 
     @endpoint("getGroupLiveCodes", safe=True)
     def get_group_live_codes(self, room_id: RoomId) -> GroupLiveCodes:

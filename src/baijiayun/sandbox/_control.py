@@ -10,18 +10,60 @@ method: ``sandbox.rooms.start_class(room_id)``.
 from __future__ import annotations
 
 import inspect
+import ipaddress
 import json
 import math
-import re
 import types
 import typing
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from ._http import PlatformError, SandboxRequest, SandboxResponse, json_response
 from ._service import Route
 
-LOOPBACK = re.compile(r"(127\.\d+\.\d+\.\d+|::1|localhost|testclient)\Z")
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address (IPv4-mapped IPv6 included), port and brackets aside."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        host = host[1 : host.find("]")] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.partition(":")[0]
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool((mapped or address).is_loopback)
+
+
+def refusal(request: SandboxRequest) -> str | None:
+    """Why a control request is refused, or None.
+
+    The peer must be this machine (judged by the socket, never a header), the
+    ``Host`` must name this machine (no DNS rebinding), a browser page of
+    another origin may not send it, and a request that changes state must be
+    JSON (which a page cannot send across origins without asking first).
+    """
+    if request.in_process:
+        return None
+    if not is_loopback(request.client_host or ""):
+        return "the control API answers loopback callers only"
+    if not is_loopback(request.headers.get("host", "")):
+        return "the control API answers requests to a loopback Host only"
+    origin = request.headers.get("origin")
+    if origin is not None and not is_loopback(urlsplit(origin).netloc or "-"):
+        return "the control API refuses requests from other origins"
+    if request.method.upper() not in SAFE_METHODS:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            return "control requests that change state must be application/json"
+    return None
 
 
 class ControlError(Exception):
@@ -34,12 +76,16 @@ def _body(request: SandboxRequest) -> dict[str, Any]:
     if not request.body.strip():
         return {}
     try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        raise ControlError(400, "body must be a JSON object") from None
+        data = json.loads(request.body, parse_constant=_no_constants)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise ControlError(400, "body must be a JSON object of finite values") from None
     if not isinstance(data, dict):
         raise ControlError(400, "body must be a JSON object")
     return data
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a number the control API accepts")
 
 
 def _accepts(tp: Any, value: Any) -> bool:
@@ -118,8 +164,9 @@ class ControlRouter:
         }
 
     def handle(self, request: SandboxRequest) -> SandboxResponse:
-        if not LOOPBACK.match(request.client_host or ""):
-            return json_response({"error": "the control API answers loopback callers only"}, 403)
+        problem = refusal(request)
+        if problem is not None:
+            return json_response({"error": problem}, 403)
         try:
             return json_response(self._dispatch(request))
         except ControlError as exc:

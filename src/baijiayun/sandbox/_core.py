@@ -13,7 +13,10 @@ registered (see ``_service.py``). The groups' modules are listed once, in
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import math
+import re
 import threading
 import time
 from collections import Counter
@@ -44,6 +47,10 @@ SANDBOX_PARTNER_KEY = "sandbox-partner-key-0000000000000000000000000000000000000
 SANDBOX_SECRET_KEY = "sandbox-secret-key"
 IN_PROCESS_URL = "http://sandbox.local/"
 TIMESTAMP_TOLERANCE = 300
+OTHER_PATHS = "(other)"
+"""The request counter's key for every path that is not an endpoint: it stays small."""
+_DIGITS = re.compile(r"[0-9]{1,19}\Z")
+_FALLBACK = b'{"code":1,"msg":"sandbox internal error (see the sandbox\'s log)","data":null,"ts":0}'
 
 SERVICES: tuple[Service, ...] = (
     partners.service,
@@ -182,13 +189,16 @@ class Sandbox:
             return {"total": sum(self.requests.values()), "by_path": dict(self.requests)}
 
     def request_count(self, path: str | None = None) -> int:
-        """Requests received in all (or to ``path``)."""
+        """Requests received in all (or to an endpoint's ``path``; other paths count together
+        under ``(other)``)."""
         with self._counter_lock:
             return sum(self.requests.values()) if path is None else self.requests[path]
 
     @route("POST", "/_sandbox/clock")
     def advance_clock(self, advance: float) -> dict[str, Any]:
         """Move the sandbox's clock forward (audition codes and tokens expire by it)."""
+        if not math.isfinite(advance) or abs(advance) > 100 * 365 * 86400:
+            raise ValueError("advance must be a finite number of seconds (at most a century)")
         self.clock_offset += float(advance)
         return {"ok": True, "now": self.now()}
 
@@ -197,23 +207,29 @@ class Sandbox:
         """Answer one request. Never answers a framework error page.
 
         A bug in a handler is logged with its traceback and answered as code 1,
-        or re-raised with ``raise_errors=True``.
+        or re-raised with ``raise_errors=True``. The answer to a bug is built
+        so that it cannot fail in turn.
         """
         try:
             return self._handle(request)
         except Exception:
             if self.raise_errors:
                 raise
-            logger.exception("sandbox internal error on %s", request.path[:100])
-            return self.envelope(1, "sandbox internal error (see the sandbox's log)")
+            with contextlib.suppress(Exception):
+                logger.exception("sandbox internal error on %s", request.path[:100])
+            return SandboxResponse(body=_FALLBACK)
 
     def envelope(self, code: int, msg: str, data: Any = None) -> SandboxResponse:
         return envelope(code, msg, data, self.now())
 
+    def _count(self, path: str) -> None:
+        key = path if REGISTRY.by_path(path) is not None else OTHER_PATHS
+        with self._counter_lock:
+            self.requests[key] += 1
+
     def _handle(self, request: SandboxRequest) -> SandboxResponse:
         path = request.path
-        with self._counter_lock:
-            self.requests[path] += 1
+        self._count(path)
         if path == "/_sandbox" or path.startswith("/_sandbox/"):
             return self._control.handle(request)
         if path.startswith("/web/"):
@@ -237,7 +253,7 @@ class Sandbox:
         partner_id = form.get("partner_id")
         if not partner_id:
             return self.envelope(1001, "partner_id is required")
-        if not partner_id.isdigit():
+        if not _DIGITS.match(partner_id):
             return self.envelope(1001, "partner_id must be an integer")
         account = partners.PartnerStore(self.env, partner_id).account()
         if account is None:
@@ -303,7 +319,7 @@ def _check_signature(form: dict[str, str], key: str, now: float) -> tuple[int, s
     stamp = form.get("timestamp")
     if stamp is None or stamp == "":
         return (1001, "timestamp is required")
-    if not stamp.isdigit():
+    if not _DIGITS.match(stamp):
         return (1001, "timestamp must be unix seconds")
     expected = sign([(k, v) for k, v in form.items() if k != "sign"], key)
     if not signs_equal(expected, received):

@@ -21,7 +21,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ._http import PlatformError
+
 __all__ = ["Database", "Env", "Ids", "Pager", "Store"]
+
+BUSY_TIMEOUT = 30.0
+"""Seconds a write waits for another process's transaction on a shared file."""
+INT64 = 2**63
+MAX_OFFSET = 2**62
 
 COUNTS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS counts (
@@ -40,7 +47,11 @@ class Database:
         self.path = path
         self.schema = COUNTS_SCHEMA + "".join(schemas)
         self.lock = threading.RLock()
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        # Several sandbox processes may share one file: a writer waits for another
+        # (busy timeout) instead of failing with "database is locked".
+        self.conn = sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT
+        )
         self.conn.row_factory = sqlite3.Row
         if path != ":memory:":
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -183,6 +194,9 @@ class Store:
     def _bind(self, sql: str, params: dict[str, Any]) -> dict[str, Any]:
         if ":partner" not in sql:
             raise AssertionError(f"{type(self).__name__}: query not scoped to :partner: {sql}")
+        for name, value in params.items():  # SQLite integers are 64-bit
+            if isinstance(value, int) and not -INT64 <= value < INT64:
+                raise PlatformError(1001, f"{name}: out of range")
         return {**params, "partner": self.partner_id}
 
     def _rows(self, sql: str, **params: Any) -> list[sqlite3.Row]:
@@ -215,6 +229,8 @@ class Store:
         ``select`` must select ``seq``; ``where`` must use ``:partner``.
         """
         key = (type(self).__name__, self.partner_id, where, tuple(sorted(params.items())), limit)
+        if (page - 1) * limit >= MAX_OFFSET:
+            return []  # far past the end of any listing
         after = self.env.pager.after(key, page)
         if after is None:
             sql = f"{select} WHERE {where} ORDER BY seq LIMIT :limit OFFSET :offset"

@@ -48,7 +48,7 @@ class Fault:
             raise ValueError("status must be an HTTP status (100-599)")
         if fault.body is not None and fault.body not in BODIES:
             raise ValueError("body must be one of " + ", ".join(BODIES))
-        if not isinstance(fault.delay, (int, float)) or fault.delay < 0 or fault.delay > 600:
+        if not isinstance(fault.delay, (int, float)) or not 0 <= fault.delay <= 600:
             raise ValueError("delay must be between 0 and 600 seconds")
         if fault.process is None:
             fault.process = bool(fault.drop or fault.delay) and not (

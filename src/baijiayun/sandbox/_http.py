@@ -26,6 +26,9 @@ class SandboxRequest:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     client_host: str = "127.0.0.1"
+    """The socket peer's address (never a header the peer chose)."""
+    in_process: bool = False
+    """Set only by the in-process transport: the request never left this process."""
 
 
 @dataclass

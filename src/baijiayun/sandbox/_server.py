@@ -7,12 +7,18 @@ never lets the server answer an error page of its own.
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 import time
 from typing import Any, Protocol
 
 from ._http import MAX_BODY, SandboxRequest, SandboxResponse
+
+THREAD_BODY = 64 * 1024
+"""Requests with a larger body are answered on a worker thread."""
+HEADER_TIMEOUT = 10.0
+"""Seconds a new connection has to send its first request's headers before it is closed."""
 
 
 class Served(Protocol):
@@ -45,24 +51,9 @@ class SandboxApp:
                     return
         if scope["type"] != "http":
             return
-        chunks: list[bytes] = []
-        size = 0
-        too_large = False
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > MAX_BODY:
-                too_large = True
-            elif chunk:
-                chunks.append(chunk)
-            more = message.get("more_body", False)
-        if too_large:
-            answer = self.sandbox.envelope(1001, "request body too large")
-            await self._send(send, answer)
+        body = await self._read_body(scope, receive)
+        if body is None:  # over the limit, or the client went away
+            await self._send(send, self.sandbox.envelope(1001, "request body too large"))
             return
         client = scope.get("client") or ("", 0)
         path = scope.get("path") or "/"
@@ -71,10 +62,13 @@ class SandboxApp:
             path=path,
             query=scope.get("query_string", b"").decode("latin-1"),
             headers={k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]},
-            body=b"".join(chunks),
+            body=body,
             client_host=str(client[0]),
         )
-        if path.startswith("/_sandbox/"):  # may send a callback: keep the loop free
+        # Work that may take long runs off the event loop, so one large (or hostile)
+        # request cannot hold up everyone else's: control calls (they may send a
+        # callback) and large bodies (parsing them costs CPU before anything is checked).
+        if path.startswith("/_sandbox") or len(body) > THREAD_BODY:
             answer = await asyncio.to_thread(self.sandbox.handle, request)
         else:
             answer = self.sandbox.handle(request)
@@ -83,14 +77,35 @@ class SandboxApp:
         await self._send(send, answer)
 
     @staticmethod
+    async def _read_body(scope: Scope, receive: Any) -> bytes | None:
+        """The whole body, or None as soon as it is known to exceed MAX_BODY."""
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY:
+                return None
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY:
+                return None
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return b"".join(chunks)
+
+    @staticmethod
     async def _send(send: Any, answer: SandboxResponse) -> None:
         body = answer.body
         if answer.drop:
-            # Promise more bytes than are sent: the server must close the connection,
-            # and the client sees it closed before a complete answer.
+            # Promise more bytes than are sent, then stop: the server closes the
+            # connection and the client sees it closed before a complete answer.
             headers = [*answer.headers, (b"content-length", str(len(body) + 1024).encode())]
             await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-            await send({"type": "http.response.body", "body": body[:1], "more_body": False})
+            await send({"type": "http.response.body", "body": body[:1], "more_body": True})
             return
         headers = [*answer.headers, (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
@@ -113,19 +128,49 @@ def base_url(sock: socket.socket, host: str) -> str:
     return f"http://{shown}:{port}/"
 
 
-def make_server(sandbox: Served, *, log_level: str = "warning") -> Any:
+class _DropNoise(logging.Filter):
+    """Hide uvicorn's line about a response left incomplete: a ``drop`` fault does it on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "without completing response" not in record.getMessage()
+
+
+def _protocol(header_timeout: float) -> type:
+    """uvicorn's HTTP protocol, closing connections that send no request headers in time."""
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    class Protocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            self.loop.call_later(header_timeout, self._close_if_idle)
+
+        def _close_if_idle(self) -> None:
+            if self.cycle is None and not self.transport.is_closing():
+                self.transport.close()
+
+    return Protocol
+
+
+def make_server(
+    sandbox: Served, *, log_level: str = "warning", header_timeout: float = HEADER_TIMEOUT
+) -> Any:
     try:
         import uvicorn
     except ImportError as exc:  # pragma: no cover - depends on extras
         raise RuntimeError(
             "serving the sandbox over HTTP needs uvicorn: pip install 'baijiayun[sandbox]'"
         ) from exc
+    logging.getLogger("uvicorn.error").addFilter(_DropNoise())
     config = uvicorn.Config(
         SandboxApp(sandbox),
+        http=_protocol(header_timeout),
         log_level=log_level,
         access_log=False,
         lifespan="off",
         timeout_keep_alive=30,
+        # The control API judges the socket's peer: never a peer-chosen header.
+        proxy_headers=False,
+        server_header=False,
     )
     return uvicorn.Server(config)
 
@@ -133,8 +178,16 @@ def make_server(sandbox: Served, *, log_level: str = "warning") -> Any:
 class ThreadedServer:
     """The sandbox on a free port of 127.0.0.1, in a background thread."""
 
-    def __init__(self, sandbox: Served, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        sandbox: Served,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        header_timeout: float = HEADER_TIMEOUT,
+    ) -> None:
         self.sandbox = sandbox
+        self.header_timeout = header_timeout
         self.host = host
         self.port = port
         self.base_url = ""
@@ -145,7 +198,7 @@ class ThreadedServer:
         sock = bind(self.host, self.port)
         self.base_url = base_url(sock, self.host)
         self.port = sock.getsockname()[1]
-        self._server = make_server(self.sandbox)
+        self._server = make_server(self.sandbox, header_timeout=self.header_timeout)
         self._thread = threading.Thread(
             target=self._server.run,
             kwargs={"sockets": [sock]},

@@ -25,6 +25,7 @@ def _to_sandbox(request: httpx2.Request, body: bytes) -> SandboxRequest:
         headers={k.lower(): v for k, v in request.headers.items()},
         body=body,
         client_host="127.0.0.1",
+        in_process=True,
     )
 
 
