@@ -19,8 +19,9 @@ import math
 import re
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .._endpoint import Endpoint
@@ -59,6 +60,40 @@ SERVICES: tuple[Service, ...] = (
     media.service,
 )
 """Every group's emulation: its stores, handlers and controls."""
+
+
+RECENT = 500
+"""Requests the request log keeps (the newest)."""
+
+
+@dataclass(frozen=True)
+class Logged:
+    """One API request as the request log shows it."""
+
+    time: float
+    path: str
+    partner: str | None
+    status: int
+    code: int | None
+    msg: str
+    ms: float
+    reason: str | None
+    """Why it was refused, in words (``sign mismatch``, ``stale timestamp``, ...)."""
+
+
+def reason_for(code: int | None, msg: str, fault: str | None) -> str | None:
+    """The request log's reason for a refused or faulted request."""
+    if fault:
+        return fault
+    if code == 1002:
+        return "stale timestamp" if "timestamp" in msg else "sign mismatch"
+    if code == 1001:
+        return "missing parameter" if "required" in msg else "bad parameter"
+    if code == 2001:
+        return "unknown partner"
+    if code == 404:
+        return "unknown path"
+    return None
 
 
 def _router_table(services: tuple[Service, ...]) -> dict[str, tuple[Endpoint, Handler]]:
@@ -111,6 +146,8 @@ class Sandbox:
         self.env = Env(self.db, Ids(seed), self.now, Pager(), default_partner=str(partner_id))
         self.faults = FaultQueue()
         self.requests: Counter[str] = Counter()
+        self.recent: deque[Logged] = deque(maxlen=RECENT)
+        """The newest API requests, oldest first (the console shows them)."""
         self.raise_errors = raise_errors
         self._counter_lock = threading.Lock()
         self._clock = clock
@@ -140,6 +177,7 @@ class Sandbox:
         self.faults.clear()
         with self._counter_lock:
             self.requests.clear()
+            self.recent.clear()
         self.clock_offset = 0.0
         self.partners.add(*self.default_partner)
         return {"ok": True}
@@ -234,14 +272,38 @@ class Sandbox:
             return self._control.handle(request)
         if path.startswith("/web/"):
             return page(self.env, request)
+        started = time.perf_counter()
         fault = self.faults.take(path)
         if fault is not None and not fault.process:
-            return fault.apply(None, self.now())
-        response = self._platform(request)
-        return fault.apply(response, self.now()) if fault is not None else response
+            response = fault.apply(None, self.now())
+        else:
+            response = self._platform(request)
+            if fault is not None:
+                response = fault.apply(response, self.now())
+        self._log(request, response, started, fault)
+        return response
+
+    def _log(
+        self,
+        request: SandboxRequest,
+        response: SandboxResponse,
+        started: float,
+        fault: Fault | None,
+    ) -> None:
+        entry = Logged(
+            time=self.now(),
+            path=request.path[:200],
+            partner=response.partner,
+            status=response.status,
+            code=response.code,
+            msg=response.msg[:200],
+            ms=(time.perf_counter() - started) * 1000,
+            reason=reason_for(response.code, response.msg, fault.describe() if fault else None),
+        )
+        with self._counter_lock:
+            self.recent.append(entry)
 
     def _platform(self, request: SandboxRequest) -> SandboxResponse:
-        found = self._handlers.get(request.path)
         spec = REGISTRY.by_path(request.path)
         if spec is None:
             return self.envelope(404, f"path not found: {request.path[:100]}")
@@ -249,12 +311,20 @@ class Sandbox:
             form, files = parse_form(request)
         except BadRequest as exc:
             return self.envelope(1001, str(exc))
-        now = self.now()
         partner_id = form.get("partner_id")
         if not partner_id:
             return self.envelope(1001, "partner_id is required")
         if not _DIGITS.match(partner_id):
             return self.envelope(1001, "partner_id must be an integer")
+        response = self._call(spec, partner_id, form, files)
+        response.partner = partner_id
+        return response
+
+    def _call(
+        self, spec: Endpoint, partner_id: str, form: dict[str, str], files: dict[str, bytes]
+    ) -> SandboxResponse:
+        """Authenticate the partner's call, check its parameters, run its handler."""
+        now = self.now()
         account = partners.PartnerStore(self.env, partner_id).account()
         if account is None:
             return self.envelope(2001, "account does not exist")
@@ -266,11 +336,11 @@ class Sandbox:
             args = spec.parse_form(form, self._ctx)
         except ValidationError as exc:
             return self.envelope(1001, f"{exc.param}: {exc.rule}")
+        found = self._handlers.get(spec.path)
         if found is None:
-            return self.envelope(1, f"{request.path} is not emulated by the sandbox yet")
-        call = Call(self.env, partner_id, spec, args, form, files, now)
+            return self.envelope(1, f"{spec.path} is not emulated by the sandbox yet")
         try:
-            data = found[1](call)
+            data = found[1](Call(self.env, partner_id, spec, args, form, files, now))
         except PlatformError as exc:
             return self.envelope(exc.code, exc.msg)
         return self.envelope(0, "", data)

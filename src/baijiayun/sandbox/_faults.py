@@ -7,7 +7,7 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ._http import HTML_HEADERS, SandboxResponse, json_response
+from ._http import HTML_HEADERS, SandboxResponse, envelope, json_response
 
 BODIES = ("truncated", "not_json", "html")
 
@@ -56,19 +56,30 @@ class Fault:
             )
         return fault
 
+    def describe(self) -> str:
+        """A short text for the request log (``503``, ``code 1``, ``drop``, ``delay 2s``)."""
+        parts = [
+            f"HTTP {self.status}" if self.status else "",
+            f"code {self.code}" if self.code is not None else "",
+            f"body {self.body}" if self.body else "",
+            "drop" if self.drop else "",
+            f"delay {self.delay:g}s" if self.delay else "",
+        ]
+        return "fault: " + ", ".join(p for p in parts if p)
+
     def apply(self, response: SandboxResponse | None, now: float) -> SandboxResponse:
         """The faulted answer; ``response`` is the real one when the request was carried out."""
         if self.code is not None:
-            out = json_response(
-                {
-                    "code": self.code,
-                    "msg": self.msg or "injected error",
-                    "data": None,
-                    "ts": int(now),
-                }
-            )
+            out = envelope(self.code, self.msg or "injected error", None, now)
         elif response is not None:
-            out = SandboxResponse(response.status, list(response.headers), response.body)
+            out = SandboxResponse(
+                response.status,
+                list(response.headers),
+                response.body,
+                code=response.code,
+                msg=response.msg,
+                partner=response.partner,
+            )
         else:
             out = json_response({"code": 0, "msg": "", "data": None, "ts": int(now)})
         if self.status is not None:

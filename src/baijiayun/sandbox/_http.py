@@ -39,6 +39,11 @@ class SandboxResponse:
     delay: float = 0.0
     drop: bool = False
     """Close the connection without a (complete) answer."""
+    code: int | None = None
+    """The platform code of an envelope answer (for the request log)."""
+    msg: str = ""
+    partner: str | None = None
+    """The partner the request named, once the sandbox has read it (for the request log)."""
 
 
 def _plain(value: Any) -> Any:
@@ -54,7 +59,9 @@ def json_response(payload: Any, status: int = 200) -> SandboxResponse:
 
 def envelope(code: int, msg: str, data: Any, now: float) -> SandboxResponse:
     """The platform's answer: ``{"code", "msg", "data", "ts"}`` at HTTP 200."""
-    return json_response({"code": code, "msg": msg, "data": data, "ts": int(now)})
+    response = json_response({"code": code, "msg": msg, "data": data, "ts": int(now)})
+    response.code, response.msg = code, msg
+    return response
 
 
 class PlatformError(Exception):
