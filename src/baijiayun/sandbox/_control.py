@@ -42,7 +42,7 @@ def is_loopback(host: str) -> bool:
     return bool((mapped or address).is_loopback)
 
 
-def refusal(request: SandboxRequest) -> str | None:
+def refusal(request: SandboxRequest, *, json_writes: bool = True) -> str | None:
     """Why a control request is refused, or None.
 
     The peer must be this machine (judged by the socket, never a header), the
@@ -59,7 +59,7 @@ def refusal(request: SandboxRequest) -> str | None:
     origin = request.headers.get("origin")
     if origin is not None and not is_loopback(urlsplit(origin).netloc or "-"):
         return "the control API refuses requests from other origins"
-    if request.method.upper() not in SAFE_METHODS:
+    if json_writes and request.method.upper() not in SAFE_METHODS:
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype != "application/json":
             return "control requests that change state must be application/json"
@@ -157,10 +157,11 @@ class ControlRouter:
 
     def index(self) -> dict[str, Any]:
         return {
+            "console": "/_sandbox/ui",
             "routes": [
                 {"method": b.route.method, "path": b.route.pattern, "doc": b.route.doc}
                 for b in self.routes
-            ]
+            ],
         }
 
     def handle(self, request: SandboxRequest) -> SandboxResponse:

@@ -30,6 +30,8 @@ from .._wire import BEIJING, Context
 from ..api import REGISTRY
 from ..errors import ValidationError
 from . import classroom, media, partners, rooms
+from ._console import PREFIX as CONSOLE
+from ._console import Console
 from ._control import ControlRouter
 from ._db import Database, Env, Ids, Pager
 from ._faults import Fault, FaultQueue
@@ -86,7 +88,9 @@ def reason_for(code: int | None, msg: str, fault: str | None) -> str | None:
     if fault:
         return fault
     if code == 1002:
-        return "stale timestamp" if "timestamp" in msg else "sign mismatch"
+        if "timestamp" in msg:
+            return "stale timestamp"
+        return "sign missing" if "required" in msg else "sign mismatch"
     if code == 1001:
         return "missing parameter" if "required" in msg else "bad parameter"
     if code == 2001:
@@ -161,6 +165,7 @@ class Sandbox:
                 setattr(self, service.name, controls)
                 owners.append((service.controls_class.routes(), controls))
         self._control = ControlRouter(owners)
+        self._console = Console(self)
         self.default_partner = (str(partner_id), partner_key, secret_key)
         self.partners.add(*self.default_partner)
 
@@ -268,6 +273,8 @@ class Sandbox:
     def _handle(self, request: SandboxRequest) -> SandboxResponse:
         path = request.path
         self._count(path)
+        if path == CONSOLE or path.startswith(CONSOLE + "/"):
+            return self._console.handle(request)
         if path == "/_sandbox" or path.startswith("/_sandbox/"):
             return self._control.handle(request)
         if path.startswith("/web/"):

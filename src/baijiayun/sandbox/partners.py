@@ -85,20 +85,35 @@ class DeliveryStore(Store):
         fields TEXT NOT NULL,
         status INTEGER,
         answer TEXT,
-        ok INTEGER NOT NULL
+        ok INTEGER NOT NULL,
+        time REAL NOT NULL DEFAULT 0
     );
     """
 
-    def record(self, report: dict[str, Any]) -> None:
-        self._exec(
-            "INSERT INTO deliveries (partner_id, url, fields, status, answer, ok) "
-            "VALUES (:partner, :url, :fields, :status, :answer, :ok)",
+    def record(self, report: dict[str, Any], now: float) -> int:
+        return self._exec(
+            "INSERT INTO deliveries (partner_id, url, fields, status, answer, ok, time) "
+            "VALUES (:partner, :url, :fields, :status, :answer, :ok, :now)",
             url=report["url"],
-            fields=json.dumps(report["fields"]),
+            fields=json.dumps(report["fields"], ensure_ascii=False),
             status=report.get("status"),
             answer=report.get("answer"),
             ok=int(report["delivered"]),
+            now=now,
         )
+
+    def get(self, seq: int) -> dict[str, Any]:
+        row = self._row("SELECT * FROM deliveries WHERE partner_id=:partner AND seq=:seq", seq=seq)
+        if row is None:
+            raise PlatformError(1001, f"seq: no delivery {seq}")
+        return {**dict(row), "fields": json.loads(row["fields"])}
+
+    def newest(self, limit: int) -> list[dict[str, Any]]:
+        rows = self._rows(
+            "SELECT * FROM deliveries WHERE partner_id=:partner ORDER BY seq DESC LIMIT :limit",
+            limit=limit,
+        )
+        return [{**dict(r), "fields": json.loads(r["fields"])} for r in rows]
 
 
 def new_qid(env: Env) -> str:
@@ -123,12 +138,21 @@ def deliver(
 
     The delivery counts as accepted when the receiver answers JSON with code 0.
     """
-    import httpx2
 
     url, partner_key = callback_target(env, partner_id, kind)
-    now = env.now()
     text = {k: encode_value(v) for k, v in fields.items() if v is not None}
     text.setdefault("qid", new_qid(env))
+    return post_signed(env, partner_id, url, partner_key, text)
+
+
+def post_signed(
+    env: Env, partner_id: str, url: str, partner_key: str, fields: dict[str, str]
+) -> dict[str, Any]:
+    """Sign ``fields`` with a fresh timestamp, POST them to ``url``, record and report it."""
+    import httpx2
+
+    now = env.now()
+    text = {k: v for k, v in fields.items() if k not in ("sign", "timestamp")}
     text["timestamp"] = str(int(now))
     text["sign"] = sign(text, partner_key)
     report: dict[str, Any] = {"url": url, "fields": text, "delivered": False}
@@ -145,7 +169,7 @@ def deliver(
         report["status"] = None
         report["answer"] = None
         report["error"] = f"{type(exc).__name__}: {exc}"
-    DeliveryStore(env, partner_id).record(report)
+    report["seq"] = DeliveryStore(env, partner_id).record(report, now)
     return report
 
 
@@ -198,6 +222,21 @@ class Partners(Controls):
             raise ValueError("partner_id must be digits; partner_key and secret_key non-empty")
         PartnerStore(self.env, partner_id).upsert(partner_key, secret_key)
         return {"ok": True}
+
+    @route("POST", "/_sandbox/deliveries/{seq}/redeliver")
+    def redeliver(self, seq: int, partner_id: str | None = None) -> dict[str, Any]:
+        """Send a callback again (same fields and qid, fresh timestamp and sign)."""
+        owner = partner_id or self.env.default_partner
+        delivery = DeliveryStore(self.env, owner).get(int(seq))
+        account = PartnerStore(self.env, owner).account()
+        assert account is not None
+        return post_signed(
+            self.env, owner, delivery["url"], str(account["partner_key"]), delivery["fields"]
+        )
+
+    def ids(self) -> list[str]:
+        """Every account's partner id."""
+        return [str(r["partner_id"]) for r in self.env.db.rows("SELECT partner_id FROM partners")]
 
     def key(self, partner_id: str) -> str | None:
         """An account's partner key (None for an unknown account)."""
