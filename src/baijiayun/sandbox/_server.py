@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any, Protocol
 
-from ._http import MAX_BODY, SandboxRequest, SandboxResponse
+from ._http import MAX_BODY, MAX_UPLOAD_BODY, SandboxRequest, SandboxResponse
 
 
 class Served(Protocol):
@@ -47,6 +47,7 @@ class SandboxApp:
             return
         chunks: list[bytes] = []
         size = 0
+        limit = MAX_UPLOAD_BODY if _is_multipart(scope) else MAX_BODY
         too_large = False
         more = True
         while more:
@@ -55,7 +56,7 @@ class SandboxApp:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > MAX_BODY:
+            if size > limit:
                 too_large = True
             elif chunk:
                 chunks.append(chunk)
@@ -95,6 +96,13 @@ class SandboxApp:
         headers = [*answer.headers, (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def _is_multipart(scope: Scope) -> bool:
+    for key, value in scope.get("headers") or ():
+        if key.lower() == b"content-type":
+            return bytes(value).lower().startswith(b"multipart/form-data")
+    return False
 
 
 def bind(host: str, port: int) -> socket.socket:
