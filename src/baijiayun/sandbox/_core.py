@@ -25,7 +25,7 @@ from .._signing import sign, signs_equal
 from .._wire import BEIJING, Context
 from ..api import REGISTRY
 from ..errors import ValidationError
-from . import classroom, media, partners, rooms
+from . import classroom, documents, interaction, live, media, partners, rooms, settings
 from ._control import ControlRouter
 from ._db import Database, Env, Ids, Pager
 from ._faults import Fault, FaultQueue
@@ -50,6 +50,10 @@ SERVICES: tuple[Service, ...] = (
     rooms.service,
     classroom.service,
     media.service,
+    live.service,
+    settings.service,
+    documents.service,
+    interaction.service,
 )
 """Every group's emulation: its stores, handlers and controls."""
 
@@ -88,6 +92,10 @@ class Sandbox:
     rooms: rooms.Rooms
     classroom: classroom.Classroom
     media: media.Media
+    live: live.LiveControls
+    settings: settings.Settings
+    documents: documents.Documents
+    interaction: interaction.Interaction
 
     def __init__(
         self,
