@@ -241,11 +241,11 @@ def file_size(value: Any) -> int | None:
     if isinstance(value, tuple) and len(value) >= 2:
         return file_size(value[1])
     seekable = getattr(value, "seekable", None)
-    if callable(seekable) and seekable():
+    if callable(seekable) and seekable():  # sent whole, from its start: measure it whole
         position = value.tell()
         end = value.seek(0, os.SEEK_END)
         value.seek(position)
-        return int(end) - int(position)
+        return int(end)
     return None
 
 
