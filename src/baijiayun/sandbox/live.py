@@ -184,7 +184,7 @@ def send_chat_message(call: Call) -> None:
 def stop_cloud_record(call: Call) -> None:
     room = _room(call)
     live = call.store(LiveStore)
-    if cloud_record(live, room) in (None, RECORDING):
+    if cloud_record(live, room) == RECORDING:  # otherwise there is nothing to stop
         live.set_record(room["room_id"], STOPPED, call.now)
 
 
