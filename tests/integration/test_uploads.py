@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 import baijiayun._transport
-from baijiayun import APIConnectionError, UploadError
-from baijiayun.sandbox import Sandbox
+import baijiayun.sandbox._server
+from baijiayun import APIConnectionError, ParameterError, UploadError
+from baijiayun.sandbox import Sandbox, SandboxRequest
+from baijiayun.sandbox._forms import BadRequest, FilePart, file_name, parse_form
 
 UPLOAD = "/openapi/doc/uploadDoc"
 SIZE = 6 * 1024 * 1024
@@ -147,3 +149,81 @@ def test_a_users_file_object_is_left_open_and_rewound_on_retry(big_file: Any) ->
     assert sandbox.request_count(UPLOAD) == 2
     assert doc.size == SIZE  # the retry sent the whole file again, from its start
     assert [d.fid for d in client.doc.list_all_doc("all")] == [doc.fid]  # stored once
+
+
+# --------------------------------------------------------------------------- the sandbox's side
+def _multipart(parts: list[bytes], boundary: str = "b0und") -> tuple[bytes, str]:
+    body = b"".join(b"--" + boundary.encode() + b"\r\n" + p + b"\r\n" for p in parts)
+    ctype = f'multipart/form-data; boundary="{boundary}"'  # quoted: any boundary character
+    return body + b"--" + boundary.encode() + b"--\r\n", ctype
+
+
+def _parse(body: bytes, ctype: str) -> tuple[dict[str, str], dict[str, bytes]]:
+    request = SandboxRequest("POST", "/openapi/doc/uploadDoc", "", {"content-type": ctype}, body)
+    return parse_form(request)
+
+
+def test_multipart_fields_files_and_their_names() -> None:
+    body, ctype = _multipart(
+        [
+            b'Content-Disposition: form-data; name="room_id"\r\n\r\n123',
+            'Content-Disposition: form-data; name="title"\r\n\r\n数学'.encode(),
+            b'Content-Disposition: form-data; name="attachment"; filename="a b.pdf"\r\n'
+            b"Content-Type: application/pdf\r\n\r\n%PDF\r\n--not-the-boundary\r\n\x00\xff",
+            b'Content-Disposition: form-data; name="b64"; filename="x.bin"\r\n'
+            b"Content-Transfer-Encoding: base64\r\n\r\naGVsbG8=",
+            b"Content-Disposition: form-data\r\n\r\nno name: ignored",
+        ],
+        boundary="quoted:boundary=1",
+    )
+    fields, files = _parse(body, ctype)
+    assert fields == {"room_id": "123", "title": "数学"}
+    assert files == {
+        "attachment": b"%PDF\r\n--not-the-boundary\r\n\x00\xff",
+        "b64": b"hello",
+    }
+    assert isinstance(files["attachment"], FilePart)
+    assert files["attachment"].filename == "a b.pdf"
+    assert file_name(files["b64"]) == "x.bin"
+    assert file_name(b"plain bytes", "attachment") == "attachment"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b"no delimiter at all", id="no-delimiter"),
+        pytest.param(b"--b0und\r\nContent-Disposition: form-data; name=x\r\n", id="no-head-end"),
+        pytest.param(b'--b0und\r\nContent-Disposition: form-data; name="x"\r\n\r\n1', id="open"),
+        pytest.param(b"--b0und", id="no-line"),
+        pytest.param(
+            b'--b0und\r\nContent-Disposition: form-data; name="x"\r\n\r\n\xff\r\n--b0und--',
+            id="not-utf8",
+        ),
+    ],
+)
+def test_malformed_multipart_is_a_bad_request(body: bytes) -> None:
+    with pytest.raises(BadRequest):
+        _parse(body, "multipart/form-data; boundary=b0und")
+    with pytest.raises(BadRequest):
+        _parse(b"--x--", "multipart/form-data")  # no boundary
+
+
+def test_uploads_above_the_form_limit_are_accepted_over_http(http_sandbox: Any) -> None:
+    """A multipart body may exceed the 20 MB limit of other bodies (up to 128 MB)."""
+    http_sandbox.sandbox.reset()
+    with http_sandbox.client(max_retries=0) as client:
+        doc = client.doc.upload_doc(("scan.pdf", io.BytesIO(b"s" * (21 * 1024 * 1024))))
+    assert doc.size == 21 * 1024 * 1024
+
+
+def test_a_multipart_body_above_its_limit_is_refused(
+    http_sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    http_sandbox.sandbox.reset()
+    monkeypatch.setattr(baijiayun.sandbox._server, "MAX_UPLOAD_BODY", 1024 * 1024)
+    with http_sandbox.client(max_retries=0) as client:
+        with pytest.raises(ParameterError) as info:
+            client.doc.upload_doc(("scan.pdf", b"s" * (2 * 1024 * 1024)))
+        assert info.value.msg == "request body too large"
+        assert client.doc.list_all_doc("all") == []
+        assert client.doc.upload_doc(("small.pdf", b"s" * 1000)).size == 1000
