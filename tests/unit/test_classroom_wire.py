@@ -400,6 +400,99 @@ FILES = [
 ]
 
 
+# The earlier SDK's parameter order (baijiayun 1.0.1): positional calls keep working.
+EARLIER_SDK_ORDER = {
+    "doc.upload_doc": ["attachment", "room_id", "ppt_animation"],
+    "doc.bind_doc": ["room_id", "fid"],
+    "doc.list_doc": ["room_id"],
+    "doc.list_all_doc": ["type"],
+    "doc.remove_doc": ["room_id", "fid"],
+    "doc.upload_h5_by_url": ["h5_doc_url", "room_id"],
+    "doc.bind_doc_multi": ["room_ids", "fid"],
+    "evaluation.get_evaluation_list": ["status", "page", "page_size"],
+    "evaluation.bind_room_evaluation": ["room_id", "evaluate_id"],
+    "evaluation.update_room_evaluation": ["room_id", "evaluate_id"],
+    "hudong.interact_info_get_interact_list": [
+        "room_id",
+        "type",
+        "page",
+        "page_size",
+        "begin_time",
+        "end_time",
+    ],
+    "hudong.interact_info_get_interact_detail": [
+        "room_id",
+        "type",
+        "page",
+        "page_size",
+        "begin_time",
+        "end_time",
+    ],
+    "hudong.interact_data_get_class_vote_data": [
+        "room_id",
+        "type",
+        "sub_type",
+        "date",
+        "page",
+        "page_size",
+    ],
+    "hudong.interact_data_get_red_package_data": ["room_id", "type", "date", "page", "page_size"],
+    "hudong.interact_data_get_random_ask_data": ["room_id", "type", "date", "page", "page_size"],
+    "hudong.interact_data_get_ai_user_count_data": ["room_id", "date", "page", "page_size"],
+    "hudong.interact_data_save": [
+        "assist_teacher_id",
+        "assist_teacher_name",
+        "assist_teacher_mobile",
+        "class_id",
+        "class_name",
+        "student_list",
+        "origin",
+    ],
+    "hudong.interact_data_get_checkin_data": ["checkin_id"],
+    "hudong.interact_data_delete": ["class_ids"],
+    "hudong.interact_data_list": ["class_id"],
+    "hudong.teacher_save": ["teacher_id", "teacher_name", "teacher_mobile", "role"],
+    "hudong.teacher_delete": ["teacher_id", "role"],
+    "hudong.teacher_list": ["role", "page", "page_size"],
+    "hudong.interact_data_update_callback_url": ["callback_url"],
+    "live.get_live_status": ["room_id"],
+    "live.get_teacher_online_status": ["room_id"],
+    "live.get_user_count": ["room_id"],
+    "live.set_notify": ["room_id", "content"],
+    "live.send_chat_message": ["message_list"],
+    "live.stop_cloud_record": ["room_id"],
+    "live.trans_cloud_record": ["room_id"],
+    "live_setting.set_watermark": ["pos", "attachment", "product_type"],
+    "live_setting.get_watermark": ["product_type"],
+    "live_setting.get_sensitive_word": ["page", "page_size", "product_type"],
+    "live_setting.add_sensitive_word_batch": ["words", "product_type"],
+    "live_setting.delete_sensitive_word_batch": ["ids", "product_type"],
+    "live_setting.get_live_horse_lamp": ["product_type"],
+    "live_setting.set_live_horse_lamp": [
+        "product_type",
+        "type",
+        "value",
+        "color",
+        "font_size",
+        "opacity",
+    ],
+    "live_setting.add_notice": ["content", "link", "product_type"],
+    "live_setting.get_notice_list": ["page", "page_size", "query", "product_type"],
+    "live_setting.delete_notice_batch": ["ids", "product_type"],
+    "live_setting.add_quiz": ["attachment", "is_force", "product_type"],
+    "live_setting.get_quiz_list": ["page", "page_size", "query", "product_type"],
+    "live_setting.delete_quiz": ["id", "product_type"],
+    "live_setting.set_max_red_package_count": ["max_count", "product_type"],
+    "live_setting.get_max_red_package_count": ["product_type"],
+    "notice.get_room_notice_list": ["room_id", "product_type"],
+    "notice.assign_room_notice": ["room_id", "notice_ids", "product_type"],
+    "notice.batch_delete_room_notice": ["room_id", "notice_ids", "product_type"],
+    "quiz.assign_room_paper": ["paper_ids", "room_id", "product_type"],
+    "quiz.get_room_quiz_list": ["room_id", "product_type"],
+    "quiz.batch_delete_room_paper": ["room_id", "paper_ids", "product_type"],
+}
+
+
 def _expect(sent: Any, path: str, fields: dict[str, str]) -> None:
     assert sent.method == "POST"
     assert sent.path == path
@@ -423,6 +516,40 @@ def test_form_fields_sent(harness: Any, qualname: str, args: dict, fields: dict)
     assert sent.content_type == "application/x-www-form-urlencoded"
     assert sent.files == {}
     _expect(sent, REGISTRY[qualname].path, fields)
+
+
+@pytest.mark.parametrize(("qualname", "args", "fields"), WIRE)
+def test_positional_calls_send_the_same(
+    harness: Any, qualname: str, args: dict, fields: dict
+) -> None:
+    """Arguments given by position, in the earlier SDK's order (None for a gap: not sent)."""
+    names = [p.name for p in REGISTRY[qualname].params]
+    last = max((names.index(k) for k in args), default=-1)
+    call(harness, qualname, *[args.get(n) for n in names[: last + 1]])
+    _expect(harness.api.last, REGISTRY[qualname].path, fields)
+
+
+@pytest.mark.parametrize("qualname", sorted(EARLIER_SDK_ORDER))
+def test_parameters_keep_the_earlier_order_and_send_nothing_by_default(qualname: str) -> None:
+    spec = REGISTRY[qualname]
+    assert [p.name for p in spec.params][: len(EARLIER_SDK_ORDER[qualname])] == (
+        EARLIER_SDK_ORDER[qualname]
+    )
+    assert all(p.default is None for p in spec.params if not p.required)
+    assert not any(p.keyword_only for p in spec.params)  # nothing added after the earlier SDK's
+
+
+def test_the_endpoints_the_earlier_sdk_missed() -> None:
+    start, stop = REGISTRY["live.start_class"], REGISTRY["live.stop_class"]
+    assert (start.path, stop.path) == ("/openapi/live/startClass", "/openapi/live/stopClass")
+    assert [p.name for p in start.params] == ["room_id"]
+    assert [(p.name, p.required) for p in stop.params] == [
+        ("room_id", True),
+        ("is_kick_out_all", False),
+    ]
+    assert set(EARLIER_SDK_ORDER) | {"live.start_class", "live.stop_class"} == {
+        s.qualname for s in REGISTRY if s.group in GROUPS
+    }
 
 
 @pytest.mark.parametrize(("qualname", "args", "fields", "param", "filename"), FILES)
