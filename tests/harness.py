@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import socket
 import time
 import types
 import typing
@@ -83,7 +84,10 @@ class World:
 
     def local_callbacks(self) -> None:
         """Class callbacks go to a closed port of 127.0.0.1 (never off the machine)."""
-        self.client.live_account.set_class_callback_url("http://127.0.0.1:9/class")
+        with socket.socket() as probe:  # a port just freed: nothing listens there
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.client.live_account.set_class_callback_url(f"http://127.0.0.1:{port}/class")
 
     def started(self) -> str:
         """The world room with its class started (so it is being recorded)."""

@@ -455,6 +455,7 @@ def test_head_count_per_day_from_attendance(sb: Sandbox, room: str) -> None:
     counts = c.hudong.interact_data_get_ai_user_count_data(room)
     assert [x.user_count for x in counts.items] == [2, 1]
     day_two = counts.items[1].date
+    assert day_two - counts.items[0].date == dt.timedelta(days=1)
     only = c.hudong.interact_data_get_ai_user_count_data(room, date=day_two)
     assert [(x.date, x.user_count) for x in only.items] == [(day_two, 1)]
 

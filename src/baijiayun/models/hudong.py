@@ -6,6 +6,7 @@ Times are aware datetimes in Beijing time; money is ``Decimal``.
 
 from __future__ import annotations
 
+import datetime as _dt
 from decimal import Decimal
 
 from pydantic import Field
@@ -122,8 +123,8 @@ class AiUserCount(Result):
     """How many users attended a room on one day."""
 
     room_id: str
-    date: str
-    """``YYYY-MM-DD`` (Beijing)."""
+    date: _dt.date
+    """The day (Beijing), sent as ``YYYY-MM-DD``."""
     user_count: int
 
 
