@@ -116,11 +116,14 @@ class SettingsStore(Store):
 
     # ---- sensitive words
     def add_words(self, words: Iterable[str], product: int, now: float) -> None:
+        """Add the words the product line does not have yet (each word is kept once)."""
         with self.env.db.tx():
             for word in dict.fromkeys(w.strip() for w in words if w.strip()):
                 self._exec(
                     "INSERT INTO sensitive_words (partner_id, product, word, create_time) "
-                    "VALUES (:partner, :product, :word, :now)",
+                    "SELECT :partner, :product, :word, :now WHERE NOT EXISTS (SELECT 1 FROM "
+                    "sensitive_words WHERE partner_id=:partner AND product=:product "
+                    "AND word=:word)",
                     product=product,
                     word=word,
                     now=now,
