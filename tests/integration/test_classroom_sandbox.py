@@ -501,3 +501,34 @@ def test_bad_report_dates_are_refused(c: BaiJiaYunClient, room: str) -> None:
     with pytest.raises(ParameterError) as info:
         loose.interact_info_get_interact_list(room, "vote", end_time="soon")
     assert info.value.msg.startswith("end_time")
+
+
+@pytest.mark.parametrize(
+    ("qualname", "args"),
+    [
+        pytest.param("doc.upload_doc", {"attachment": None}, id="doc"),
+        pytest.param("live_setting.add_quiz", {"attachment": None}, id="quiz"),
+    ],
+)
+def test_a_missing_file_part_is_answered_1001_naming_it(
+    c: BaiJiaYunClient, qualname: str, args: dict[str, Any]
+) -> None:
+    group, _, method = qualname.partition(".")
+    loose = getattr(c.with_options(validate=False), group)
+    with pytest.raises(ParameterError) as info:
+        getattr(loose, method)(**args)
+    assert info.value.msg.startswith("attachment")
+
+
+def test_the_state_dump_holds_the_classroom_tables(
+    sb: Sandbox, c: BaiJiaYunClient, room: str
+) -> None:
+    c.live_setting.add_notice("kept", "")
+    c.doc.upload_doc(PDF, room_id=room)
+    c.hudong.interact_data_save("a", "b", "c", "k1", "n", [{"student_name": "Li"}], "o")
+    state = sb.dump()["state"]
+    assert [t["title"] for t in state["templates"]] == ["kept"]
+    assert [d["name"] for d in state["documents"]] == ["week1.pdf"]
+    assert state["hudong_classes"][0]["fields"]["student_list"] == [{"student_name": "Li"}]
+    sb.reset()
+    assert c.live_setting.get_notice_list().total == 0
