@@ -141,8 +141,8 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         student_list: StudentList,
         origin: Str,
     ) -> None:
-        """Save a dual-teacher class: its assistant teacher and students (a new
-        ``class_id`` adds a class, a known one replaces it).
+        """Save a dual-teacher class from your scheduling system: its assistant teacher
+        and students.
 
         ``student_list``: a list of students (:class:`Student`), sent as JSON text;
         ``origin`` names the scheduling system the data comes from.

@@ -119,7 +119,7 @@ class LiveSetting(Group[ModeT], name="live_setting"):
         """Set the watermark: its corner (``pos``, 0 turns it off) and image (at most 1 MB).
 
         ``attachment`` is a path, bytes, a binary file object or ``(name, content)``,
-        uploaded as a file (not signed); without it the current image is kept.
+        uploaded as a file (not signed).
         """
 
     @endpoint("getWatermark", safe=True)
@@ -179,7 +179,7 @@ class LiveSetting(Group[ModeT], name="live_setting"):
 
     @endpoint("deleteNoticeBatch")
     def delete_notice_batch(self, ids: Ids, product_type: Product | None = None) -> None:
-        """Delete notice templates by id (they leave the rooms they were assigned to)."""
+        """Delete notice templates by id (a list or comma text)."""
 
     @endpoint("addQuiz")
     def add_quiz(
@@ -206,7 +206,7 @@ class LiveSetting(Group[ModeT], name="live_setting"):
 
     @endpoint("deleteQuiz")
     def delete_quiz(self, id: QuizId, product_type: Product | None = None) -> None:
-        """Delete a quiz template (it leaves the rooms it was assigned to)."""
+        """Delete a quiz template."""
 
     @endpoint("setMaxRedPackageCount")
     def set_max_red_package_count(
