@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import socket
 import time
 import types
 import typing
@@ -24,7 +25,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, TypeAdapter
 
 from baijiayun.api import REGISTRY
+from baijiayun.api.live import chat_message
 from baijiayun.sandbox import Sandbox
+
+PNG = b"\x89PNG\r\n\x1a\n sandbox logo"
 
 
 def call(client: Any, qualname: str, *args: Any, **kwargs: Any) -> Any:
@@ -73,6 +77,86 @@ class World:
         """A fresh room (for calls that use one up)."""
         return str(self.client.room.create("Spare", self.start, self.end, 2).room_id)
 
+    # ---- classroom state, made on demand (each call adds one)
+    @property
+    def partner_id(self) -> str:
+        return str(self.client.partner_id)
+
+    def local_callbacks(self) -> None:
+        """Class callbacks go to a closed port of 127.0.0.1 (never off the machine)."""
+        with socket.socket() as probe:  # a port just freed: nothing listens there
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.client.live_account.set_class_callback_url(f"http://127.0.0.1:{port}/class")
+
+    def started(self) -> str:
+        """The world room with its class started (so it is being recorded)."""
+        self.local_callbacks()
+        self.client.live.start_class(self.room_id)
+        return self.room_id
+
+    def attend(self) -> None:
+        """A teacher and a student enter the world room."""
+        self.sandbox.classroom.enter(self.room_id, "9001", "Teacher Wang", 1)
+        self.sandbox.classroom.enter(self.room_id, "1001", "Student Li", 0)
+
+    def activity(self, kind: str, **data: Any) -> str:
+        """Student 1001 takes part in an interaction (``data["id"]``, default ``kind``-1)."""
+        self.attend()
+        data.setdefault("id", f"{kind}-1")
+        self.sandbox.classroom.record(self.room_id, kind, "1001", data)
+        return str(data["id"])
+
+    def doc(self) -> int:
+        """A document uploaded through the API and bound to the world room."""
+        pdf = ("world.pdf", b"%PDF-1.4 world")
+        return int(self.client.doc.upload_doc(pdf, room_id=self.room_id).fid)
+
+    def sensitive_word(self) -> int:
+        self.client.live_setting.add_sensitive_word_batch(["spoiler"])
+        return int(self.client.live_setting.get_sensitive_word().items[-1].id)
+
+    def notice(self) -> int:
+        return int(self.client.live_setting.add_notice("World notice 通知", "").id)
+
+    def room_notice(self) -> int:
+        notice_id = self.notice()
+        self.client.notice.assign_room_notice(self.room_id, [notice_id])
+        return notice_id
+
+    def quiz(self) -> int:
+        return int(self.client.live_setting.add_quiz(("world quiz.xlsx", b"PK\x03\x04")).id)
+
+    def room_quiz(self) -> int:
+        quiz_id = self.quiz()
+        self.client.quiz.assign_room_paper([quiz_id], self.room_id)
+        return quiz_id
+
+    def evaluation(self) -> int:
+        return int(self.sandbox.settings.add_evaluation("World evaluation", 1, self.partner_id))
+
+    def roster(self) -> str:
+        """A dual-teacher class saved with one student."""
+        self.client.hudong.interact_data_save(**HUDONG_CLASS)
+        return str(HUDONG_CLASS["class_id"])
+
+    def teacher(self) -> str:
+        self.client.hudong.teacher_save("t-100", "Teacher Zhang", "13800000001", 1)
+        return "t-100"
+
+
+HUDONG_CLASS: dict[str, Any] = {
+    "assist_teacher_id": "a-1",
+    "assist_teacher_name": "Assistant Chen",
+    "assist_teacher_mobile": "13800000002",
+    "class_id": "c-1",
+    "class_name": "Class One 一班",
+    "student_list": [
+        {"student_id": "s-1", "student_name": "Student Li", "student_mobile": "13800000003"}
+    ],
+    "origin": "sandbox",
+}
+
 
 Case = Callable[[World], dict[str, Any]]
 
@@ -110,6 +194,107 @@ CASES: dict[str, Case] = {
     "live_account.get_class_callback_url": lambda w: {},
     "video_account.set_transcode_callback_url": lambda w: {"url": "http://127.0.0.1:9/t"},
     "video_account.get_transcode_callback_url": lambda w: {},
+    # ---- live
+    "live.get_live_status": lambda w: {"room_id": w.started()},
+    "live.get_teacher_online_status": lambda w: (w.attend(), {"room_id": w.room_id})[1],
+    "live.get_user_count": lambda w: (w.attend(), {"room_id": w.room_id})[1],
+    "live.set_notify": lambda w: {"room_id": w.room_id, "content": "Quiz at 8 八点小测"},
+    "live.send_chat_message": lambda w: {
+        "message_list": [chat_message(w.room_id, "Hello 你好", 1001, "Student Li")]
+    },
+    "live.stop_cloud_record": lambda w: {"room_id": w.started()},
+    "live.trans_cloud_record": lambda w: {"room_id": w.started()},
+    "live.start_class": lambda w: (w.local_callbacks(), {"room_id": w.room_id})[1],
+    "live.stop_class": lambda w: {"room_id": w.started(), "is_kick_out_all": 1},
+    # ---- live_setting
+    "live_setting.set_watermark": lambda w: {"pos": 1, "attachment": ("logo.png", PNG)},
+    "live_setting.get_watermark": lambda w: {},
+    "live_setting.get_sensitive_word": lambda w: (w.sensitive_word(), {})[1],
+    "live_setting.add_sensitive_word_batch": lambda w: {"words": ["spam", "广告"]},
+    "live_setting.delete_sensitive_word_batch": lambda w: {"ids": [w.sensitive_word()]},
+    "live_setting.get_live_horse_lamp": lambda w: {},
+    "live_setting.set_live_horse_lamp": lambda w: {
+        "type": 1,
+        "value": "Sandbox School",
+        "color": "#FF0000",
+        "font_size": 14,
+        "opacity": 0.5,
+    },
+    "live_setting.add_notice": lambda w: {"content": "Homework due", "link": "https://s.example/"},
+    "live_setting.get_notice_list": lambda w: (w.notice(), {})[1],
+    "live_setting.delete_notice_batch": lambda w: {"ids": [w.notice()]},
+    "live_setting.add_quiz": lambda w: {"attachment": ("unit 1.xlsx", b"PK\x03\x04 quiz")},
+    "live_setting.get_quiz_list": lambda w: (w.quiz(), {})[1],
+    "live_setting.delete_quiz": lambda w: {"id": w.quiz()},
+    "live_setting.set_max_red_package_count": lambda w: {"max_count": 50},
+    "live_setting.get_max_red_package_count": lambda w: {},
+    # ---- notice, quiz, evaluation
+    "notice.get_room_notice_list": lambda w: (w.room_notice(), {"room_id": w.room_id})[1],
+    "notice.assign_room_notice": lambda w: {"room_id": w.room_id, "notice_ids": [w.notice()]},
+    "notice.batch_delete_room_notice": lambda w: {
+        "room_id": w.room_id,
+        "notice_ids": [w.room_notice()],
+    },
+    "quiz.assign_room_paper": lambda w: {"paper_ids": [w.quiz()], "room_id": w.room_id},
+    "quiz.get_room_quiz_list": lambda w: (w.room_quiz(), {"room_id": w.room_id})[1],
+    "quiz.batch_delete_room_paper": lambda w: {"room_id": w.room_id, "paper_ids": [w.room_quiz()]},
+    "evaluation.get_evaluation_list": lambda w: (w.evaluation(), {})[1],
+    "evaluation.bind_room_evaluation": lambda w: {
+        "room_id": w.room_id,
+        "evaluate_id": w.evaluation(),
+    },
+    "evaluation.update_room_evaluation": lambda w: {
+        "room_id": w.room_id,
+        "evaluate_id": w.evaluation(),
+    },
+    # ---- doc
+    "doc.upload_doc": lambda w: {"attachment": ("slides.pdf", b"%PDF-1.4"), "room_id": w.room_id},
+    "doc.bind_doc": lambda w: {"room_id": w.room(), "fid": w.doc()},
+    "doc.list_doc": lambda w: (w.doc(), {"room_id": w.room_id})[1],
+    "doc.list_all_doc": lambda w: (w.doc(), {"type": "all"})[1],
+    "doc.remove_doc": lambda w: {"room_id": w.room_id, "fid": w.doc()},
+    "doc.upload_h5_by_url": lambda w: {
+        "h5_doc_url": "https://h5.example/l1/",
+        "room_id": w.room_id,
+    },
+    "doc.bind_doc_multi": lambda w: {"room_ids": [w.room_id, w.room()], "fid": w.doc()},
+    # ---- hudong
+    "hudong.interact_info_get_interact_list": lambda w: {
+        "room_id": w.room_id,
+        "type": w.activity("checkin") and "checkin",
+    },
+    "hudong.interact_info_get_interact_detail": lambda w: {
+        "room_id": w.room_id,
+        "type": w.activity("vote", answer="A") and "vote",
+    },
+    "hudong.interact_data_get_class_vote_data": lambda w: (
+        w.activity("vote", type="single", sub_type="1", answer="B"),
+        {"room_id": w.room_id},
+    )[1],
+    "hudong.interact_data_get_red_package_data": lambda w: (
+        w.activity("red_package", amount="1.50"),
+        {"room_id": w.room_id},
+    )[1],
+    "hudong.interact_data_get_random_ask_data": lambda w: (
+        w.activity("random_ask"),
+        {"room_id": w.room_id},
+    )[1],
+    "hudong.interact_data_get_ai_user_count_data": lambda w: (w.attend(), {"room_id": w.room_id})[
+        1
+    ],
+    "hudong.interact_data_save": lambda w: dict(HUDONG_CLASS),
+    "hudong.interact_data_get_checkin_data": lambda w: {"checkin_id": w.activity("checkin")},
+    "hudong.interact_data_delete": lambda w: {"class_ids": [w.roster()]},
+    "hudong.interact_data_list": lambda w: {"class_id": w.roster()},
+    "hudong.teacher_save": lambda w: {
+        "teacher_id": 7,
+        "teacher_name": "Teacher Zhao",
+        "teacher_mobile": "13800000004",
+        "role": 1,
+    },
+    "hudong.teacher_delete": lambda w: {"teacher_id": w.teacher(), "role": 1},
+    "hudong.teacher_list": lambda w: (w.teacher(), {"role": 1, "page": 1, "page_size": 20})[1],
+    "hudong.interact_data_update_callback_url": lambda w: {"callback_url": "https://s.example/h"},
 }
 
 

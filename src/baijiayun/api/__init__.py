@@ -8,21 +8,35 @@ from __future__ import annotations
 
 from .._group import Bound, ModeT
 from .._registry import Registry
+from .doc import Doc
+from .evaluation import Evaluation
+from .hudong import Hudong
 from .links import Links
+from .live import Live
 from .live_account import LiveAccount
+from .live_setting import LiveSetting
+from .notice import Notice
 from .partner import Partner
 from .playback import Playback
+from .quiz import Quiz
 from .room import Room
 from .video import Video
 from .video_account import VideoAccount
 
 __all__ = [
     "REGISTRY",
+    "Doc",
+    "Evaluation",
     "Groups",
+    "Hudong",
     "Links",
+    "Live",
     "LiveAccount",
+    "LiveSetting",
+    "Notice",
     "Partner",
     "Playback",
+    "Quiz",
     "Room",
     "Video",
     "VideoAccount",
@@ -40,6 +54,14 @@ class Groups(Bound[ModeT]):
     live_account: LiveAccount[ModeT]
     video_account: VideoAccount[ModeT]
     links: Links[ModeT]
+    live: Live[ModeT]
+    live_setting: LiveSetting[ModeT]
+    livesetting: LiveSetting[ModeT]
+    hudong: Hudong[ModeT]
+    doc: Doc[ModeT]
+    notice: Notice[ModeT]
+    quiz: Quiz[ModeT]
+    evaluation: Evaluation[ModeT]
 
     # The Room API's iterators are also on the client itself: ``client.iter_rooms()``.
     iter_rooms = Room.iter_rooms

@@ -29,7 +29,7 @@ from .._signing import sign, signs_equal
 from .._wire import BEIJING, Context
 from ..api import REGISTRY
 from ..errors import ValidationError
-from . import classroom, media, partners, rooms
+from . import classroom, documents, interaction, live, media, partners, rooms, settings
 from ._console import PREFIX as CONSOLE
 from ._console import Console
 from ._control import ControlRouter
@@ -60,6 +60,10 @@ SERVICES: tuple[Service, ...] = (
     rooms.service,
     classroom.service,
     media.service,
+    live.service,
+    settings.service,
+    documents.service,
+    interaction.service,
 )
 """Every group's emulation: its stores, handlers and controls."""
 
@@ -134,6 +138,10 @@ class Sandbox:
     rooms: rooms.Rooms
     classroom: classroom.Classroom
     media: media.Media
+    live: live.LiveControls
+    settings: settings.Settings
+    documents: documents.Documents
+    interaction: interaction.Interaction
 
     def __init__(
         self,

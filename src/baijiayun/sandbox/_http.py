@@ -13,6 +13,8 @@ from typing import Any
 
 MAX_BODY = 20 * 1024 * 1024
 """Bodies above this size are refused before they are read whole."""
+MAX_UPLOAD_BODY = 128 * 1024 * 1024
+"""The limit for multipart bodies (file uploads: documents of tens of megabytes)."""
 
 JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
 HTML_HEADERS = [(b"content-type", b"text/html; charset=utf-8")]

@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any, Protocol
 
-from ._http import MAX_BODY, SandboxRequest, SandboxResponse
+from ._http import MAX_BODY, MAX_UPLOAD_BODY, SandboxRequest, SandboxResponse
 
 THREAD_BODY = 64 * 1024
 """Requests with a larger body are answered on a worker thread."""
@@ -78,9 +78,13 @@ class SandboxApp:
 
     @staticmethod
     async def _read_body(scope: Scope, receive: Any) -> bytes | None:
-        """The whole body, or None as soon as it is known to exceed MAX_BODY."""
+        """The whole body, or None as soon as it is known to exceed the limit.
+
+        Multipart bodies (file uploads) may be larger than form bodies.
+        """
+        limit = MAX_UPLOAD_BODY if _is_multipart(scope) else MAX_BODY
         for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY:
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
                 return None
         chunks: list[bytes] = []
         size = 0
@@ -91,7 +95,7 @@ class SandboxApp:
                 return None
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > MAX_BODY:
+            if size > limit:
                 return None
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -110,6 +114,13 @@ class SandboxApp:
         headers = [*answer.headers, (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def _is_multipart(scope: Scope) -> bool:
+    for key, value in scope.get("headers") or ():
+        if key.lower() == b"content-type":
+            return bytes(value).lower().startswith(b"multipart/form-data")
+    return False
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -28,7 +28,7 @@ from ._http import PlatformError
 from ._service import Call, Controls, Service, route
 from .partners import callback_target, deliver
 
-__all__ = ["RoomStore", "Rooms", "beijing", "service"]
+__all__ = ["RoomStore", "Rooms", "beijing", "class_event", "service"]
 
 service = Service("rooms")
 
@@ -615,22 +615,45 @@ def get_spot_video(call: Call) -> dict[str, Any]:
     return {"list": [{"video_id": v} for v in store.spot_videos(room["room_id"])]}
 
 
+# --------------------------------------------------------------------------- class events
+def class_event(
+    env: Env, partner_id: str, room_id: str, op: str, *, callback_required: bool = True
+) -> dict[str, Any] | None:
+    """Move a room's class status for ``op`` and send the signed class callback.
+
+    Returns the delivery report. Without a class callback URL, it is refused
+    (1001, nothing changed) when ``callback_required``, else the status moves
+    and nothing is sent (None): the API's ``live/startClass`` works without one.
+    """
+    if op not in CLASS_OPS:
+        raise PlatformError(1001, "op: must be one of " + ", ".join(CLASS_OPS))
+    store = RoomStore(env, partner_id)
+    store.get(room_id)
+    try:
+        callback_target(env, partner_id, "class")  # refuse before changing anything
+    except PlatformError:
+        if callback_required:
+            raise
+        url_set = False
+    else:
+        url_set = True
+    if op in CLASS_STATUS:
+        store.set_status(room_id, CLASS_STATUS[op])
+    if not url_set:
+        return None
+    fields = {"room_id": room_id, "op": op, "op_time": beijing(env.now())}
+    return deliver(env, partner_id, "class", fields)
+
+
 # --------------------------------------------------------------------------- controls
 @service.controls
 class Rooms(Controls):
     """Classes the platform drives itself: ``sandbox.rooms``."""
 
     def _class_event(self, room_id: str, op: str) -> dict[str, Any]:
-        if op not in CLASS_OPS:
-            raise PlatformError(1001, "op: must be one of " + ", ".join(CLASS_OPS))
-        partner_id = RoomStore.owner(self.env, room_id)
-        store = RoomStore(self.env, partner_id)
-        store.get(room_id)
-        callback_target(self.env, partner_id, "class")  # refuse before changing anything
-        if op in CLASS_STATUS:
-            store.set_status(room_id, CLASS_STATUS[op])
-        fields = {"room_id": room_id, "op": op, "op_time": beijing(self.env.now())}
-        return deliver(self.env, partner_id, "class", fields)
+        report = class_event(self.env, RoomStore.owner(self.env, room_id), room_id, op)
+        assert report is not None  # a callback URL is required here
+        return report
 
     @route("POST", "/_sandbox/rooms/{room_id}/start")
     def start_class(self, room_id: str) -> dict[str, Any]:

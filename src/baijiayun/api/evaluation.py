@@ -1,0 +1,42 @@
+"""Evaluation API: ``/openapi/evaluation/*`` — after-class evaluation templates and rooms.
+
+The platform documents these for accounts on its "pro" environment only.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from .._endpoint import Paging
+from .._group import Group, ModeT, endpoint
+from .._wire import Range
+from ..models.evaluation import EvaluationList
+from ._classroom_types import PageNo, PageSize
+from ._types import Int, RoomId
+
+EvaluateId = Annotated[Int, Range(1)]
+PAGING = Paging(page="page", size="page_size", default_size=20)
+
+
+class Evaluation(Group[ModeT], name="evaluation"):
+    """After-class evaluation templates, and the one each room uses."""
+
+    @endpoint("getEvaluationList", safe=True, paging=PAGING)
+    def get_evaluation_list(
+        self,
+        status: Int | None = None,
+        page: PageNo | None = None,
+        page_size: PageSize | None = None,
+    ) -> EvaluationList:
+        """One page of the evaluation templates; ``status`` keeps those with that status
+        (1 enabled, 0 disabled)."""
+
+    @endpoint("bindRoomEvaluation")
+    def bind_room_evaluation(self, room_id: RoomId, evaluate_id: EvaluateId) -> None:
+        """Give a room an evaluation template."""
+
+    @endpoint("updateRoomEvaluation")
+    def update_room_evaluation(self, room_id: RoomId, evaluate_id: EvaluateId) -> None:
+        """Change the evaluation template of a room."""
+
+    iter_evaluations = get_evaluation_list.pages()

@@ -1,0 +1,14 @@
+"""Result models of the Live API (``/openapi/live/*``)."""
+
+from __future__ import annotations
+
+from ._base import Result
+
+__all__ = ["UserCount"]
+
+
+class UserCount(Result):
+    """Answer of ``live/getUserCount``: the users in the room now."""
+
+    user_count: int
+    """Distinct users in the room at the moment of the call."""
