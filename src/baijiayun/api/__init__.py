@@ -13,6 +13,9 @@ from .live_account import LiveAccount
 from .partner import Partner
 from .playback import Playback
 from .room import Room
+from .room_data import RoomData
+from .small_course import SmallCourse
+from .sub_account import SubAccount
 from .video import Video
 from .video_account import VideoAccount
 
@@ -24,6 +27,9 @@ __all__ = [
     "Partner",
     "Playback",
     "Room",
+    "RoomData",
+    "SmallCourse",
+    "SubAccount",
     "Video",
     "VideoAccount",
 ]
@@ -39,7 +45,16 @@ class Groups(Bound[ModeT]):
     video: Video[ModeT]
     live_account: LiveAccount[ModeT]
     video_account: VideoAccount[ModeT]
+    sub_account: SubAccount[ModeT]
+    small_course: SmallCourse[ModeT]
+    room_data: RoomData[ModeT]
     links: Links[ModeT]
+
+    # the earlier SDK's spellings
+    liveaccount: LiveAccount[ModeT]
+    subaccount: SubAccount[ModeT]
+    smallcourse: SmallCourse[ModeT]
+    roomdata: RoomData[ModeT]
 
     # The Room API's iterators are also on the client itself: ``client.iter_rooms()``.
     iter_rooms = Room.iter_rooms

@@ -25,7 +25,7 @@ from .._signing import sign, signs_equal
 from .._wire import BEIJING, Context
 from ..api import REGISTRY
 from ..errors import ValidationError
-from . import classroom, media, partners, rooms
+from . import classroom, media, partners, reports, room_data, rooms, sub_account
 from ._control import ControlRouter
 from ._db import Database, Env, Ids, Pager
 from ._faults import Fault, FaultQueue
@@ -50,6 +50,9 @@ SERVICES: tuple[Service, ...] = (
     rooms.service,
     classroom.service,
     media.service,
+    sub_account.service,
+    reports.service,
+    room_data.service,
 )
 """Every group's emulation: its stores, handlers and controls."""
 
@@ -88,6 +91,7 @@ class Sandbox:
     rooms: rooms.Rooms
     classroom: classroom.Classroom
     media: media.Media
+    reports: reports.Reports
 
     def __init__(
         self,
@@ -246,6 +250,8 @@ class Sandbox:
             problem = _check_signature(form, str(account["partner_key"]), now)
             if problem is not None:
                 return self.envelope(*problem)
+        if account.get("disabled"):
+            return self.envelope(2003, "the account's service is stopped or not opened")
         try:
             args = spec.parse_form(form, self._ctx)
         except ValidationError as exc:
