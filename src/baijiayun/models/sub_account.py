@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from ._base import BeijingTime, Result
 
@@ -12,10 +12,16 @@ __all__ = ["SubAccountCreated", "SubAccountInfo", "SubAccountList"]
 
 
 class SubAccountCreated(Result):
-    """Answer of ``sub_account/createSubAccount``: the new account's id and key."""
+    """Answer of ``sub_account/createSubAccount``: the new account's id and key.
 
-    sub_partner_id: str
-    partner_key: str = Field(repr=False)
+    Read leniently (the platform does not document it: the id may come as
+    ``partner_id``), so that a surprising answer never puts the key in an error.
+    """
+
+    sub_partner_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("sub_partner_id", "partner_id")
+    )
+    partner_key: str | None = Field(default=None, repr=False)
     """The sub-account's partner key (kept out of ``repr``)."""
 
 
