@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import httpx2
 import pytest
 
 from baijiayun import (
@@ -22,8 +23,9 @@ from baijiayun import (
     RoomDeletedError,
     RoomNotFoundError,
 )
+from baijiayun._signing import sign
 from baijiayun._wire import BEIJING
-from baijiayun.sandbox import Sandbox
+from baijiayun.sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, Sandbox
 from harness import CASES, ClassDay, World, call, sub_account_args
 
 T0 = dt.datetime(2027, 3, 1, 9, 0, tzinfo=BEIJING)
@@ -405,3 +407,34 @@ def test_attention_exports_are_csv_with_rows(box: Sandbox, client: BaiJiaYunClie
         ("2", "名字 2, Jr.", True),
         ("3", "名字 3, Jr.", True),
     ]
+
+
+# --------------------------------------------------------------------------- the earlier SDK
+def test_the_earlier_sdks_default_calls_are_accepted(box: Sandbox, client: BaiJiaYunClient) -> None:
+    """baijiayun 1.0.1 sends ``product_type=0``, ``page=1``, ``page_size=0`` or ``10`` unasked."""
+    a = room(client)
+    box.classroom.enter(a, "1", "One")
+    box.classroom.enter(a, "2", "Two")
+    minutes(box, 1)
+    http = httpx2.Client(transport=box.transport())
+
+    def post(path: str, fields: dict[str, Any]) -> Any:
+        form = {k: str(v) for k, v in fields.items()}
+        form.update(partner_id=SANDBOX_PARTNER_ID, timestamp=str(int(box.now())))
+        form["sign"] = sign(form, SANDBOX_PARTNER_KEY)
+        answer = http.post(f"http://sandbox.local{path}", data=form).json()
+        assert answer["code"] == 0, (path, answer)
+        return answer["data"]
+
+    report = post("/openapi/room_data/exportLiveReport", {"room_id": a, "page": 1, "page_size": 0})
+    assert [r["user_number"] for r in report["room_user_info"]] == ["1", "2"]
+    day = {"date": "2027-03-01", "product_type": 0}
+    assert post("/openapi/live_account/getHourPeakUser", day)["peak_user"]["9"] == 2
+    assert post("/openapi/live_account/getAllRoomCost", day)["room_cost"][0]["user_count"] == 2
+    span = {"start_date": "2027-03-01", "end_date": "2027-03-01", "product_type": 0}
+    assert post("/openapi/live_account/getDayPeakUser", span)["peak_user"] == {"2027-03-01": 2}
+    assert len(post("/openapi/live_account/getPartnerDailyCost", span)["cost"]) == 1
+    assert (
+        post("/openapi/sub_account/getSubAccountList", {"page": 1, "page_size": 10})["list"] == []
+    )
+    http.close()

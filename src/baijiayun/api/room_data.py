@@ -52,7 +52,8 @@ ReportType = Literal["all", "student", "teacher", "admin"]
 Id = Annotated[str | int, STR, NonEmpty()]
 """The id of something in a room (a quiz, a question, a check-in, a red packet, ...)."""
 Page = Annotated[Int, ClientOnly(Range(1))]
-PageSize = Annotated[Int, Range(1)]
+PageSize = Annotated[Int, ClientOnly(Range(1))]
+"""The platform reads 0 as "every row" (the earlier SDK's default); the SDK asks for a size."""
 PAGING = Paging(page="page", size="page_size", default_size=500)
 
 

@@ -187,7 +187,7 @@ def export_live_report(call: Call) -> dict[str, Any]:
     day = call.args.get("date")
     span = None if day is None else day_bounds(day)
     total = room.store.visit_count(room.room_id, roles, span)
-    size = call.args.get("page_size")
+    size = call.args.get("page_size") or None  # 0 (the earlier SDK's default) as unset
     page = int(call.args.get("page") or 1)
     if size is None:  # the platform's default: every row in one answer
         visits = room.store.visit_page(room.room_id, roles, span, 1, max(total, 1))
@@ -546,7 +546,9 @@ def get_evaluation_stat(call: Call) -> dict[str, Any]:
     room = Room(call)
     events = [e for e in room.by_user("evaluation") if isinstance(e["data"].get("score"), int)]
     page, size = int(call.args["page"]), int(call.args["page_size"])
-    chosen = events[(page - 1) * size : page * size] if page >= 1 else []
+    chosen = events  # a page size of 0 is read like exportLiveReport's: every row
+    if size > 0:
+        chosen = events[(page - 1) * size : page * size] if page >= 1 else []
     average = None
     if events:
         mean = Decimal(sum(e["data"]["score"] for e in events)) / len(events)
