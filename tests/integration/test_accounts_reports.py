@@ -25,6 +25,7 @@ from baijiayun import (
 )
 from baijiayun._signing import sign
 from baijiayun._wire import BEIJING
+from baijiayun.links import enter_url
 from baijiayun.sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, Sandbox
 from harness import CASES, ClassDay, World, call, sub_account_args
 
@@ -92,7 +93,11 @@ def test_a_sub_account_is_an_account_of_its_own_until_it_is_stopped(
     info = client.sub_account.get_sub_account_info(sub_id)
     assert (info.status, info.live_on) == (2, 2)
 
-    client.sub_account.modify_sub_account(sub_id, live_on=1)
+    link = enter_url("http://sandbox.local/", created.partner_key, own_room, 5, "Five")
+    with httpx2.Client(transport=box.transport()) as browser:
+        assert browser.get(link).status_code == 403  # its links stop working too
+        client.sub_account.modify_sub_account(sub_id, live_on=1)
+        assert browser.get(link).status_code == 200
     assert sub.room.info(own_room).room_id == own_room
     assert client.sub_account.get_sub_account_info(sub_id).status == 1
     sub.close()
