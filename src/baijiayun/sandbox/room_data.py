@@ -65,7 +65,11 @@ class Room:
 
     def events(self, *kinds: str) -> list[dict[str, Any]]:
         """Records of these kinds in time order (of the ``date`` asked for, if any)."""
-        found = [e for kind in kinds for e in self.store.activity(self.room_id, kind)]
+        found = [
+            {**e, "data": e["data"] if isinstance(e["data"], dict) else {}}
+            for kind in kinds
+            for e in self.store.activity(self.room_id, kind)
+        ]
         day = self.call.args.get("date")
         if day is not None:
             start, end = day_bounds(day)
