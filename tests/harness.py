@@ -13,17 +13,20 @@ no field is present that the model does not declare.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import inspect
+import itertools
 import socket
 import time
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter
 
+from baijiayun._wire import BEIJING
 from baijiayun.api import REGISTRY
 from baijiayun.api.live import chat_message
 from baijiayun.sandbox import Sandbox
@@ -72,6 +75,10 @@ class World:
         video_id = sandbox.media.create_video("world.mp4", partner_id=str(client.partner_id))
         code = client.room.getcode(room.room_id, 1001)
         return cls(sandbox, client, room.room_id, video_id, code, start, end)
+
+    _day: ClassDay | None = field(default=None, repr=False)
+    _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1), repr=False)
+    _sub: str | None = field(default=None, repr=False)
 
     def room(self) -> str:
         """A fresh room (for calls that use one up)."""
@@ -144,6 +151,33 @@ class World:
         self.client.hudong.teacher_save("t-100", "Teacher Zhang", "13800000001", 1)
         return "t-100"
 
+    def today(self) -> dt.date:
+        """The sandbox's Beijing date."""
+        return dt.datetime.fromtimestamp(self.sandbox.now(), BEIJING).date()
+
+    def day_span(self) -> tuple[str, str]:
+        """The first and last second of the sandbox's Beijing day, as the platform's text."""
+        day = self.today().isoformat()
+        return f"{day} 00:00:00", f"{day} 23:59:59"
+
+    def classday(self) -> ClassDay:
+        """The world's room after a class (made once): visits and a record of each activity."""
+        if self._day is None:
+            self._day = ClassDay.hold(self)
+        return self._day
+
+    def serial(self) -> int:
+        """A new number each call (unique mobiles and emails)."""
+        return next(self._serial)
+
+    def sub_account(self) -> str:
+        """A sub-account of the world's partner (made once)."""
+        if self._sub is None:
+            self._sub = str(
+                self.client.sub_account.create_sub_account(**sub_account_args(self)).sub_partner_id
+            )
+        return self._sub
+
 
 HUDONG_CLASS: dict[str, Any] = {
     "assist_teacher_id": "a-1",
@@ -156,6 +190,89 @@ HUDONG_CLASS: dict[str, Any] = {
     ],
     "origin": "sandbox",
 }
+
+
+def sub_account_args(w: World) -> dict[str, Any]:
+    n = w.serial()
+    today = w.today()
+    return {
+        "mobile": f"1380000{n:04d}",
+        "email": f"school{n}@example.com",
+        "password": "secret-123",
+        "contacts": "Li Lei 李雷",
+        "company": "Branch school 分校",
+        "live_on": 1,
+        "video_on": 0,
+        "effect_time": today,
+        "expire_time": today + dt.timedelta(days=365),
+        "user_limit": 50,
+        "max_user_limit": 60,
+    }
+
+
+@dataclass
+class ClassDay:
+    """What happened in a class of the world's room (and of a small class), by the ids it made."""
+
+    small_room_id: str
+    quiz_id: str = "quiz-1"
+    question_id: str = "q-1"
+    session_id: str = "checkin-1"
+    red_package_id: str = "rp-1"
+    attention_id: str = "att-1"
+
+    @classmethod
+    def hold(cls, w: World) -> ClassDay:
+        box = w.sandbox
+        small = str(w.client.room.create("Small class", w.start, w.end, 4, max_users=6).room_id)
+        day = cls(small)
+        for room_id in (w.room_id, small):
+            box.classroom.enter(room_id, "901", "Teacher 王", 1)
+            box.classroom.enter(room_id, "101", "Ann 安", 0)
+            box.classroom.enter(room_id, "102", "Bo 波", 0)
+        box.advance_clock(90)
+        box.classroom.leave(w.room_id, "101")
+        box.classroom.leave(small, "101")
+        rid = w.room_id
+        records: list[tuple[str, str | None, dict[str, Any]]] = [
+            ("chat", "101", {"content": "hello 你好"}),
+            ("chat", None, {"content": "class starts"}),
+            ("answer", "101", {"question_id": day.question_id, "answer": "A", "correct": True}),
+            ("answer", "102", {"question_id": day.question_id, "answer": "B", "correct": False}),
+            ("quiz", None, {"quiz_id": day.quiz_id, "title": "Unit 1"}),
+            ("quiz_answer", "101", {"quiz_id": day.quiz_id, "answer": {"1": "A"}, "score": 90}),
+            ("praise", "102", {"count": 3}),
+            (
+                "expression",
+                "101",
+                {"image_url": "https://img.example.com/e.png", "expression": "smile"},
+            ),
+            ("checkin_start", None, {"session_id": day.session_id}),
+            ("checkin", "101", {"session_id": day.session_id}),
+            ("raise_hand", "102", {"on_stage": True, "speak_seconds": 30}),
+            ("red_package", "101", {"red_package_id": day.red_package_id, "amount": "1.25"}),
+            ("award", "102", {"award_id": "aw-1", "prize": "Book"}),
+            ("question", "101", {"question": "Why?", "answer": "Because."}),
+            ("questionnaire", "102", {"questionnaire_id": "qn-1", "answers": {"1": "Yes"}}),
+            ("evaluation", "101", {"score": 5, "comment": "Great"}),
+            ("attention", "101", {"attention_id": day.attention_id, "focused": True}),
+            ("attention", "102", {"attention_id": day.attention_id, "focused": False}),
+        ]
+        for kind, user, data in records:
+            box.classroom.record(rid, kind, user, data)
+        return day
+
+
+def _day(w: World) -> dict[str, Any]:
+    """``room_id`` of the world's room after its class."""
+    w.classday()
+    return {"room_id": w.room_id}
+
+
+def _after(w: World) -> dt.date:
+    """The sandbox's date, once the world's class has been held."""
+    w.classday()
+    return w.today()
 
 
 Case = Callable[[World], dict[str, Any]]
@@ -295,6 +412,83 @@ CASES: dict[str, Case] = {
     "hudong.teacher_delete": lambda w: {"teacher_id": w.teacher(), "role": 1},
     "hudong.teacher_list": lambda w: (w.teacher(), {"role": 1, "page": 1, "page_size": 20})[1],
     "hudong.interact_data_update_callback_url": lambda w: {"callback_url": "https://s.example/h"},
+    # accounts and reports
+    "live_account.get_hour_peak_user": lambda w: {"date": _after(w)},
+    "live_account.get_day_peak_user": lambda w: {
+        "start_date": _after(w) - dt.timedelta(days=1),
+        "end_date": w.today(),
+    },
+    "live_account.get_partner_daily_cost": lambda w: {
+        "start_date": _after(w),
+        "end_date": w.today(),
+        "product_type": 1,
+    },
+    "live_account.get_all_room_cost": lambda w: {"date": _after(w)},
+    "sub_account.get_sub_account_list": lambda w: {"status": 1} if w.sub_account() else {},
+    "sub_account.create_sub_account": lambda w: sub_account_args(w),
+    "sub_account.stop_sub_account": lambda w: {"sub_partner_id": w.sub_account()},
+    "sub_account.get_sub_account_info": lambda w: {"sub_partner_id": w.sub_account()},
+    "sub_account.modify_sub_account": lambda w: {
+        "sub_partner_id": w.sub_account(),
+        "video_on": 1,
+        "storage_limit": 100,
+        "max_storage_limit": 200,
+    },
+    "small_course.get_daily_cost": lambda w: {
+        "product_type": 2,
+        "start_date": _after(w),
+        "end_date": w.today(),
+    },
+    "small_course.get_room_cost": lambda w: {
+        "product_type": 2,
+        "date": _after(w),
+    },
+    "small_course.get_user_cost": lambda w: {
+        "product_type": 0,
+        "room_id": w.classday().small_room_id,
+        "date": w.today(),
+    },
+    "room_data.export_answer_stat": _day,
+    "room_data.export_chat_msg": lambda w: {**_day(w), "date": w.today()},
+    "room_data.export_live_report": lambda w: {**_day(w), "type": "all", "page": 1, "page_size": 2},
+    "room_data.get_all_room_user_stat": lambda w: {
+        "product_type": 0,
+        "date": _after(w),
+    },
+    "room_data.get_room_peak_user": lambda w: {
+        **_day(w),
+        "start_time": w.day_span()[0],
+        "end_time": w.day_span()[1],
+    },
+    "room_data.export_room_praise_stat": _day,
+    "room_data.get_room_quiz": _day,
+    "room_data.get_quiz_user_answer": lambda w: {**_day(w), "quiz_id": w.classday().quiz_id},
+    "room_data.get_exp_report_list": _day,
+    "room_data.get_user_checkin_info": _day,
+    "room_data.get_room_raise_data": lambda w: {
+        **_day(w),
+        "start_time": w.day_span()[0],
+        "end_time": w.day_span()[1],
+    },
+    "room_data.get_room_red_package": _day,
+    "room_data.export_award_stat": _day,
+    "room_data.export_qa_stat": lambda w: {**_day(w), "date": w.today()},
+    "room_data.export_questionnaire_stat": _day,
+    "room_data.get_evaluation_stat": lambda w: {**_day(w), "page": 1, "page_size": 10},
+    "room_data.get_checkin_info": lambda w: {**_day(w), "session_id": w.classday().session_id},
+    "room_data.export_answer_by_question_id": lambda w: {
+        **_day(w),
+        "question_id": w.classday().question_id,
+    },
+    "room_data.get_red_package_record_info": lambda w: {
+        **_day(w),
+        "red_package_id": w.classday().red_package_id,
+    },
+    "room_data.export_attention_list": _day,
+    "room_data.export_attention_detail": lambda w: {
+        **_day(w),
+        "attention_id": w.classday().attention_id,
+    },
 }
 
 

@@ -98,7 +98,8 @@ class GroupMethod:
     name: str = ""
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
+        if not self.name:  # an alias (``create_key = createkey``) keeps the first name
+            self.name = name
 
     def _finish(self, group: type[Group[Any]]) -> None:
         """Called once the group class exists (its name and prefix are known)."""
@@ -341,7 +342,7 @@ class Group(Bound[ModeT]):
         cls.group_name = name
         cls.prefix = f"/openapi/{name}/" if prefix is None else prefix
         cls.methods = {k: v for k, v in vars(cls).items() if isinstance(v, GroupMethod)}
-        for method in cls.methods.values():
+        for method in {id(m): m for m in cls.methods.values()}.values():  # aliases once
             method._finish(cls)
 
     def __init__(self, client: ClientBase) -> None:

@@ -80,7 +80,8 @@ class Registry:
             raise RegistryError(f"two groups are named {cls.group_name!r}")
         endpoints: list[Endpoint] = []
         derived: list[DerivedMethod] = []
-        for method in cls.methods.values():
+        # A method under two attribute names (an alias) is one method.
+        for method in {id(m): m for m in cls.methods.values()}.values():
             if isinstance(method, EndpointMethod):
                 spec = method.spec
                 for index, key in ((self._by_qualname, spec.qualname), (self._by_path, spec.path)):

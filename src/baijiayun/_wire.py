@@ -33,6 +33,8 @@ from ._signing import encode_value
 __all__ = [
     "BEIJING",
     "CSV",
+    "DATE",
+    "DATETIME",
     "FILE",
     "FLAG",
     "INT",
@@ -171,6 +173,75 @@ class _Time(_Int):
         return super().coerce(value, ctx)
 
 
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_DATETIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\Z")
+
+
+class _Date(Kind):
+    """A calendar date sent as ``YYYY-MM-DD``: a ``date``, a ``datetime`` or that text.
+
+    An aware datetime gives its date in Beijing time (the platform's dates are
+    Beijing dates); a naive one gives its own date.
+    """
+
+    name = "date"
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        if isinstance(value, _dt.datetime):
+            if value.tzinfo is not None and value.tzinfo.utcoffset(value) is not None:
+                value = value.astimezone(BEIJING)
+            return value.date()
+        if isinstance(value, _dt.date):
+            return value
+        if isinstance(value, str):
+            return self.parse(value)
+        raise Invalid("must be a date or text YYYY-MM-DD")
+
+    def parse(self, text: str) -> Any:
+        stripped = text.strip()
+        try:
+            if _DATE_RE.match(stripped):
+                return _dt.date.fromisoformat(stripped)
+        except ValueError:
+            pass
+        raise Invalid("must be a date YYYY-MM-DD")
+
+    def encode(self, value: Any) -> str:
+        return str(value.isoformat())
+
+
+class _DateTime(Kind):
+    """A moment sent as Beijing text ``YYYY-MM-DD HH:MM:SS``: a ``datetime`` (a naive one
+    is read in the context's zone), unix seconds, or that text (read as Beijing time)."""
+
+    name = "datetime"
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        if isinstance(value, _dt.datetime):
+            if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+                value = value.replace(tzinfo=ctx.tz)
+            return value.astimezone(BEIJING).replace(microsecond=0)
+        if isinstance(value, _dt.date):
+            raise Invalid("must be a datetime, unix seconds or text YYYY-MM-DD HH:MM:SS")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return _dt.datetime.fromtimestamp(int(value), BEIJING)
+        if isinstance(value, str):
+            return self.parse(value)
+        raise Invalid("must be a datetime, unix seconds or text YYYY-MM-DD HH:MM:SS")
+
+    def parse(self, text: str) -> Any:
+        stripped = text.strip()
+        try:
+            if _DATETIME_RE.match(stripped):
+                return _dt.datetime.fromisoformat(stripped).replace(tzinfo=BEIJING)
+        except ValueError:
+            pass
+        raise Invalid("must be a time YYYY-MM-DD HH:MM:SS (Beijing)")
+
+    def encode(self, value: Any) -> str:
+        return str(value.strftime("%Y-%m-%d %H:%M:%S"))
+
+
 class _Csv(Kind):
     """A list sent as comma-joined text; a string is split on commas.
 
@@ -247,6 +318,8 @@ STR: Kind = _Str()
 INT: Kind = _Int()
 FLAG: Kind = _Flag()
 TIME: Kind = _Time()
+DATE: Kind = _Date()
+DATETIME: Kind = _DateTime()
 JSON: Kind = _Json()
 FILE: Kind = _File()
 

@@ -20,6 +20,9 @@ from .partner import Partner
 from .playback import Playback
 from .quiz import Quiz
 from .room import Room
+from .room_data import RoomData
+from .small_course import SmallCourse
+from .sub_account import SubAccount
 from .video import Video
 from .video_account import VideoAccount
 
@@ -38,6 +41,9 @@ __all__ = [
     "Playback",
     "Quiz",
     "Room",
+    "RoomData",
+    "SmallCourse",
+    "SubAccount",
     "Video",
     "VideoAccount",
 ]
@@ -53,6 +59,9 @@ class Groups(Bound[ModeT]):
     video: Video[ModeT]
     live_account: LiveAccount[ModeT]
     video_account: VideoAccount[ModeT]
+    sub_account: SubAccount[ModeT]
+    small_course: SmallCourse[ModeT]
+    room_data: RoomData[ModeT]
     links: Links[ModeT]
     live: Live[ModeT]
     live_setting: LiveSetting[ModeT]
@@ -62,6 +71,12 @@ class Groups(Bound[ModeT]):
     notice: Notice[ModeT]
     quiz: Quiz[ModeT]
     evaluation: Evaluation[ModeT]
+
+    # the earlier SDK's spellings
+    liveaccount: LiveAccount[ModeT]
+    subaccount: SubAccount[ModeT]
+    smallcourse: SmallCourse[ModeT]
+    roomdata: RoomData[ModeT]
 
     # The Room API's iterators are also on the client itself: ``client.iter_rooms()``.
     iter_rooms = Room.iter_rooms

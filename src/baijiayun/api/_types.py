@@ -11,6 +11,8 @@ from typing import Annotated
 
 from .._wire import (
     CSV,
+    DATE,
+    DATETIME,
     FILE,
     FLAG,
     INT,
@@ -27,6 +29,8 @@ from .._wire import (
 __all__ = [
     "Avatar",
     "CallbackUrl",
+    "Date",
+    "DateTime",
     "ExpiresIn",
     "File",
     "Flag",
@@ -78,3 +82,10 @@ CallbackUrl = Annotated[str, STR, HttpUrl()]
 
 ExpiresIn = Annotated[int | str, INT, Range(0)]
 """Seconds a player token stays valid; 0 means it never expires."""
+
+Date = Annotated[str | _dt.date, DATE]
+"""A calendar date (Beijing): a ``date``, a ``datetime`` or text ``YYYY-MM-DD``."""
+
+DateTime = Annotated[str | int | _dt.datetime, DATETIME]
+"""A moment sent as Beijing text ``YYYY-MM-DD HH:MM:SS``: a ``datetime`` (naive ones are
+read in the client's ``tz``), unix seconds, or that text."""

@@ -11,9 +11,12 @@ class Partner(Group[ModeT], name="partner"):
 
     @endpoint("createkey", signed=False, unwrap="partner_key")
     def createkey(self, secret_key: Str, regenerate: Flag = 0) -> str:
-        """The account's partner key, from its secret key (this call is not signed).
+        """The account's partner key, from its secret key (not signed); also ``create_key``.
 
         ``regenerate=1`` makes a new key and invalidates the old one everywhere it
         is in use; the default ``0`` returns the current key. Clients built with
         only a ``secret_key`` call this for you and cache the result.
         """
+
+    create_key = createkey
+    """The same call under the name the platform's documentation uses."""

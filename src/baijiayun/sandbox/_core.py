@@ -29,7 +29,19 @@ from .._signing import sign, signs_equal
 from .._wire import BEIJING, Context
 from ..api import REGISTRY
 from ..errors import ValidationError
-from . import classroom, documents, interaction, live, media, partners, rooms, settings
+from . import (
+    classroom,
+    documents,
+    interaction,
+    live,
+    media,
+    partners,
+    reports,
+    room_data,
+    rooms,
+    settings,
+    sub_account,
+)
 from ._console import PREFIX as CONSOLE
 from ._console import Console
 from ._control import ControlRouter
@@ -64,6 +76,9 @@ SERVICES: tuple[Service, ...] = (
     settings.service,
     documents.service,
     interaction.service,
+    sub_account.service,
+    reports.service,
+    room_data.service,
 )
 """Every group's emulation: its stores, handlers and controls."""
 
@@ -142,6 +157,7 @@ class Sandbox:
     settings: settings.Settings
     documents: documents.Documents
     interaction: interaction.Interaction
+    reports: reports.Reports
 
     def __init__(
         self,
@@ -347,6 +363,8 @@ class Sandbox:
             problem = _check_signature(form, str(account["partner_key"]), now)
             if problem is not None:
                 return self.envelope(*problem)
+        if account.get("disabled"):
+            return self.envelope(2003, "the account's service is stopped or not opened")
         try:
             args = spec.parse_form(form, self._ctx)
         except ValidationError as exc:

@@ -45,8 +45,9 @@ def _enter(env: Env, query: dict[str, str]) -> SandboxResponse:
         return _page(400, "Bad link", "missing: " + ", ".join(missing))
     names = [*ENTER_FIELDS, *(["group_id"] if "group_id" in query else [])]
     fields = [(name, query[name]) for name in names]
-    # The link names no partner: the one whose key made the sign is the one it is for.
-    for account in env.db.rows("SELECT partner_id, partner_key FROM partners"):
+    # The link names no partner: the one whose key made the sign is the one it is for
+    # (a stopped account's key opens nothing).
+    for account in env.db.rows("SELECT partner_id, partner_key FROM partners WHERE disabled=0"):
         if not signs_equal(sign(fields, str(account["partner_key"])), query["sign"]):
             continue
         try:

@@ -39,7 +39,8 @@ class PartnerStore(Store):
         partner_key TEXT NOT NULL,
         secret_key TEXT NOT NULL,
         class_callback_url TEXT,
-        transcode_callback_url TEXT
+        transcode_callback_url TEXT,
+        disabled INTEGER NOT NULL DEFAULT 0
     );
     """
 
@@ -59,6 +60,13 @@ class PartnerStore(Store):
     def set_key(self, partner_key: str) -> None:
         self._exec(
             "UPDATE partners SET partner_key=:key WHERE partner_id=:partner", key=partner_key
+        )
+
+    def set_disabled(self, disabled: bool) -> None:
+        """Stop (or restart) the account: while stopped, its calls answer 2003."""
+        self._exec(
+            "UPDATE partners SET disabled=:disabled WHERE partner_id=:partner",
+            disabled=int(disabled),
         )
 
     def callback_url(self, kind: CallbackKind) -> str:
