@@ -174,7 +174,7 @@ class _Time(_Int):
 
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-_DATETIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\Z")
+_DATETIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?\Z")
 
 
 class _Date(Kind):
@@ -212,7 +212,11 @@ class _Date(Kind):
 
 class _DateTime(Kind):
     """A moment sent as Beijing text ``YYYY-MM-DD HH:MM:SS``: a ``datetime`` (a naive one
-    is read in the context's zone), unix seconds, or that text (read as Beijing time)."""
+    is read in the context's zone), unix seconds, or that text (read as Beijing time).
+
+    Text of a day alone (``YYYY-MM-DD``, a whole day) or without seconds is taken and
+    sent as given: the first reads as a ``date``, the second as a ``datetime``.
+    """
 
     name = "datetime"
 
@@ -233,12 +237,16 @@ class _DateTime(Kind):
         stripped = text.strip()
         try:
             if _DATETIME_RE.match(stripped):
+                if len(stripped) == 10:
+                    return _dt.date.fromisoformat(stripped)
                 return _dt.datetime.fromisoformat(stripped).replace(tzinfo=BEIJING)
         except ValueError:
             pass
         raise Invalid("must be a time YYYY-MM-DD HH:MM:SS (Beijing)")
 
     def encode(self, value: Any) -> str:
+        if not isinstance(value, _dt.datetime):
+            return str(value.isoformat())  # a whole day, as it was given
         return str(value.strftime("%Y-%m-%d %H:%M:%S"))
 
 

@@ -493,14 +493,31 @@ def test_rosters_and_teachers(sb: Sandbox, c: BaiJiaYunClient) -> None:
     assert sb.interaction.callback_url() == {"callback_url": "https://school.example/hudong"}
 
 
-def test_bad_report_dates_are_refused(c: BaiJiaYunClient, room: str) -> None:
-    loose = c.with_options(validate=False).hudong
-    with pytest.raises(ParameterError) as info:
-        loose.interact_data_get_class_vote_data(room, date="someday")
-    assert info.value.msg.startswith("date")
-    with pytest.raises(ParameterError) as info:
-        loose.interact_info_get_interact_list(room, "vote", end_time="soon")
-    assert info.value.msg.startswith("end_time")
+@pytest.mark.parametrize(
+    ("path", "fields", "param"),
+    [
+        pytest.param("interact_data/getClassVoteData", {"date": "someday"}, "date", id="date"),
+        pytest.param(
+            "interact_info/getInteractList",
+            {"type": "vote", "end_time": "soon"},
+            "end_time",
+            id="end-time",
+        ),
+    ],
+)
+def test_bad_report_dates_are_refused(
+    sb: Sandbox, room: str, path: str, fields: dict[str, str], param: str
+) -> None:
+    """A client that sends unreadable dates (the SDK refuses them before sending)."""
+    from baijiayun._signing import sign
+    from baijiayun.sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY
+
+    form = {**fields, "room_id": room, "partner_id": SANDBOX_PARTNER_ID}
+    form["timestamp"] = str(int(sb.now()))
+    form["sign"] = sign(form, SANDBOX_PARTNER_KEY)
+    http = httpx2.Client(transport=sb.transport(), base_url="http://sandbox.local")
+    answer = http.post(f"/openapi/{path}", data=form).json()
+    assert answer["code"] == 1001 and answer["msg"].startswith(param)
 
 
 @pytest.mark.parametrize(

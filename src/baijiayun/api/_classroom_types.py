@@ -1,30 +1,22 @@
 """Parameter kinds and rules of the classroom groups (live, live_setting, hudong, doc, ...).
 
-Kinds that are not in :mod:`baijiayun._wire`: dates and times the platform takes
-as Beijing **text** (the hudong reports), decimal numbers (a horse lamp's
+Kinds that are not in :mod:`baijiayun._wire`: decimal numbers (a horse lamp's
 opacity); rules on JSON text (message and student lists) and on uploaded files
 (type and size). Each is generic: nothing here knows an endpoint.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from .._wire import BEIJING, CSV, INT, STR, ClientOnly, Context, Invalid, Kind, Range, Rule
+from .._wire import CSV, INT, STR, ClientOnly, Context, Invalid, Kind, Range, Rule
 
 __all__ = [
-    "DATE",
-    "DATETIME",
     "NUMBER",
-    "DateFormat",
-    "DateText",
-    "DateTimeText",
     "Extensions",
     "HttpsOnly",
     "Ids",
@@ -40,52 +32,6 @@ __all__ = [
     "file_name",
     "file_size",
 ]
-
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-_DATETIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?\Z")
-
-
-def _beijing(value: _dt.datetime, ctx: Context) -> _dt.datetime:
-    """A datetime in Beijing time (a naive one is read in the context's zone first)."""
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        value = value.replace(tzinfo=ctx.tz)
-    return value.astimezone(BEIJING)
-
-
-class _DateText(Kind):
-    """A day sent as ``YYYY-MM-DD`` (Beijing); a ``date``, a ``datetime`` or text."""
-
-    name = "date"
-
-    def coerce(self, value: Any, ctx: Context) -> Any:
-        if isinstance(value, _dt.datetime):
-            return _beijing(value, ctx).date().isoformat()
-        if isinstance(value, _dt.date):
-            return value.isoformat()
-        if isinstance(value, str):
-            return value
-        raise Invalid("must be a date, a datetime or YYYY-MM-DD text")
-
-
-class _DateTimeText(Kind):
-    """A moment sent as Beijing ``YYYY-MM-DD HH:MM:SS`` text.
-
-    Takes a ``datetime`` (a naive one is read in the client's ``tz``), unix
-    seconds, or text (sent as given).
-    """
-
-    name = "datetime text"
-
-    def coerce(self, value: Any, ctx: Context) -> Any:
-        if isinstance(value, _dt.datetime):
-            return _beijing(value, ctx).strftime("%Y-%m-%d %H:%M:%S")
-        if isinstance(value, _dt.date):
-            raise Invalid("must be a datetime, unix seconds or text, not a date")
-        if isinstance(value, int) and not isinstance(value, bool):
-            return _dt.datetime.fromtimestamp(value, BEIJING).strftime("%Y-%m-%d %H:%M:%S")
-        if isinstance(value, str):
-            return value
-        raise Invalid("must be a datetime, unix seconds or YYYY-MM-DD HH:MM:SS text")
 
 
 class _Number(Kind):
@@ -120,26 +66,10 @@ def _decimal(text: str) -> Decimal:
         raise Invalid("must be a number") from None
 
 
-DATE: Kind = _DateText()
-DATETIME: Kind = _DateTimeText()
 NUMBER: Kind = _Number()
 
 
 # --------------------------------------------------------------------------- rules
-@dataclass(frozen=True)
-class DateFormat(Rule):
-    """Text in ``YYYY-MM-DD`` (``with_time``: optionally followed by ``HH:MM[:SS]``)."""
-
-    with_time: bool = False
-
-    def check(self, value: Any) -> str | None:
-        pattern = _DATETIME_RE if self.with_time else _DATE_RE
-        return None if isinstance(value, str) and pattern.match(value) else self.describe()
-
-    def describe(self) -> str:
-        return "must be YYYY-MM-DD HH:MM:SS" if self.with_time else "must be YYYY-MM-DD"
-
-
 @dataclass(frozen=True)
 class NumberRange(Rule):
     """A decimal number (as text) between ``lo`` and ``hi``."""
@@ -280,12 +210,6 @@ class MaxFileSize(Rule):
 
 
 # --------------------------------------------------------------------------- aliases
-DateText = Annotated[_dt.date | str, DATE, ClientOnly(DateFormat())]
-"""A day: a ``date``/``datetime`` or ``YYYY-MM-DD`` text (sent as Beijing text)."""
-
-DateTimeText = Annotated[_dt.datetime | int | str, DATETIME, ClientOnly(DateFormat(True))]
-"""A moment: a ``datetime``, unix seconds or text, sent as Beijing ``YYYY-MM-DD HH:MM:SS``."""
-
 Number = Annotated[float | int | Decimal | str, NUMBER]
 
 Ids = Annotated[list[int | str] | tuple[int | str, ...] | str | int, CSV(INT), Range(1)]

@@ -29,8 +29,8 @@ from ..models.hudong import (
     TeacherList,
     VoteRecords,
 )
-from ._classroom_types import DateText, DateTimeText, JsonObjects, PageNo, PageSize
-from ._types import Int, RoomId, Str
+from ._classroom_types import JsonObjects, PageNo, PageSize
+from ._types import Date, DateTime, Int, RoomId, Str
 
 __all__ = ["HUDONG_HOST", "Hudong", "Student"]
 
@@ -67,8 +67,8 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         type: Text,
         page: PageNo | None = None,
         page_size: PageSize | None = None,
-        begin_time: DateTimeText | None = None,
-        end_time: DateTimeText | None = None,
+        begin_time: DateTime | None = None,
+        end_time: DateTime | None = None,
     ) -> InteractSummaries:
         """One page of the interactions of one ``type`` (e.g. check-ins) run in a room,
         each with how many users took part; ``begin_time``/``end_time`` bound when."""
@@ -80,8 +80,8 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         type: Text,
         page: PageNo | None = None,
         page_size: PageSize | None = None,
-        begin_time: DateTimeText | None = None,
-        end_time: DateTimeText | None = None,
+        begin_time: DateTime | None = None,
+        end_time: DateTime | None = None,
     ) -> InteractRecords:
         """One page of each user's part in the interactions of one ``type`` in a room."""
 
@@ -91,7 +91,7 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         room_id: RoomId,
         type: Text | None = None,
         sub_type: Text | None = None,
-        date: DateText | None = None,
+        date: Date | None = None,
         page: PageNo | None = None,
         page_size: PageSize | None = None,
     ) -> VoteRecords:
@@ -103,7 +103,7 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         self,
         room_id: RoomId,
         type: Text | None = None,
-        date: DateText | None = None,
+        date: Date | None = None,
         page: PageNo | None = None,
         page_size: PageSize | None = None,
     ) -> RedPackageRecords:
@@ -114,7 +114,7 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         self,
         room_id: RoomId,
         type: Text | None = None,
-        date: DateText | None = None,
+        date: Date | None = None,
         page: PageNo | None = None,
         page_size: PageSize | None = None,
     ) -> RandomAskRecords:
@@ -124,7 +124,7 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
     def interact_data_get_ai_user_count_data(
         self,
         room_id: RoomId,
-        date: DateText | None = None,
+        date: Date | None = None,
         page: PageNo | None = None,
         page_size: PageSize | None = None,
     ) -> AiUserCounts:

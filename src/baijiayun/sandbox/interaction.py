@@ -146,16 +146,14 @@ class InteractionStore(Store):
 
 
 # --------------------------------------------------------------------------- reading activity
-def _time(text: str, param: str, *, end: bool = False) -> float:
-    """Beijing ``YYYY-MM-DD[ HH:MM[:SS]]`` text as unix seconds (a day's end with ``end``)."""
-    try:
-        if len(text.strip()) == 10:
-            day = _dt.date.fromisoformat(text.strip())
-            moment = _dt.datetime.combine(day, _dt.time.max if end else _dt.time.min)
-        else:
-            moment = _dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise PlatformError(1001, f"{param}: must be YYYY-MM-DD HH:MM:SS") from None
+def _time(value: _dt.date, *, end: bool = False) -> float:
+    """A moment (or a whole day: its start, or its end with ``end``) as unix seconds.
+
+    The declarations read the platform's Beijing text into a date or an aware datetime.
+    """
+    if isinstance(value, _dt.datetime):
+        return value.timestamp()
+    moment = _dt.datetime.combine(value, _dt.time.max if end else _dt.time.min)
     return moment.replace(tzinfo=BEIJING).timestamp()
 
 
@@ -186,10 +184,9 @@ class Activity:
     def keep(self, test: Callable[[dict[str, Any]], bool]) -> None:
         self.records = [r for r in self.records if test(r)]
 
-    def on_day(self, date: str | None) -> None:
+    def on_day(self, date: _dt.date | None) -> None:
         if date is not None:
-            _time(date, "date")  # refuse what is not a date
-            self.keep(lambda r: _day(r["time"]) == date.strip())
+            self.keep(lambda r: _day(r["time"]) == date.isoformat())
 
     def matching(self, call: Call, *names: str) -> None:
         for name in names:
@@ -223,10 +220,10 @@ def _page(call: Call, items: list[dict[str, Any]]) -> dict[str, Any]:
 def _between(call: Call, activity: Activity) -> None:
     begin, end = call.args.get("begin_time"), call.args.get("end_time")
     if begin is not None:
-        low = _time(begin, "begin_time")
+        low = _time(begin)
         activity.keep(lambda r: r["time"] >= low)
     if end is not None:
-        high = _time(end, "end_time", end=True)
+        high = _time(end, end=True)
         activity.keep(lambda r: r["time"] <= high)
 
 
@@ -346,8 +343,7 @@ def ai_user_count_data(call: Call) -> dict[str, Any]:
         days.setdefault(_day(visit["enter_time"]), set()).add(str(visit["user_number"]))
     date = call.args.get("date")
     if date is not None:
-        _time(date, "date")
-        days = {d: users for d, users in days.items() if d == date.strip()}
+        days = {d: users for d, users in days.items() if d == date.isoformat()}
     items = [
         {"room_id": room_id, "date": day, "user_count": len(users)}
         for day, users in sorted(days.items())
