@@ -703,18 +703,6 @@ ELEVEN = [chat_message(ROOM_ID, f"m{i}", 7) for i in range(11)]
         ),
         pytest.param("doc.upload_h5_by_url", {"h5_doc_url": "http://h5/"}, "h5_doc_url", id="h5"),
         pytest.param("live.stop_class", {"room_id": 1, "is_kick_out_all": 2}, "is_kick_out_all"),
-        pytest.param(
-            "hudong.interact_data_get_class_vote_data",
-            {"room_id": 1, "date": "15/01/2027"},
-            "date",
-            id="date",
-        ),
-        pytest.param(
-            "hudong.interact_info_get_interact_list",
-            {"room_id": 1, "type": "x", "begin_time": "yesterday"},
-            "begin_time",
-            id="time",
-        ),
         pytest.param("evaluation.get_evaluation_list", {"page": 0}, "page", id="page"),
     ],
 )
