@@ -33,6 +33,8 @@ from ._signing import encode_value
 __all__ = [
     "BEIJING",
     "CSV",
+    "DATE",
+    "DATETIME",
     "FILE",
     "FLAG",
     "INT",
@@ -243,12 +245,89 @@ class _File(Kind):
         raise Invalid("must be a path, bytes, a binary file object or (filename, content)")
 
 
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_DATETIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\Z")
+_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+class _Date(Kind):
+    """A calendar day sent as ``YYYY-MM-DD``: a ``date``, or that text.
+
+    An aware ``datetime`` gives its day in Beijing time; a naive one its own day.
+    """
+
+    name = "date"
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        if isinstance(value, _dt.datetime):
+            if value.tzinfo is not None and value.tzinfo.utcoffset(value) is not None:
+                value = value.astimezone(BEIJING)
+            return value.date()
+        if isinstance(value, _dt.date):
+            return value
+        if isinstance(value, str):
+            return self.parse(value)
+        raise Invalid("must be a date or YYYY-MM-DD text")
+
+    def parse(self, text: str) -> Any:
+        stripped = text.strip()
+        if not _DATE_RE.match(stripped):
+            raise Invalid("must be a date as YYYY-MM-DD")
+        try:
+            return _dt.date.fromisoformat(stripped)
+        except ValueError:
+            raise Invalid("must be a date as YYYY-MM-DD") from None
+
+    def encode(self, value: Any) -> str:
+        return str(value.isoformat())
+
+
+class _DateTime(Kind):
+    """A moment sent as ``YYYY-MM-DD HH:MM:SS`` Beijing time (the platform's text form).
+
+    Takes a ``datetime`` (a naive one is read in the context's zone), unix
+    seconds, or that text (read as Beijing time). The normalised value is an
+    aware datetime in Beijing time.
+    """
+
+    name = "datetime"
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        if isinstance(value, _dt.datetime):
+            if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+                value = value.replace(tzinfo=ctx.tz)
+            return value.astimezone(BEIJING)
+        if isinstance(value, _dt.date):
+            raise Invalid("must be a datetime, unix seconds or YYYY-MM-DD HH:MM:SS text")
+        if isinstance(value, str) and not _INT_RE.match(value.strip()):
+            return self.parse(value)
+        seconds = INT.coerce(value, ctx)
+        return _dt.datetime.fromtimestamp(seconds, BEIJING)
+
+    def parse(self, text: str) -> Any:
+        stripped = text.strip()
+        if not _DATETIME_RE.match(stripped):
+            raise Invalid("must be a time as YYYY-MM-DD HH:MM:SS")
+        try:
+            parsed = _dt.datetime.strptime(stripped, _DATETIME_FORMAT)
+        except ValueError:
+            raise Invalid("must be a time as YYYY-MM-DD HH:MM:SS") from None
+        return parsed.replace(tzinfo=BEIJING)
+
+    def encode(self, value: Any) -> str:
+        return str(value.strftime(_DATETIME_FORMAT))
+
+
 STR: Kind = _Str()
 INT: Kind = _Int()
 FLAG: Kind = _Flag()
 TIME: Kind = _Time()
 JSON: Kind = _Json()
 FILE: Kind = _File()
+DATE: Kind = _Date()
+"""A calendar day, ``YYYY-MM-DD`` on the wire."""
+DATETIME: Kind = _DateTime()
+"""A moment as Beijing ``YYYY-MM-DD HH:MM:SS`` text on the wire (not unix seconds)."""
 
 
 def CSV(item: Kind = STR) -> Kind:
