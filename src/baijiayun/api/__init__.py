@@ -15,6 +15,7 @@ from .playback import Playback
 from .room import Room
 from .video import Video
 from .video_account import VideoAccount
+from .video_data import VideoData
 
 __all__ = [
     "REGISTRY",
@@ -26,6 +27,7 @@ __all__ = [
     "Room",
     "Video",
     "VideoAccount",
+    "VideoData",
 ]
 
 
@@ -39,7 +41,10 @@ class Groups(Bound[ModeT]):
     video: Video[ModeT]
     live_account: LiveAccount[ModeT]
     video_account: VideoAccount[ModeT]
+    video_data: VideoData[ModeT]
     links: Links[ModeT]
+    videoaccount: VideoAccount[ModeT]  # the earlier SDK's spelling
+    videodata: VideoData[ModeT]  # the earlier SDK's spelling
 
     # The Room API's iterators are also on the client itself: ``client.iter_rooms()``.
     iter_rooms = Room.iter_rooms

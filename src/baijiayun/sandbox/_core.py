@@ -25,7 +25,7 @@ from .._signing import sign, signs_equal
 from .._wire import BEIJING, Context
 from ..api import REGISTRY
 from ..errors import ValidationError
-from . import classroom, media, partners, rooms
+from . import classroom, media, partners, playbacks, plays, rooms
 from ._control import ControlRouter
 from ._db import Database, Env, Ids, Pager
 from ._faults import Fault, FaultQueue
@@ -33,7 +33,7 @@ from ._forms import BadRequest, parse_form
 from ._http import PlatformError, SandboxRequest, SandboxResponse, envelope
 from ._pages import page
 from ._server import ThreadedServer
-from ._service import Call, Handler, Route, Service, route, routes_of
+from ._service import Call, Handler, RawHandler, Route, Service, route, routes_of
 from ._transport import SandboxTransport
 
 logger = logging.getLogger("baijiayun.sandbox")
@@ -50,6 +50,8 @@ SERVICES: tuple[Service, ...] = (
     rooms.service,
     classroom.service,
     media.service,
+    playbacks.service,
+    plays.service,
 )
 """Every group's emulation: its stores, handlers and controls."""
 
@@ -67,6 +69,17 @@ def _router_table(services: tuple[Service, ...]) -> dict[str, tuple[Endpoint, Ha
     return table
 
 
+def _raw_table(services: tuple[Service, ...]) -> dict[str, RawHandler]:
+    """Paths outside the API that services answer themselves (an upload host)."""
+    table: dict[str, RawHandler] = {}
+    for service in services:
+        for path, handler in service.raw_routes.items():
+            if path in table or path.startswith(("/openapi/", "/_sandbox", "/web/")):
+                raise TypeError(f"{service.name} serves {path}, which is taken")
+            table[path] = handler
+    return table
+
+
 class Sandbox:
     """A stateful local emulator of the platform's open API.
 
@@ -78,6 +91,7 @@ class Sandbox:
     Each group's helpers are attributes: ``sandbox.rooms.start_class(room_id)``,
     ``sandbox.classroom.enter(room_id, user_number)``,
     ``sandbox.media.set_video_status(video_id, 100)``,
+    ``sandbox.playbacks.set_playback_status(room_id, 100)``,
     ``sandbox.partners.add(partner_id, partner_key, secret_key)``.
 
     ``raise_errors=True`` re-raises a bug in a handler instead of answering
@@ -88,6 +102,8 @@ class Sandbox:
     rooms: rooms.Rooms
     classroom: classroom.Classroom
     media: media.Media
+    playbacks: playbacks.Playbacks
+    plays: plays.Plays
 
     def __init__(
         self,
@@ -110,6 +126,7 @@ class Sandbox:
         self.clock_offset = 0.0
         self._ctx = Context(tz=BEIJING, now=self.now)
         self._handlers = _router_table(SERVICES)
+        self._raw = _raw_table(SERVICES)
         owners: list[tuple[list[Route], Any]] = [(routes_of(Sandbox), self)]
         for service in SERVICES:
             if service.controls_class is not None:
@@ -221,7 +238,8 @@ class Sandbox:
         fault = self.faults.take(path)
         if fault is not None and not fault.process:
             return fault.apply(None, self.now())
-        response = self._platform(request)
+        raw = self._raw.get(path)
+        response = raw(self.env, request) if raw is not None else self._platform(request)
         return fault.apply(response, self.now()) if fault is not None else response
 
     def _platform(self, request: SandboxRequest) -> SandboxResponse:
@@ -252,7 +270,8 @@ class Sandbox:
             return self.envelope(1001, f"{exc.param}: {exc.rule}")
         if found is None:
             return self.envelope(1, f"{request.path} is not emulated by the sandbox yet")
-        call = Call(self.env, partner_id, spec, args, form, files, now)
+        host = request.headers.get("host") or "sandbox.local"
+        call = Call(self.env, partner_id, spec, args, form, files, now, base_url=f"http://{host}/")
         try:
             data = found[1](call)
         except PlatformError as exc:

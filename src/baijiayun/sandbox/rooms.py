@@ -629,6 +629,10 @@ class Rooms(Controls):
         callback_target(self.env, partner_id, "class")  # refuse before changing anything
         if op in CLASS_STATUS:
             store.set_status(room_id, CLASS_STATUS[op])
+        if op == "end":  # the platform then generates the class's playback
+            from .playbacks import class_ended  # playbacks imports this module
+
+            class_ended(self.env, partner_id, room_id)
         fields = {"room_id": room_id, "op": op, "op_time": beijing(self.env.now())}
         return deliver(self.env, partner_id, "class", fields)
 
