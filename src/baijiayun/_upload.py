@@ -243,8 +243,9 @@ class Uploader:
         total = source.size
         if total == 0:
             raise ValidationError("path_or_file", "is empty")
+        resumed = values["video_id"]
         name = values["name"] if values["name"] is not None else source.name
-        if not name:
+        if not name and resumed is None:
             raise ValidationError("name", "is required for bytes or a file object without a name")
         ask = {
             "file_name": name,
@@ -255,25 +256,30 @@ class Uploader:
         }
         # Every argument is checked before anything is sent.
         get_url, resume_url = self._get_upload_url.spec, self._get_resume_upload_url.spec
-        get_url.prepare(ask, client._ctx, validate=opts.validate)
-        category_id = values["category_id"]
         categorise = self._set_video_category.spec
+        category_id = values["category_id"]
+        if resumed is None:
+            get_url.prepare(ask, client._ctx, validate=opts.validate)
+        else:
+            resume_url.prepare({"video_id": resumed}, client._ctx, validate=opts.validate)
         if category_id is not None:
             categorise.prepare(
                 {"video_id": 1, "category_id": category_id}, client._ctx, validate=opts.validate
             )
-        ticket = yield CallEndpoint(get_url, ask)
-        video_id = int(ticket.video_id)
+        if resumed is None:
+            ticket = yield CallEndpoint(get_url, ask)
+            video_id, url, offset = int(ticket.video_id), str(ticket.upload_url), 0
+        else:
+            video_id = int(resumed)
+            url, offset = yield from _resume(resume_url, video_id, total)
         if category_id is not None:
             yield CallEndpoint(categorise, {"video_id": video_id, "category_id": category_id})
-        url: str = ticket.upload_url
-        offset = 0
-        failures = 0
         progress = values["progress"]
-        _report(progress, 0, total)
+        failures = 0
+        _report(progress, offset, total)
         while offset < total:
             length = min(chunk_size, total - offset)
-            body = ChunkBody(source, offset, length, name)
+            body = ChunkBody(source, offset, length, name or "video")
             path = urlsplit(url).path or "/"
             outcome = yield Transfer(url, path, body.headers(total), body, opts.timeout)
             result = chunk_outcome(outcome, offset, length, path)
@@ -284,6 +290,7 @@ class Uploader:
                 continue
             failures += 1
             if failures > max_resumes:
+                result.video_id = video_id  # type: ignore[attr-defined]
                 raise result
             delay = _base.backoff_delay(failures, opts)
             logger.info(
@@ -294,12 +301,17 @@ class Uploader:
                 delay,
             )
             yield Sleep(delay)
-            resume = yield CallEndpoint(resume_url, {"video_id": video_id, "use_https": None})
-            held = int(resume.upload_size)
-            if not 0 <= held <= total:
-                raise DecodeError(
-                    f"upload_size {held} is outside the file (0-{total})", str(held), path=path
-                )
-            url, offset = resume.upload_url, held
+            url, offset = yield from _resume(resume_url, video_id, total)
             _report(progress, offset, total)
         return video_id
+
+
+def _resume(spec: Any, video_id: int, total: int) -> Task[tuple[str, int]]:
+    """Ask where to continue and how many bytes the upload host holds."""
+    resume = yield CallEndpoint(spec, {"video_id": video_id, "use_https": None})
+    held = int(resume.upload_size)
+    if not 0 <= held <= total:
+        raise DecodeError(
+            f"upload_size {held} is outside the file (0-{total})", str(held), path=spec.path
+        )
+    return str(resume.upload_url), held

@@ -274,6 +274,7 @@ class Video(Group[ModeT], name="video"):
         encrypt: Literal[1, 2] | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         max_resumes: int = DEFAULT_MAX_RESUMES,
+        video_id: int | None = None,
     ) -> int:
         """Upload a video file and return its id; resumes by itself after a failure.
 
@@ -291,4 +292,8 @@ class Video(Group[ModeT], name="video"):
         there; after ``max_resumes`` failures in a row it raises the last error.
         ``progress(bytes_sent, total)`` is called with the confirmed byte count
         after each chunk (and after each resume); it must not block.
+
+        The error raised after the last failed resume carries ``.video_id``:
+        ``upload(same_file, video_id=that_id)`` continues that upload later from
+        the bytes that arrived, instead of creating another video.
         """

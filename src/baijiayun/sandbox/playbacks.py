@@ -2,7 +2,7 @@
 
 * A playback appears when a room's class ends (``sandbox.rooms.end_class``):
   status 10 (generating), published, with version 0 (the recording: a video
-  id of its own, the room's scheduled length). A long-term room gets one
+  id of its own, the room's scheduled length up to 4 hours, 2 Mbit/s). A long-term room gets one
   playback per class, a *session* ``yyyymmdd`` + a sequence number of that
   Beijing day; another room keeps one playback (a class ended again changes
   nothing).
@@ -36,6 +36,8 @@ service = Service("playbacks")
 FIRST_RECORDING_ID = 30_000_001
 """Recordings get video ids of their own, apart from uploaded videos'."""
 BYTES_PER_SECOND = 250_000
+MAX_RECORDING = 4 * 3600
+"""A recording lasts the room's scheduled time, at most 4 hours (long-term rooms)."""
 
 
 def playback_product(room: dict[str, Any]) -> int:
@@ -91,7 +93,8 @@ class PlaybackStore(Store):
         self, room: dict[str, Any], session_id: str, status: int, now: float
     ) -> dict[str, Any]:
         """A playback of ``room`` with its recording as version 0."""
-        length = max(60, int(room["end_time"]) - int(room["start_time"]))
+        scheduled = int(room["end_time"]) - int(room["start_time"])
+        length = min(max(60, scheduled), MAX_RECORDING)
         with self.env.db.tx():
             # seq counts down, so the keyset order lists the newest playback first
             self._exec(
