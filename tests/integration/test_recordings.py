@@ -14,7 +14,7 @@ import pytest
 from baijiayun import BaiJiaYunClient, ParameterError, RoomNotFoundError
 from baijiayun._wire import BEIJING
 from baijiayun.api.playback import PlaybackStatus, PublishStatus
-from baijiayun.sandbox import Sandbox, SandboxRequest
+from baijiayun.sandbox import PlatformError, Sandbox, SandboxRequest
 
 NOWHERE = "http://127.0.0.1:9/class"  # class callbacks go nowhere (refused at once)
 
@@ -75,6 +75,12 @@ def test_a_long_term_room_gets_a_session_per_class(client, sandbox, times) -> No
     assert second.session_id == f"{day}2" and second.status == 10
     first = client.playback.get_basic_info(room_id, f"{day}1")
     assert first.video_id != second.video_id
+    sandbox.playbacks.set_playback_status(room_id, 100)  # no session named: the newest one
+    assert client.playback.get_basic_info(room_id, f"{day}2").status == 100
+    assert client.playback.get_basic_info(room_id, f"{day}1").status == 10
+    fresh = client.room.create("never held", *times, 2, is_long_term=1).room_id
+    with pytest.raises(PlatformError, match="session_id"):
+        sandbox.playbacks.set_playback_status(fresh, 100)
 
 
 def test_publishing_decides_whether_the_player_opens(client, sandbox, times) -> None:

@@ -443,7 +443,7 @@ def upload_host(env: Env, request: SandboxRequest) -> SandboxResponse:
             "SELECT partner_id FROM videos WHERE video_id=? AND upload_token=?",
             (int(video_text), token),
         )
-        if video_text.isdigit() and token
+        if video_text.isdigit() and len(video_text) < 19 and token
         else None
     )
     if row is None:

@@ -631,10 +631,17 @@ class Playbacks(Controls):
     """Playbacks the platform generates itself: ``sandbox.playbacks``."""
 
     def _playback(self, room_id: str, session_id: str | None) -> tuple[str, dict[str, Any]]:
+        """The named playback (a long-term room's newest session when none is named);
+        made as if the class had been recorded when there is none."""
         partner_id = RoomStore.owner(self.env, str(room_id))
         room = RoomStore(self.env, partner_id).get(room_id)
         store = PlaybackStore(self.env, partner_id)
         session = session_text(session_id)
+        if room.get("is_long_term") and not session:
+            sessions = [p for p in store.of_room(room["room_id"]) if p["session_id"]]
+            if not sessions:
+                raise PlatformError(1001, "session_id: name the session of a long-term room")
+            session = sessions[-1]["session_id"]
         found = store.find(room["room_id"], session)
         if found is None:  # as if the class had been recorded
             found = store.create(room, session, PlaybackStatus.GENERATING, self.env.now())
