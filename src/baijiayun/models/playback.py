@@ -2,6 +2,12 @@
 
 Room and session ids are text (as in :class:`~baijiayun.models.RoomCreated`);
 times are aware datetimes in Beijing time. Fields that do not apply are None.
+
+The platform documents few of these answers' fields. Names seen in public
+integrations are used where known (``video_id``, ``upload_url``,
+``upload_size``, ``status``, ``length``, ``preface_url``, ``file_md5``, ...);
+the others are the sandbox's conventions (``docs/sandbox.md``), so they are
+optional, and every field the platform sends is kept (``result["name"]``).
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ class PlaybackItem(Result):
     video_id: int | None = None
     """The recording's video id (None until the playback is generated)."""
     name: str | None = None
-    status: int
+    status: int | None = None
     """0 not generated, 10 generating, 20 transcoding, 30 failed, 100 ready."""
     publish_status: int | None = None
     """1 published, 2 blocked."""
@@ -66,6 +72,10 @@ class PlaybackItem(Result):
 class PlaybackInfo(PlaybackItem):
     """Answer of ``playback/getBasicInfo``."""
 
+    status: int
+    """0 not generated (the other fields are then None), 10 generating, 20 transcoding,
+    30 failed, 100 ready."""
+
 
 class PlaybackList(Page[PlaybackItem]):
     """Answer of ``playback/getList``: one page of playbacks, the newest first."""
@@ -75,7 +85,7 @@ class Session(Result):
     """One recorded session of a long-term room."""
 
     session_id: str
-    status: int
+    status: int | None = None
     video_id: int | None = None
     length: int | None = None
     create_time: BeijingTime | None = None
@@ -94,7 +104,7 @@ class CropItem(Result):
     name: str | None = None
     video_id: int | None = None
     length: int | None = None
-    is_main: int
+    is_main: int | None = None
     """1 for the version players show."""
     source: str | None = None
     """What the version is: ``record``, ``crop``, ``playback`` (from another
@@ -109,7 +119,7 @@ class CropList(Page[CropItem]):
 class PptUrl(Result):
     """The PDF a playback's slides were turned into."""
 
-    room_id: str
+    room_id: str | None = None
     session_id: str | None = None
     date: _dt.date | None = None
     """The class's day (Beijing time)."""

@@ -1,6 +1,12 @@
 """Result models of the Video (VOD) API (``/openapi/video/*``).
 
 Sizes are bytes, lengths seconds; times are aware datetimes in Beijing time.
+
+The platform documents few of these answers' fields. Names seen in public
+integrations are used where known (``video_id``, ``upload_url``,
+``upload_size``, ``status``, ``length``, ``preface_url``, ``file_md5``, ...);
+the others are the sandbox's conventions (``docs/sandbox.md``), so they are
+optional, and every field the platform sends is kept (``result["name"]``).
 """
 
 from __future__ import annotations
@@ -99,7 +105,7 @@ class VideoList(Page[VideoSummary]):
 
 
 class VideoImage(Result):
-    url: str
+    url: str | None = None
     time: int | None = None
     """The second of the video the shot was taken at."""
 
@@ -114,7 +120,7 @@ class Category(Result):
     """A video category."""
 
     category_id: int
-    name: str
+    name: str | None = None
     parent_id: int | None = None
     """0 for a top-level category."""
     create_time: BeijingTime | None = None
@@ -135,15 +141,15 @@ class CategoryAdded(Result):
 class VideoUrl(Result):
     """A transcoded file of one definition."""
 
-    definition: int
-    url: str
+    definition: int | None = None
+    url: str | None = None
     size: int | None = None
 
 
 class VideoUrls(Result):
     """Answer of ``video/getUrl``: a transcoded video's addresses, by definition."""
 
-    video_id: int
+    video_id: int | None = None
     format: str | None = None
     length: int | None = None
     width: int | None = None
@@ -156,7 +162,7 @@ class VideoUrls(Result):
 class ShareUrls(Result):
     """Answer of ``video/getShareUrl``: ways to share a video."""
 
-    share_url: str
+    share_url: str | None = None
     """A page that plays the video."""
     iframe: str | None = None
     js: str | None = None

@@ -1,4 +1,9 @@
-"""Result models of the Video data API (``/openapi/video_data/*``)."""
+"""Result models of the Video data API (``/openapi/video_data/*``).
+
+``video_id``, ``play_count`` and the day of a count are documented; the play
+records' other field names are the sandbox's conventions, so they are optional,
+and every field the platform sends is kept.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ class PlayRecord(Result):
     room_id: str | None = None
     """The room, for a playback (None for a video on demand)."""
     session_id: str | None = None
-    start_time: BeijingTime
+    start_time: BeijingTime | None = None
     duration: int | None = None
     """Seconds watched."""
     flow: int | None = None

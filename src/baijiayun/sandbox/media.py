@@ -369,6 +369,15 @@ class MediaStore(Store):
 
     # ---- across partners (the upload host and controls only)
     @staticmethod
+    def upload_owner(env: Env, video_id: int, token: str) -> str | None:
+        """The partner whose upload URL this is (the URL names no partner), or None."""
+        row = env.db.row(
+            "SELECT partner_id FROM videos WHERE video_id=? AND upload_token=? AND deleted=0",
+            (video_id, token),
+        )
+        return None if row is None else str(row["partner_id"])
+
+    @staticmethod
     def owner(env: Env, video_id: int) -> str:
         """The partner a video belongs to (1001 if none)."""
         row = env.db.row("SELECT partner_id FROM videos WHERE video_id=?", (int(video_id),))
@@ -438,15 +447,12 @@ def upload_host(env: Env, request: SandboxRequest) -> SandboxResponse:
         return _upload_answer(4001, "POST the file to the upload URL")
     query = dict(parse_qsl(request.query))
     video_text, token = query.get("video_id", ""), query.get("token", "")
-    row = (
-        env.db.row(
-            "SELECT partner_id FROM videos WHERE video_id=? AND upload_token=?",
-            (int(video_text), token),
-        )
+    partner_id = (
+        MediaStore.upload_owner(env, int(video_text), token)
         if video_text.isdigit() and len(video_text) < 19 and token
         else None
     )
-    if row is None:
+    if partner_id is None:
         return _upload_answer(4001, "the upload URL is not valid")
     video_id = int(video_text)
     try:
@@ -463,7 +469,7 @@ def upload_host(env: Env, request: SandboxRequest) -> SandboxResponse:
         start, last, total = (int(g) for g in match.groups())
         if last - start + 1 != len(data):
             return _upload_answer(4001, "Content-Range does not match the chunk's size")
-    store = MediaStore(env, str(row["partner_id"]))
+    store = MediaStore(env, partner_id)
     try:
         held = store.receive(video_id, start, total, data, env.now())
     except PlatformError as exc:
