@@ -53,6 +53,8 @@ def test_a_playback_appears_when_the_class_ends(client, sandbox, times) -> None:
     assert info.name == "Algebra 代数" and info.version == 0 and info.length == 3600
     assert info.publish_status == PublishStatus.PUBLISHED and info.video_id is not None
     assert info.create_time is not None and abs(info.create_time.timestamp() - sandbox.now()) < 5
+    stored = sandbox.playbacks.playback(room.room_id)
+    assert stored is not None and (stored["status"], stored["main_version"]) == (10, 0)
     sandbox.rooms.end_class(room.room_id)  # ending again records nothing new
     assert [p.room_id for p in client.playback.get_list().items] == [room.room_id]
 
@@ -282,3 +284,5 @@ def test_play_statistics_are_made_of_the_plays(client, sandbox, times) -> None:
     )
     later = client.video_data.get_video_play_record(video_id, end - dt.timedelta(seconds=1), end)
     assert later.items == []
+    plays = sandbox.plays.of()
+    assert [p["kind"] for p in plays].count("playback") == 2 and len(plays) == 6

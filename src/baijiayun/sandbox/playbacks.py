@@ -2,10 +2,10 @@
 
 * A playback appears when a room's class ends (``sandbox.rooms.end_class``):
   status 10 (generating), published, with version 0 (the recording: a video
-  id of its own, the room's scheduled length up to 4 hours, 2 Mbit/s). A long-term room gets one
-  playback per class, a *session* ``yyyymmdd`` + a sequence number of that
-  Beijing day; another room keeps one playback (a class ended again changes
-  nothing).
+  id of its own, the room's scheduled length up to 4 hours, 2 Mbit/s). A
+  long-term room gets one playback per class, a *session* ``yyyymmdd`` + a
+  sequence number of that Beijing day; another room keeps one playback (a
+  class ended again changes nothing).
 * ``sandbox.playbacks.set_playback_status`` moves it on (20, 30, 100) and sends
   the transcode callback; ``sandbox.playbacks.add_crop`` adds a crop (what the
   console's editor makes) as a new version.
@@ -297,11 +297,6 @@ class PlaybackStore(Store):
             "DELETE FROM playback_versions WHERE partner_id=:partner AND seq=:seq",
             seq=version["seq"],
         )
-
-    # ---- across partners (the player pages and controls only)
-    @staticmethod
-    def owner(env: Env, room_id: str) -> str:
-        return RoomStore.owner(env, room_id)
 
 
 def class_ended(env: Env, partner_id: str, room_id: str) -> dict[str, Any] | None:
