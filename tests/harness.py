@@ -22,14 +22,16 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, TypeAdapter
 
 from baijiayun._wire import BEIJING
 from baijiayun.api import REGISTRY
 from baijiayun.api.live import chat_message
-from baijiayun.sandbox import Sandbox
+from baijiayun.sandbox import Sandbox, SandboxRequest
 
 PNG = b"\x89PNG\r\n\x1a\n sandbox logo"
 
@@ -177,6 +179,88 @@ class World:
                 self.client.sub_account.create_sub_account(**sub_account_args(self)).sub_partner_id
             )
         return self._sub
+
+    # ---- recordings and videos (made when a case first asks for them)
+    def open_link(self, url: str) -> int:
+        """Open a player or enter link in the sandbox as a browser would; the HTTP status."""
+        parts = urlsplit(url)
+        answer = self.sandbox.handle(SandboxRequest("GET", parts.path, query=parts.query))
+        return answer.status
+
+    def playback(self, *, long_term: bool = False) -> tuple[str, str | None]:
+        """A fresh room whose class was recorded and whose playback is ready."""
+        room = self.client.room.create(
+            "Lecture 讲座", self.start, self.end, 2, is_long_term=int(long_term)
+        )
+        session = f"{dt.datetime.fromtimestamp(self.sandbox.now(), BEIJING):%Y%m%d}1"
+        session_id = session if long_term else None
+        self.sandbox.playbacks.set_playback_status(room.room_id, 100, session_id)
+        return str(room.room_id), session_id
+
+    @cached_property
+    def playback_room_id(self) -> str:
+        """A room with a ready playback, a crop (version 1), and one play of it."""
+        room_id, _ = self.playback()
+        self.sandbox.playbacks.add_crop(room_id, name="Highlights 精华")
+        assert self.open_link(self.client.links.playback_url(room_id)) == 200
+        return room_id
+
+    @cached_property
+    def long_term(self) -> tuple[str, str]:
+        """A long-term room and its recorded session."""
+        room_id, session_id = self.playback(long_term=True)
+        assert session_id is not None
+        return room_id, session_id
+
+    def ready_video(self, name: str = "lesson.mp4") -> int:
+        video_id = int(
+            self.sandbox.media.create_video(name, partner_id=str(self.client.partner_id))
+        )
+        self.sandbox.media.set_video_status(video_id, 100)
+        return video_id
+
+    @cached_property
+    def ready_video_id(self) -> int:
+        """A transcoded video in :attr:`category_id`, played once."""
+        video_id = self.ready_video("world-ready.mp4")
+        self.client.video.set_video_category(video_id, self.category_id)
+        assert self.open_link(self.client.links.video_url(video_id)) == 200
+        return video_id
+
+    @cached_property
+    def category_id(self) -> int:
+        return int(self.client.video.add_category("World 世界").category_id)
+
+    def category(self) -> int:
+        """A fresh, empty category (for calls that use one up)."""
+        return int(self.client.video.add_category("Spare").category_id)
+
+    def prepared(self, *names: str, **args: Any) -> dict[str, Any]:
+        """``args``, once the named state exists (for calls that only read it)."""
+        for name in names:
+            assert getattr(self, name)
+        return args
+
+    @cached_property
+    def played(self) -> bool:
+        """Plays recorded today: the ready video and the playback, once each."""
+        return bool(self.ready_video_id and self.playback_room_id)
+
+    @property
+    def play_day(self) -> dt.date:
+        """Today (Beijing), once the plays it reports on happened."""
+        assert self.played
+        return self.today()
+
+    @property
+    def day(self) -> dict[str, Any]:
+        """Today's window (Beijing), for the play-record queries."""
+        start = dt.datetime.combine(self.play_day, dt.time(0, 0), BEIJING)
+        return {"start_time": start, "end_time": start + dt.timedelta(hours=23, minutes=59)}
+
+    @property
+    def days(self) -> dict[str, Any]:
+        return {"start_date": self.play_day, "end_date": self.play_day}
 
 
 HUDONG_CLASS: dict[str, Any] = {
@@ -489,6 +573,62 @@ CASES: dict[str, Case] = {
         **_day(w),
         "attention_id": w.classday().attention_id,
     },
+    # ---- playback
+    "playback.get_basic_info": lambda w: {"room_id": w.playback_room_id},
+    "playback.get_list": lambda w: w.prepared(
+        "playback_room_id", product_type=1, page=1, page_size=10
+    ),
+    "playback.get_session_list": lambda w: {"room_id": w.long_term[0]},
+    "playback.set_publish_status": lambda w: {"room_id": w.playback_room_id, "status": 1},
+    "playback.delete": lambda w: {"room_id": w.playback()[0]},
+    "playback.update": lambda w: {"room_id": w.playback_room_id, "name": "Lecture 1 第一讲"},
+    "playback.get_crop_list": lambda w: {"room_id": w.playback_room_id},
+    "playback.set_main_version": lambda w: {"room_id": w.playback_room_id, "version": 0},
+    "playback.get_playback_ppt_url_list": lambda w: {"room_id": w.playback_room_id},
+    "playback.get_playback_ppt_url": lambda w: {
+        "room_id": w.long_term[0],
+        "session_id": w.long_term[1],
+    },
+    "playback.replace_playback": lambda w: {
+        "type": 2,
+        "source_room_id": w.playback_room_id,
+        "target_room_id": w.room(),
+    },
+    "playback.replace_playback_by_video": lambda w: {
+        "target_room_id": w.room(),
+        "video_id": w.ready_video_id,
+    },
+    # ---- video
+    "video.get_upload_url": lambda w: {"file_name": "lecture 讲座.mp4", "definition": [16, 1]},
+    "video.get_resume_upload_url": lambda w: {"video_id": w.video_id},
+    "video.get_status": lambda w: {"video_id": w.video_id},
+    "video.get_info": lambda w: {"video_id": w.ready_video_id},
+    "video.get_image": lambda w: {"video_id": w.ready_video_id},
+    "video.remove_definition": lambda w: {"video_id": w.ready_video(), "definition": 16},
+    "video.transcode_again": lambda w: {"video_id": w.ready_video(), "definition": [1, 2]},
+    "video.update": lambda w: {"video_id": w.video_id, "name": "Renamed 改名"},
+    "video.delete": lambda w: {"video_id": w.ready_video()},
+    "video.get_category_list": lambda w: w.prepared("category_id"),
+    "video.get_category_info": lambda w: {"category_id": w.category_id},
+    "video.add_category": lambda w: {"name": "Physics 物理", "parent_id": w.category_id},
+    "video.delete_category": lambda w: {"category_id": w.category()},
+    "video.get_category_video": lambda w: w.prepared("ready_video_id", category_id=w.category_id),
+    "video.set_video_category": lambda w: {"video_id": w.video_id, "category_id": w.category_id},
+    "video.get_url": lambda w: {"video_id": w.ready_video_id},
+    "video.set_publish_status": lambda w: {"video_id": w.ready_video_id, "status": 1},
+    "video.get_share_url": lambda w: {"video_id": w.ready_video_id},
+    "video.get_video_list": lambda w: w.prepared("ready_video_id", page_size=50),
+    # ---- video_account
+    "video_account.get_account_info": lambda w: w.prepared("played"),
+    "video_account.get_used_flow": lambda w: w.days,
+    # ---- video_data
+    "video_data.get_used_flow": lambda w: {"video_id": w.ready_video_id, **w.days},
+    "video_data.get_video_play_record": lambda w: {"video_id": w.ready_video_id, **w.day},
+    "video_data.export_video_report_batch": lambda w: w.day,
+    "video_data.get_video_play_count_rank": lambda w: w.days,
+    "video_data.get_video_daily_play_count": lambda w: {"video_id": w.ready_video_id, **w.days},
+    "video_data.get_partner_daily_play_count": lambda w: w.days,
+    "video_data.get_playback_play_record": lambda w: {"room_id": w.playback_room_id, **w.day},
 }
 
 

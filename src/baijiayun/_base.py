@@ -255,6 +255,10 @@ class ClientBase:
         """Make one call (the sync client returns the result, the async one an awaitable)."""
         raise NotImplementedError
 
+    def _run_task(self, task: Generator[Any, Any, Any]) -> Any:
+        """Drive a task of several steps (see ``_task.py``): its result, or an awaitable of it."""
+        raise NotImplementedError
+
     # ---- the partner key for work that sends nothing (links, callback checks)
     def _partner_key_now(self, purpose: str) -> str:
         """The partner key without awaiting: the known one, else :meth:`_fetch_key_now`."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import time
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any, Generic
 
 import httpx2
@@ -168,6 +168,9 @@ class BaiJiaYunClient(_ClientMixin[httpx2.Client], Groups[SyncMode]):
     def _call(self, spec: Endpoint, values: dict[str, Any]) -> Any:
         return self._driver.run(self._flow(spec, values, self._options), self._key)
 
+    def _run_task(self, task: Generator[Any, Any, Any]) -> Any:
+        return self._driver.run_task(task, self._call)
+
     def _key(self, stale: str | None) -> str:
         fetch = lambda: self._call(_CREATEKEY, self._createkey_values())  # noqa: E731
         return self._keys.get(fetch, stale=stale)
@@ -207,6 +210,9 @@ class AsyncBaiJiaYunClient(_ClientMixin[httpx2.AsyncClient], Groups[AsyncMode]):
 
     async def _call(self, spec: Endpoint, values: dict[str, Any]) -> Any:
         return await self._driver.run(self._flow(spec, values, self._options), self._key)
+
+    async def _run_task(self, task: Generator[Any, Any, Any]) -> Any:
+        return await self._driver.run_task(task, self._call)
 
     async def _key(self, stale: str | None) -> str:
         async def fetch() -> str:

@@ -73,7 +73,8 @@ def render() -> str:
         "validate calls in the SDK and in the sandbox. Kinds: `int` (sent as digits),",
         "`flag` (True/False sent as 1/0), `time` (unix seconds or a datetime), `csv`",
         "(a list sent comma-joined), `json` (a list or dict sent as JSON text), `str`,",
-        "`file` (multipart, not signed). A rule marked *checked by the SDK only* is not",
+        "`file` (multipart, not signed), `date` (`YYYY-MM-DD`), `datetime` (Beijing",
+        "`YYYY-MM-DD HH:MM:SS` text). A rule marked *checked by the SDK only* is not",
         "enforced by the sandbox, which accepts what the platform accepts.",
         "",
     ]

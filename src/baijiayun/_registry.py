@@ -50,7 +50,7 @@ def derived_kind(method: DerivedMethod) -> str:
         return "pages"
     if isinstance(method, ComposedMethod):
         return "compose"
-    return type(method).__name__
+    return str(getattr(method, "kind", type(method).__name__))
 
 
 class Registry:

@@ -3,7 +3,8 @@
 Each driver runs the generator of :meth:`ClientBase._flow`, performing the I/O
 it asks for (a key, a request, a pause) and mapping every httpx2 failure to an
 :class:`~baijiayun.errors.APIConnectionError` that says whether the request
-may have reached the server.
+may have reached the server. They also run tasks of several steps
+(``_task.py``: API calls, streamed transfers to an upload host, pauses).
 """
 
 from __future__ import annotations
@@ -11,18 +12,21 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Awaitable, Callable, Generator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from contextlib import ExitStack
 from typing import Any
 
 import httpx2
 
 from ._base import NeedKey, RawResponse, Send, Sleep
+from ._endpoint import Endpoint
+from ._task import CallEndpoint, Transfer
 from .errors import APIConnectionError, APITimeoutError, BaiJiaYunError
 
 FORM_HEADERS = httpx2.Headers({"Content-Type": "application/x-www-form-urlencoded"})
 
 Flow = Generator[NeedKey | Send | Sleep, Any, Any]
+TaskFlow = Generator[CallEndpoint | Transfer | Sleep, Any, Any]
 
 # Failures that happen before any byte of the request reached the server.
 _NEVER_SENT: tuple[type[Exception], ...] = (
@@ -85,12 +89,26 @@ class _Driver:
             kwargs: dict[str, Any] = {"content": request.content, "headers": FORM_HEADERS}
         else:
             kwargs = {"data": dict(request.fields), "files": _file_parts(request.files, stack)}
-        if action.timeout != self._own_timeout:
-            timeout = self._timeouts.get(action.timeout)
-            if timeout is None:
-                timeout = self._timeouts[action.timeout] = httpx2.Timeout(action.timeout)
-            kwargs["timeout"] = timeout
+        self._add_timeout(kwargs, action.timeout)
         return url, kwargs
+
+    def _add_timeout(self, kwargs: dict[str, Any], seconds: float | None) -> None:
+        if seconds != self._own_timeout:
+            timeout = self._timeouts.get(seconds)
+            if timeout is None:
+                timeout = self._timeouts[seconds] = httpx2.Timeout(seconds)
+            kwargs["timeout"] = timeout
+
+    def _transfer_kwargs(self, action: Transfer) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"headers": list(action.headers)}
+        self._add_timeout(kwargs, action.timeout)
+        return kwargs
+
+
+async def _async_pieces(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """A body's pieces for the async client (read from a local file: short, blocking reads)."""
+    for piece in pieces:
+        yield piece
 
 
 class SyncDriver(_Driver):
@@ -125,6 +143,35 @@ class SyncDriver(_Driver):
         finally:
             flow.close()
 
+    def transfer(self, action: Transfer) -> RawResponse | BaiJiaYunError:
+        """POST a streamed body; the answer, or the network failure as our error."""
+        try:
+            response = self.http.post(
+                action.url, content=action.body.pieces(), **self._transfer_kwargs(action)
+            )
+            return _raw(response)
+        except httpx2.HTTPError as exc:
+            return map_transport_error(exc, action.path)
+
+    def run_task(self, task: TaskFlow, call: Callable[[Endpoint, dict[str, Any]], Any]) -> Any:
+        """Drive a task: API calls through ``call`` (their errors end the task), transfers,
+        pauses."""
+        try:
+            action = next(task)
+            while True:
+                if isinstance(action, CallEndpoint):
+                    value: Any = call(action.spec, action.values)
+                elif isinstance(action, Transfer):
+                    value = self.transfer(action)
+                else:
+                    time.sleep(action.seconds)
+                    value = None
+                action = task.send(value)
+        except StopIteration as stop:
+            return stop.value
+        finally:
+            task.close()
+
 
 class AsyncDriver(_Driver):
     """Drives flows with a :class:`httpx2.AsyncClient`."""
@@ -157,6 +204,36 @@ class AsyncDriver(_Driver):
             return stop.value
         finally:
             flow.close()
+
+    async def transfer(self, action: Transfer) -> RawResponse | BaiJiaYunError:
+        try:
+            response = await self.http.post(
+                action.url,
+                content=_async_pieces(action.body.pieces()),
+                **self._transfer_kwargs(action),
+            )
+            return _raw(response)
+        except httpx2.HTTPError as exc:
+            return map_transport_error(exc, action.path)
+
+    async def run_task(
+        self, task: TaskFlow, call: Callable[[Endpoint, dict[str, Any]], Awaitable[Any]]
+    ) -> Any:
+        try:
+            action = next(task)
+            while True:
+                if isinstance(action, CallEndpoint):
+                    value: Any = await call(action.spec, action.values)
+                elif isinstance(action, Transfer):
+                    value = await self.transfer(action)
+                else:
+                    await asyncio.sleep(action.seconds)
+                    value = None
+                action = task.send(value)
+        except StopIteration as stop:
+            return stop.value
+        finally:
+            task.close()
 
 
 LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20)

@@ -229,6 +229,8 @@ class _DateTime(Kind):
             raise Invalid("must be a datetime, unix seconds or text YYYY-MM-DD HH:MM:SS")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return _dt.datetime.fromtimestamp(int(value), BEIJING)
+        if isinstance(value, str) and _INT_RE.match(value.strip()):  # unix seconds as text
+            return _dt.datetime.fromtimestamp(int(value.strip()), BEIJING)
         if isinstance(value, str):
             return self.parse(value)
         raise Invalid("must be a datetime, unix seconds or text YYYY-MM-DD HH:MM:SS")

@@ -121,7 +121,8 @@ def test_video_and_playback_callbacks(
     assert "total_size" not in receiver.received[-1]
 
     room = client.room.create("rec", *times, 2)
-    assert sandbox.media.set_playback_status(room.room_id, 100, session_id="202611291")["delivered"]
+    report = sandbox.playbacks.set_playback_status(room.room_id, 100, session_id="202611291")
+    assert report["delivered"]
     playback = receiver.received[-1]
     assert playback["room_id"] == room.room_id and playback["session_id"] == "202611291"
 

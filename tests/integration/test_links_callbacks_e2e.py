@@ -109,7 +109,7 @@ def test_media_callbacks_reach_the_receiver(
     video_id = sandbox.media.create_video("lesson.mp4")
     assert sandbox.media.set_video_status(video_id, 100)["delivered"]
     room = client.room.create("rec", *times, 2)
-    assert sandbox.media.set_playback_status(room.room_id, 100)["delivered"]
+    assert sandbox.playbacks.set_playback_status(room.room_id, 100)["delivered"]
     video, playback = events
     assert isinstance(video, VideoTranscoded) and video.video_id == video_id
     assert isinstance(playback, PlaybackReady) and playback.room_id == room.room_id
@@ -140,8 +140,13 @@ def test_player_links_built_by_the_sdk_open(http_sandbox: Any, times: Any) -> No
         room = client.room.create("rec", *times, 2)
         playback = client.links.playback_url(room.room_id, expires_in=60)
         assert "/web/playback/index?" in playback
+        assert browser.get(playback).status_code == 404  # no class was recorded yet
+        for session in (None, "202611291"):  # as if recorded, and generated
+            http_sandbox.sandbox.playbacks.set_playback_status(room.room_id, 100, session)
         assert browser.get(playback).status_code == 200
         video_id = http_sandbox.sandbox.media.create_video("v")
+        assert browser.get(client.links.video_url(video_id)).status_code == 409  # transcoding
+        http_sandbox.sandbox.media.set_video_status(video_id, 100)
         assert browser.get(client.links.video_url(video_id)).status_code == 200
         urls = client.links.playback_urls([room.room_id, (room.room_id, "202611291")])
         assert len(urls) == 2 and all(browser.get(u).status_code == 200 for u in urls.values())

@@ -25,6 +25,7 @@ from .small_course import SmallCourse
 from .sub_account import SubAccount
 from .video import Video
 from .video_account import VideoAccount
+from .video_data import VideoData
 
 __all__ = [
     "REGISTRY",
@@ -46,6 +47,7 @@ __all__ = [
     "SubAccount",
     "Video",
     "VideoAccount",
+    "VideoData",
 ]
 
 
@@ -62,6 +64,7 @@ class Groups(Bound[ModeT]):
     sub_account: SubAccount[ModeT]
     small_course: SmallCourse[ModeT]
     room_data: RoomData[ModeT]
+    video_data: VideoData[ModeT]
     links: Links[ModeT]
     live: Live[ModeT]
     live_setting: LiveSetting[ModeT]
@@ -77,6 +80,8 @@ class Groups(Bound[ModeT]):
     subaccount: SubAccount[ModeT]
     smallcourse: SmallCourse[ModeT]
     roomdata: RoomData[ModeT]
+    videoaccount: VideoAccount[ModeT]
+    videodata: VideoData[ModeT]
 
     # The Room API's iterators are also on the client itself: ``client.iter_rooms()``.
     iter_rooms = Room.iter_rooms

@@ -1,18 +1,35 @@
-"""Video account API: ``/openapi/video_account/*`` — account-wide VOD settings.
+"""Video account API: ``/openapi/video_account/*`` — account-wide VOD usage and settings.
 
-Only the transcode-callback endpoints are declared so far. VOD and playback
-transcode callbacks share the one URL; receive them with
-:mod:`baijiayun.callbacks` (or a ready receiver in :mod:`baijiayun.receivers`).
+VOD and playback transcode callbacks share the one URL set here; receive them
+with :mod:`baijiayun.callbacks` (or a ready receiver in :mod:`baijiayun.receivers`).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .._group import Group, ModeT, endpoint
+from ..models.video_account import AccountInfo
+from ._media import Date, check_date_order
 from ._types import CallbackUrl
 
 
 class VideoAccount(Group[ModeT], name="video_account"):
-    """Settings of the VOD account."""
+    """The VOD account: storage and traffic used, the transcode callback URL."""
+
+    @endpoint("getAccountInfo", safe=True)
+    def get_account_info(self) -> AccountInfo:
+        """The storage and the traffic (flow) the account has used.
+
+        The platform counts traffic once a day, so it lags behind.
+        """
+
+    @endpoint("getUsedFlow", safe=True, unwrap="flow", client_checks=(check_date_order,))
+    def get_used_flow(self, start_date: Date, end_date: Date) -> Decimal:
+        """The traffic the whole account used between two days (inclusive).
+
+        ``start_date``/``end_date``: ``datetime.date`` or ``YYYY-MM-DD`` text.
+        """
 
     @endpoint("setTranscodeCallbackUrl", unwrap="url")
     def set_transcode_callback_url(self, url: CallbackUrl) -> str:

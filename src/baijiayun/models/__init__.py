@@ -6,9 +6,16 @@ against dict results keeps working. Times are aware datetimes in Beijing time.
 """
 
 from ._base import BeijingTime, Money, Page, Result
-from ._paging import SizedPage
-from .doc import Document
-from .evaluation import EvaluationList, EvaluationTemplate
+from ._paging import (
+    SizedPage,
+)
+from .doc import (
+    Document,
+)
+from .evaluation import (
+    EvaluationList,
+    EvaluationTemplate,
+)
 from .hudong import (
     AiUserCount,
     AiUserCounts,
@@ -29,12 +36,44 @@ from .hudong import (
     VoteRecord,
     VoteRecords,
 )
-from .live import UserCount
-from .live_account import DailyCost, DayPeaks, HourPeaks, RoomCost
-from .live_setting import HorseLamp, SensitiveWord, SensitiveWords, Watermark
-from .notice import NoticeCreated, NoticeList, NoticeTemplate
-from .playback import PlaybackToken
-from .quiz import QuizCreated, QuizList, QuizTemplate
+from .live import (
+    UserCount,
+)
+from .live_account import (
+    DailyCost,
+    DayPeaks,
+    HourPeaks,
+    RoomCost,
+)
+from .live_setting import (
+    HorseLamp,
+    SensitiveWord,
+    SensitiveWords,
+    Watermark,
+)
+from .notice import (
+    NoticeCreated,
+    NoticeList,
+    NoticeTemplate,
+)
+from .playback import (
+    CropItem,
+    CropList,
+    PlaybackInfo,
+    PlaybackItem,
+    PlaybackList,
+    PlaybackToken,
+    PlaybackTokens,
+    PptUrl,
+    PptUrlList,
+    Session,
+    SessionList,
+)
+from .quiz import (
+    QuizCreated,
+    QuizList,
+    QuizTemplate,
+)
 from .room import (
     AuditionCode,
     AuditionCodes,
@@ -100,10 +139,41 @@ from .small_course import (
     SmallClassUserCost,
     SmallClassUserCosts,
 )
-from .sub_account import SubAccountCreated, SubAccountInfo, SubAccountList
-from .video import VideoToken
+from .sub_account import (
+    SubAccountCreated,
+    SubAccountInfo,
+    SubAccountList,
+)
+from .video import (
+    Category,
+    CategoryAdded,
+    CategoryInfo,
+    ResumeUploadUrl,
+    ShareUrls,
+    UploadUrl,
+    VideoImage,
+    VideoImages,
+    VideoInfo,
+    VideoList,
+    VideoState,
+    VideoSummary,
+    VideoToken,
+    VideoTokens,
+    VideoUrl,
+    VideoUrls,
+)
+from .video_account import (
+    AccountInfo,
+)
+from .video_data import (
+    DailyPlayCount,
+    PlayRank,
+    PlayRecord,
+    PlayRecords,
+)
 
 __all__ = [
+    "AccountInfo",
     "AiUserCount",
     "AiUserCounts",
     "AnswerQuestion",
@@ -117,6 +187,9 @@ __all__ = [
     "AwardRecord",
     "AwardStat",
     "BeijingTime",
+    "Category",
+    "CategoryAdded",
+    "CategoryInfo",
     "ChatMessage",
     "CheckinData",
     "CheckinRecord",
@@ -126,8 +199,11 @@ __all__ = [
     "CodeInfo",
     "CodeItem",
     "CodeList",
+    "CropItem",
+    "CropList",
     "CsvExport",
     "DailyCost",
+    "DailyPlayCount",
     "DayPeaks",
     "Document",
     "EvaluationList",
@@ -152,7 +228,16 @@ __all__ = [
     "NoticeList",
     "NoticeTemplate",
     "Page",
+    "PlayRank",
+    "PlayRecord",
+    "PlayRecords",
+    "PlaybackInfo",
+    "PlaybackItem",
+    "PlaybackList",
     "PlaybackToken",
+    "PlaybackTokens",
+    "PptUrl",
+    "PptUrlList",
     "PraiseStat",
     "PullStreamUrls",
     "PushLiveUrl",
@@ -176,6 +261,7 @@ __all__ = [
     "RedPackageRecords",
     "RedPackageStat",
     "Result",
+    "ResumeUploadUrl",
     "RoomCost",
     "RoomCreated",
     "RoomInfo",
@@ -187,6 +273,9 @@ __all__ = [
     "RosterStudent",
     "SensitiveWord",
     "SensitiveWords",
+    "Session",
+    "SessionList",
+    "ShareUrls",
     "SizedPage",
     "SmallClassDailyCost",
     "SmallClassRoomCost",
@@ -200,12 +289,22 @@ __all__ = [
     "SubRoom",
     "Teacher",
     "TeacherList",
+    "UploadUrl",
     "UserAnswer",
     "UserCheckin",
     "UserCount",
     "UserPraise",
     "UserRedPackage",
+    "VideoImage",
+    "VideoImages",
+    "VideoInfo",
+    "VideoList",
+    "VideoState",
+    "VideoSummary",
     "VideoToken",
+    "VideoTokens",
+    "VideoUrl",
+    "VideoUrls",
     "VoteRecord",
     "VoteRecords",
     "Watermark",

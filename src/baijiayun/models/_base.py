@@ -10,6 +10,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .._wire import BEIJING
 
+__all__ = ["BeijingTime", "Money", "Page", "Result", "token_entries"]
+
 T = TypeVar("T")
 
 _ZERO_DATES = ("", "0000-00-00 00:00:00", "0000-00-00")

@@ -1,12 +1,40 @@
-"""Result models of the Video (VOD) API (``/openapi/video/*``)."""
+"""Result models of the Video (VOD) API (``/openapi/video/*``).
+
+Sizes are bytes, lengths seconds; times are aware datetimes in Beijing time.
+
+The platform documents few of these answers' fields. Names seen in public
+integrations are used where known (``video_id``, ``upload_url``,
+``upload_size``, ``status``, ``length``, ``preface_url``, ``file_md5``, ...);
+the others are the sandbox's conventions (``docs/sandbox.md``), so they are
+optional, and every field the platform sends is kept (``result["name"]``).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from ._base import Result, token_entries
+from pydantic import Field
 
-__all__ = ["VideoToken", "VideoTokens"]
+from ._base import BeijingTime, Page, Result, token_entries
+
+__all__ = [
+    "Category",
+    "CategoryAdded",
+    "CategoryInfo",
+    "ResumeUploadUrl",
+    "ShareUrls",
+    "UploadUrl",
+    "VideoImage",
+    "VideoImages",
+    "VideoInfo",
+    "VideoList",
+    "VideoState",
+    "VideoSummary",
+    "VideoToken",
+    "VideoTokens",
+    "VideoUrl",
+    "VideoUrls",
+]
 
 
 class VideoToken(Result):
@@ -18,3 +46,124 @@ class VideoToken(Result):
 
 VideoTokens = Annotated[list[VideoToken], token_entries("video_id")]
 """Answer of ``video/getPlayerTokenBatch``."""
+
+
+class UploadUrl(Result):
+    """Answer of ``video/getUploadUrl``: the new video and where to upload its file."""
+
+    video_id: int
+    upload_url: str
+
+
+class ResumeUploadUrl(UploadUrl):
+    """Answer of ``video/getResumeUploadUrl``."""
+
+    upload_size: int
+    """Bytes the upload host already holds: continue from there."""
+
+
+class VideoState(Result):
+    """Answer of ``video/getStatus``."""
+
+    video_id: int
+    status: int
+    """10 uploading, 20 transcoding, 30 failed, 31/32 timed out, 100 ready."""
+
+
+class VideoSummary(Result):
+    """One video of a listing."""
+
+    video_id: int
+    name: str | None = None
+    status: int | None = None
+    publish_status: int | None = None
+    """1 published, 2 blocked."""
+    category_id: int | None = None
+    """0 when in no category."""
+    length: int | None = None
+    total_size: int | None = None
+    """Bytes of the uploaded file (None until it is uploaded)."""
+    preface_url: str | None = None
+    create_time: BeijingTime | None = None
+
+
+class VideoInfo(VideoSummary):
+    """Answer of ``video/getInfo``."""
+
+    total_transcode_size: int | None = None
+    file_md5: str | None = None
+    """MD5 of the uploaded file (hex)."""
+    now_definition: str | None = None
+    """The definitions transcoded so far, comma-joined."""
+    origin_definition: str | None = None
+    """The definition of the uploaded file."""
+    update_time: BeijingTime | None = None
+
+
+class VideoList(Page[VideoSummary]):
+    """Answer of ``video/getVideoList`` and ``video/getCategoryVideo``."""
+
+
+class VideoImage(Result):
+    url: str | None = None
+    time: int | None = None
+    """The second of the video the shot was taken at."""
+
+
+class VideoImages(Result):
+    """Answer of ``video/getImage``: screenshots of a transcoded video."""
+
+    items: list[VideoImage] = Field(default_factory=list, alias="list")
+
+
+class Category(Result):
+    """A video category."""
+
+    category_id: int
+    name: str | None = None
+    parent_id: int | None = None
+    """0 for a top-level category."""
+    create_time: BeijingTime | None = None
+
+
+class CategoryInfo(Category):
+    """Answer of ``video/getCategoryInfo``: a category and its subcategories."""
+
+    children: list[Category] = Field(default_factory=list)
+
+
+class CategoryAdded(Result):
+    """Answer of ``video/addCategory``."""
+
+    category_id: int
+
+
+class VideoUrl(Result):
+    """A transcoded file of one definition."""
+
+    definition: int | None = None
+    url: str | None = None
+    size: int | None = None
+
+
+class VideoUrls(Result):
+    """Answer of ``video/getUrl``: a transcoded video's addresses, by definition."""
+
+    video_id: int | None = None
+    format: str | None = None
+    length: int | None = None
+    width: int | None = None
+    height: int | None = None
+    expire_time: BeijingTime | None = None
+    """When the addresses stop working."""
+    items: list[VideoUrl] = Field(default_factory=list, alias="list")
+
+
+class ShareUrls(Result):
+    """Answer of ``video/getShareUrl``: ways to share a video."""
+
+    share_url: str | None = None
+    """A page that plays the video."""
+    iframe: str | None = None
+    js: str | None = None
+    flash: str | None = None

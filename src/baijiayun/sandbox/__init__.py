@@ -9,7 +9,8 @@ sends signed callbacks. Three ways to use it:
 * real HTTP in a background thread: ``with Sandbox().serve() as server:``;
 * a server process: ``baijiayun sandbox --port 0`` or ``python -m baijiayun.sandbox``.
 
-Each group's emulation is a module here (``partners``, ``rooms``, ``media``):
+Each group's emulation is a module here (``partners``, ``rooms``, ``classroom``,
+``media``, ``playbacks``, ``plays``):
 its tables as stores bound to one partner, its handlers, and its helpers
 (``sandbox.rooms.start_class(room_id)``), which are also control routes
 under ``/_sandbox/``.

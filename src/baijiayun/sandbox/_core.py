@@ -36,6 +36,8 @@ from . import (
     live,
     media,
     partners,
+    playbacks,
+    plays,
     reports,
     room_data,
     rooms,
@@ -51,7 +53,7 @@ from ._forms import BadRequest, parse_form
 from ._http import PlatformError, SandboxRequest, SandboxResponse, envelope
 from ._pages import page
 from ._server import ThreadedServer
-from ._service import Call, Handler, Route, Service, route, routes_of
+from ._service import Call, Handler, RawHandler, Route, Service, route, routes_of
 from ._transport import SandboxTransport
 
 logger = logging.getLogger("baijiayun.sandbox")
@@ -63,7 +65,8 @@ SANDBOX_SECRET_KEY = "sandbox-secret-key"
 IN_PROCESS_URL = "http://sandbox.local/"
 TIMESTAMP_TOLERANCE = 300
 OTHER_PATHS = "(other)"
-"""The request counter's key for every path that is not an endpoint: it stays small."""
+"""The request counter's key for every path that is neither an endpoint nor a service's own
+route (the upload host): the counter stays small."""
 _DIGITS = re.compile(r"[0-9]{1,19}\Z")
 _FALLBACK = b'{"code":1,"msg":"sandbox internal error (see the sandbox\'s log)","data":null,"ts":0}'
 
@@ -72,6 +75,8 @@ SERVICES: tuple[Service, ...] = (
     rooms.service,
     classroom.service,
     media.service,
+    playbacks.service,
+    plays.service,
     live.service,
     settings.service,
     documents.service,
@@ -132,6 +137,17 @@ def _router_table(services: tuple[Service, ...]) -> dict[str, tuple[Endpoint, Ha
     return table
 
 
+def _raw_table(services: tuple[Service, ...]) -> dict[str, RawHandler]:
+    """Paths outside the API that services answer themselves (an upload host)."""
+    table: dict[str, RawHandler] = {}
+    for service in services:
+        for path, handler in service.raw_routes.items():
+            if path in table or path.startswith(("/openapi/", "/_sandbox", "/web/")):
+                raise TypeError(f"{service.name} serves {path}, which is taken")
+            table[path] = handler
+    return table
+
+
 class Sandbox:
     """A stateful local emulator of the platform's open API.
 
@@ -143,6 +159,7 @@ class Sandbox:
     Each group's helpers are attributes: ``sandbox.rooms.start_class(room_id)``,
     ``sandbox.classroom.enter(room_id, user_number)``,
     ``sandbox.media.set_video_status(video_id, 100)``,
+    ``sandbox.playbacks.set_playback_status(room_id, 100)``,
     ``sandbox.partners.add(partner_id, partner_key, secret_key)``.
 
     ``raise_errors=True`` re-raises a bug in a handler instead of answering
@@ -153,6 +170,8 @@ class Sandbox:
     rooms: rooms.Rooms
     classroom: classroom.Classroom
     media: media.Media
+    playbacks: playbacks.Playbacks
+    plays: plays.Plays
     live: live.LiveControls
     settings: settings.Settings
     documents: documents.Documents
@@ -182,6 +201,10 @@ class Sandbox:
         self.clock_offset = 0.0
         self._ctx = Context(tz=BEIJING, now=self.now)
         self._handlers = _router_table(SERVICES)
+        self._raw = _raw_table(SERVICES)
+        for service in SERVICES:
+            for event, listener in service.listeners:
+                self.env.listeners.setdefault(event, []).append(listener)
         owners: list[tuple[list[Route], Any]] = [(routes_of(Sandbox), self)]
         for service in SERVICES:
             if service.controls_class is not None:
@@ -290,7 +313,8 @@ class Sandbox:
         return envelope(code, msg, data, self.now())
 
     def _count(self, path: str) -> None:
-        key = path if REGISTRY.by_path(path) is not None else OTHER_PATHS
+        known = REGISTRY.by_path(path) is not None or path in self._raw
+        key = path if known else OTHER_PATHS
         with self._counter_lock:
             self.requests[key] += 1
 
@@ -308,7 +332,8 @@ class Sandbox:
         if fault is not None and not fault.process:
             response = fault.apply(None, self.now())
         else:
-            response = self._platform(request)
+            raw = self._raw.get(path)
+            response = raw(self.env, request) if raw is not None else self._platform(request)
             if fault is not None:
                 response = fault.apply(response, self.now())
         self._log(request, response, started, fault)
@@ -347,12 +372,18 @@ class Sandbox:
             return self.envelope(1001, "partner_id is required")
         if not _DIGITS.match(partner_id):
             return self.envelope(1001, "partner_id must be an integer")
-        response = self._call(spec, partner_id, form, files)
+        host = request.headers.get("host") or "sandbox.local"
+        response = self._call(spec, partner_id, form, files, f"http://{host}/")
         response.partner = partner_id
         return response
 
     def _call(
-        self, spec: Endpoint, partner_id: str, form: dict[str, str], files: dict[str, bytes]
+        self,
+        spec: Endpoint,
+        partner_id: str,
+        form: dict[str, str],
+        files: dict[str, bytes],
+        base_url: str,
     ) -> SandboxResponse:
         """Authenticate the partner's call, check its parameters, run its handler."""
         now = self.now()
@@ -372,8 +403,9 @@ class Sandbox:
         found = self._handlers.get(spec.path)
         if found is None:
             return self.envelope(1, f"{spec.path} is not emulated by the sandbox yet")
+        call = Call(self.env, partner_id, spec, args, form, files, now, base_url=base_url)
         try:
-            data = found[1](Call(self.env, partner_id, spec, args, form, files, now))
+            data = found[1](call)
         except PlatformError as exc:
             return self.envelope(exc.code, exc.msg)
         return self.envelope(0, "", data)

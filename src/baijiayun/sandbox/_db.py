@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ._http import PlatformError
@@ -179,6 +179,13 @@ class Env:
     pager: Pager
     default_partner: str
     """The account controls act on when none is named."""
+    listeners: dict[str, list[Callable[..., Any]]] = field(default_factory=dict)
+    """What other services do when something happens (``class_ended``: make a playback)."""
+
+    def emit(self, event: str, **details: Any) -> None:
+        """Tell the services listening for ``event`` (see ``Service.on``)."""
+        for listener in self.listeners.get(event, ()):
+            listener(self, **details)
 
 
 class Store:

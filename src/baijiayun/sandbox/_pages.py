@@ -1,7 +1,9 @@
 """The web pages links point to: the classroom entry and the two players.
 
 They check what the platform checks (the enter link's sign; the player
-token) and answer a small HTML page, so a test can prove a link opens.
+token; that there is something to play: a published, ready playback or video)
+and answer a small HTML page, so a test can prove a link opens. A player that
+opens records a play (``plays.py``), which the play statistics are made of.
 """
 
 from __future__ import annotations
@@ -10,10 +12,14 @@ import html
 from urllib.parse import parse_qsl
 
 from .._signing import sign, signs_equal
+from ..api.playback import PlaybackStatus, PublishStatus
+from ..api.video import VideoStatus
 from ._db import Env
 from ._http import HTML_HEADERS, PlatformError, SandboxRequest, SandboxResponse
 from .classroom import ROLES, ClassroomStore
 from .media import MediaStore
+from .playbacks import PlaybackStore, session_text
+from .plays import PlayStore, record_playback_play, record_video_play
 from .rooms import RoomStore
 
 ENTER_FIELDS = ("room_id", "user_avatar", "user_name", "user_number", "user_role")
@@ -35,7 +41,7 @@ def page(env: Env, request: SandboxRequest) -> SandboxResponse:
     if request.path == "/web/room/enter":
         return _enter(env, query)
     if request.path in ("/web/playback/index", "/web/video/player"):
-        return _player(env, request.path, query)
+        return _player(env, request, query)
     return _page(404, "Not found", request.path[:100])
 
 
@@ -69,17 +75,54 @@ def _enter(env: Env, query: dict[str, str]) -> SandboxResponse:
     return _page(403, "Bad sign", "the link's sign does not match")
 
 
-def _player(env: Env, path: str, query: dict[str, str]) -> SandboxResponse:
+def _player(env: Env, request: SandboxRequest, query: dict[str, str]) -> SandboxResponse:
     kind, target_field = (
-        ("playback", "classid") if path == "/web/playback/index" else ("video", "vid")
+        ("playback", "classid") if request.path == "/web/playback/index" else ("video", "vid")
     )
     token, target = query.get("token"), query.get(target_field)
     if not token or not target:
         return _page(400, "Bad link", f"{target_field} and token are required")
     owner = env.db.row("SELECT partner_id FROM tokens WHERE token=?", (token,))
-    row = None if owner is None else MediaStore(env, str(owner["partner_id"])).token(token, kind)
-    if row is None or row["target"] != target:
+    partner_id = None if owner is None else str(owner["partner_id"])
+    row = None if partner_id is None else MediaStore(env, partner_id).token(token, kind)
+    if row is None or partner_id is None or row["target"] != target:
         return _page(403, "Bad token", "the token does not match")
+    linked = session_text(query.get("session_id"))
+    if row["session_id"] and linked and linked != row["session_id"]:
+        return _page(403, "Bad token", "the token is for another session")
     if row["expires_at"] is not None and env.now() >= row["expires_at"]:
         return _page(403, "Token expired", "the token has expired")
-    return _page(200, "Player", f"playing {kind} {target}")
+    viewer = (request.client_host, request.headers.get("user-agent"))
+    if kind == "playback":
+        return _play_playback(env, partner_id, target, row["session_id"] or linked, viewer)
+    return _play_video(env, partner_id, int(target), viewer)
+
+
+def _play_playback(
+    env: Env, partner_id: str, room_id: str, session_id: str, viewer: tuple[str, str | None]
+) -> SandboxResponse:
+    store = PlaybackStore(env, partner_id)
+    playback = store.find(room_id, session_id)
+    if playback is None:
+        return _page(404, "No playback", f"room {room_id} has no playback")
+    if playback["status"] != PlaybackStatus.READY:
+        return _page(409, "Not ready", f"the playback of room {room_id} is being generated")
+    if playback["publish_status"] == PublishStatus.BLOCKED:
+        return _page(403, "Blocked", f"the playback of room {room_id} is not published")
+    version = store.version(playback)
+    record_playback_play(PlayStore(env, partner_id), playback, version, env.now(), *viewer)
+    return _page(200, "Player", f"playing playback {room_id} version {version['version']}")
+
+
+def _play_video(
+    env: Env, partner_id: str, video_id: int, viewer: tuple[str, str | None]
+) -> SandboxResponse:
+    video = MediaStore(env, partner_id).find(video_id)
+    if video is None:
+        return _page(404, "No video", f"no video {video_id}")
+    if video["status"] != VideoStatus.READY:
+        return _page(409, "Not ready", f"video {video_id} is not transcoded yet")
+    if video["publish_status"] == PublishStatus.BLOCKED:
+        return _page(403, "Blocked", f"video {video_id} is not published")
+    record_video_play(PlayStore(env, partner_id), video, env.now(), *viewer)
+    return _page(200, "Player", f"playing video {video_id}")

@@ -22,6 +22,10 @@ A handler receives the request already authenticated, its fields parsed and
 checked by the endpoint's declaration (the platform's rules), and stores bound
 to the caller's partner. It returns the envelope's ``data`` or raises
 :class:`~baijiayun.sandbox.PlatformError`.
+
+A service may also serve a path outside the API (the host videos are uploaded
+to): ``@service.serves("/_upload/video")`` registers a function that gets the
+raw request and answers it itself; faults apply to it as to API paths.
 """
 
 from __future__ import annotations
@@ -35,11 +39,13 @@ from typing import Any, TypeVar
 from .._endpoint import Endpoint
 from .._group import EndpointMethod
 from ._db import Env, Store
+from ._http import SandboxRequest, SandboxResponse
 
-__all__ = ["Call", "Controls", "Route", "Service", "route", "routes_of"]
+__all__ = ["Call", "Controls", "RawHandler", "Route", "Service", "route", "routes_of"]
 
 S = TypeVar("S", bound=Store)
 Handler = Callable[["Call"], Any]
+RawHandler = Callable[[Env, SandboxRequest], SandboxResponse]
 
 
 @dataclass
@@ -54,6 +60,9 @@ class Call:
     form: dict[str, str]
     files: dict[str, bytes]
     now: float
+    base_url: str = ""
+    """The sandbox's own base URL as the caller reached it (``http://host/``), for
+    answers that hold URLs of the sandbox (upload and share URLs)."""
     _stores: dict[type[Store], Store] = field(default_factory=dict, repr=False)
 
     def store(self, cls: type[S]) -> S:
@@ -120,7 +129,9 @@ class Service:
         self.name = name
         self.stores: list[type[Store]] = []
         self.handlers: dict[Endpoint, Handler] = {}
+        self.raw_routes: dict[str, RawHandler] = {}
         self.controls_class: type[Controls] | None = None
+        self.listeners: list[tuple[str, Callable[..., Any]]] = []
 
     @property
     def schema(self) -> str:
@@ -139,6 +150,30 @@ class Service:
             if spec in self.handlers:
                 raise TypeError(f"{spec.qualname} is emulated twice in {self.name}")
             self.handlers[spec] = fn
+            return fn
+
+        return register
+
+    def serves(self, path: str) -> Callable[[RawHandler], RawHandler]:
+        """Register the answer to requests to ``path``, a path outside the API."""
+
+        def register(fn: RawHandler) -> RawHandler:
+            if path in self.raw_routes:
+                raise TypeError(f"{path} is served twice in {self.name}")
+            self.raw_routes[path] = fn
+            return fn
+
+        return register
+
+    def on(self, event: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Run ``fn(env, **details)`` when another service emits ``event`` (``env.emit``).
+
+        So a group can react to another's state change without the two importing
+        each other (``rooms`` emits ``class_ended``; ``playbacks`` makes the playback).
+        """
+
+        def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+            self.listeners.append((event, fn))
             return fn
 
         return register

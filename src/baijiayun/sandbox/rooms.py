@@ -639,6 +639,8 @@ def class_event(
         url_set = True
     if op in CLASS_STATUS:
         store.set_status(room_id, CLASS_STATUS[op])
+    if op == "end":  # the platform then makes the class's playback (sandbox/playbacks.py)
+        env.emit("class_ended", partner_id=partner_id, room_id=room_id)
     if not url_set:
         return None
     fields = {"room_id": room_id, "op": op, "op_time": beijing(env.now())}

@@ -1,6 +1,6 @@
 """Peak memory of a 50 MB document upload streamed to the sandbox over HTTP.
 
-    python benchmarks/bench_upload.py [--mb 50] [--limit-mb 30]
+    python benchmarks/bench_doc_upload.py [--mb 50] [--limit-mb 30]
 
 A sandbox server process serves on 127.0.0.1; this process uploads a file of
 ``--mb`` megabytes with ``client.doc.upload_doc(path)`` and samples its own
