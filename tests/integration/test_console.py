@@ -240,3 +240,16 @@ def test_a_screenshot_of_the_console(browser, served, sdk, tmp_path: Path) -> No
         page.close()
     finally:
         receiver.close()
+
+
+def test_a_rooms_page_shows_its_documents_and_playbacks(browser, served, sdk) -> None:
+    room = sdk.room.create("Lecture 讲座", *_times(), 2)
+    sdk.doc.upload_doc(("slides 课件.pdf", b"%PDF-1.4 sandbox"), room_id=room.room_id)
+    served.sandbox.playbacks.set_playback_status(room.room_id, 100)
+    page = browser.new_page()
+    page.goto(served.base_url + f"_sandbox/ui/rooms/{room.room_id}")
+    docs = page.locator("section", has_text="Documents").inner_text()
+    assert "slides 课件.pdf" in docs and "converting" in docs
+    playbacks = page.locator("section", has_text="Playbacks").inner_text()
+    assert "ready" in playbacks
+    page.close()

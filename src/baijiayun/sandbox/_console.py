@@ -28,13 +28,17 @@ from ._control import refusal
 from ._db import Env
 from ._faults import Fault
 from ._http import HTML_HEADERS, PlatformError, SandboxRequest, SandboxResponse, json_response
+from .documents import DocStore
 from .partners import DeliveryStore, PartnerStore
+from .playbacks import PlaybackStore
 from .rooms import RoomStore
 
 __all__ = ["PREFIX", "Console"]
 
 PREFIX = "/_sandbox/ui"
 PAGE_SIZE = 25
+DOC_STATUS = {0: "converting", 1: "ready", 2: "failed"}
+PLAYBACK_STATUS = {20: "generating", 30: "failed", 100: "ready"}
 
 
 class Steered(Protocol):
@@ -47,6 +51,7 @@ class Steered(Protocol):
     rooms: Any
     partners: Any
     media: Any
+    playbacks: Any
 
     def now(self) -> float: ...
     def reset(self) -> dict[str, Any]: ...
@@ -143,7 +148,7 @@ class Console:
             "video_status": lambda f: self.sandbox.media.set_video_status(
                 int(f["video_id"]), int(f["status"])
             ),
-            "playback_status": lambda f: self.sandbox.media.set_playback_status(
+            "playback_status": lambda f: self.sandbox.playbacks.set_playback_status(
                 f["room_id"], int(f["status"])
             ),
         }
@@ -419,6 +424,17 @@ class Console:
             ("deleted", "yes" if room["deleted"] else "no"),
         ]
         fact_rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts)
+        docs = "".join(
+            f"<tr><td>{_e(d['seq'])}</td><td>{_e(d['name'])}</td>"
+            f"<td>{_e(DOC_STATUS.get(d['status'], d['status']))}</td></tr>"
+            for d in DocStore(self.sandbox.env, partner).in_room(room_id)
+        )
+        playbacks = "".join(
+            f"<tr><td>{_e(p['session_id'] or '—')}</td><td>{_e(p['name'])}</td>"
+            f"<td>{_e(PLAYBACK_STATUS.get(p['status'], p['status']))}</td>"
+            f"<td>{'published' if p['publish_status'] == 1 else 'hidden'}</td></tr>"
+            for p in PlaybackStore(self.sandbox.env, partner).of_room(room_id)
+        )
         return (
             f"<section><h2>Room {_e(room_id)} of partner {_e(partner)}</h2>"
             f"<table>{fact_rows}</table><ul>{''.join(links)}</ul></section>"
@@ -428,6 +444,11 @@ class Console:
             f"{self._pager({}, page, total)}</section>"
             "<section><h2>Group codes</h2><table><tr><th>group</th><th>teacher</th>"
             f"<th>student</th></tr>{groups or '<tr><td colspan=3 class=muted>none</td></tr>'}"
+            "</table></section>"
+            "<section><h2>Documents</h2><table><tr><th>fid</th><th>name</th><th>status</th></tr>"
+            f"{docs or '<tr><td colspan=3 class=muted>none</td></tr>'}</table></section>"
+            "<section><h2>Playbacks</h2><table><tr><th>session</th><th>name</th><th>status</th>"
+            f"<th></th></tr>{playbacks or '<tr><td colspan=4 class=muted>none</td></tr>'}"
             "</table></section>"
         )
 
