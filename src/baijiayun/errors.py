@@ -20,6 +20,8 @@ partner_key, secret_key or sign value.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -45,7 +47,22 @@ __all__ = [
 
 
 class BaiJiaYunError(Exception):
-    """Base class of every error raised by this SDK."""
+    """Base class of every error raised by this SDK.
+
+    Every error pickles with its fields (it can cross a process boundary, e.g.
+    out of a ``ProcessPoolExecutor`` worker): it is rebuilt from its message
+    and attributes, without calling ``__init__`` again.
+    """
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[BaiJiaYunError], args: tuple[object, ...], state: dict[str, object]) -> Any:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigurationError(BaiJiaYunError):
@@ -75,15 +92,6 @@ class APIError(BaiJiaYunError):
         self.path = path
         self.http_status = http_status
         super().__init__(f"[{code}] {msg} (path={path or '?'}, http_status={http_status})")
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_api_error, (type(self), self.code, self.msg, self.path, self.http_status))
-
-
-def _rebuild_api_error(
-    cls: type[APIError], code: int, msg: str, path: str, http_status: int
-) -> APIError:
-    return cls(code, msg, path=path, http_status=http_status)
 
 
 class EndpointNotFoundError(APIError):
