@@ -20,6 +20,7 @@ partner_key, secret_key or sign value.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = [
@@ -44,6 +45,35 @@ __all__ = [
     "ValidationError",
     "error_for_code",
 ]
+
+
+EXCERPT_CHARS = 200
+"""Characters of a body an error shows at most."""
+MSG_CHARS = 1000
+"""Characters of the platform's ``msg`` an :class:`APIError` keeps at most."""
+
+# A value named partner_key, secret_key or sign, in JSON (`"sign": "..."`), a form
+# (`sign=...`) or a repr (`'sign': '...'`); a value cut off by the excerpt's end too.
+_SECRET_VALUE = re.compile(
+    r"""(?<![A-Za-z0-9_])(["']?(?:partner_key|secret_key|sign)["']?\s*[:=]\s*)"""
+    r"""("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s&,;)}\]]*)""",
+    re.IGNORECASE,
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with every partner_key, secret_key and sign value replaced by ``***``."""
+    return _SECRET_VALUE.sub(r"\1***", text)
+
+
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, then ``…`` when some were left out."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """What an error may show of a received text: clipped, then its secrets redacted."""
+    return redact(clip(text, limit))
 
 
 class BaiJiaYunError(Exception):
@@ -87,6 +117,7 @@ class APIError(BaiJiaYunError):
     """The platform answered with a non-zero ``code``."""
 
     def __init__(self, code: int, msg: str, *, path: str = "", http_status: int = 200) -> None:
+        msg = excerpt(msg, MSG_CHARS)  # the platform's text: bounded, never a secret
         self.code = code
         self.msg = msg
         self.path = path
@@ -154,9 +185,15 @@ def error_for_code(code: int, msg: str, *, path: str = "", http_status: int = 20
 
 
 class HTTPStatusError(BaiJiaYunError):
-    """The server answered with a non-2xx HTTP status."""
+    """The server answered with a non-2xx HTTP status.
+
+    ``body_excerpt`` is at most :data:`EXCERPT_CHARS` characters of the body,
+    with any partner_key, secret_key or sign value redacted (nothing at all of
+    an answer that may hold a key).
+    """
 
     def __init__(self, status: int, body_excerpt: str, *, path: str = "") -> None:
+        body_excerpt = excerpt(body_excerpt)
         self.status = status
         self.http_status = status
         self.body_excerpt = body_excerpt
@@ -165,9 +202,13 @@ class HTTPStatusError(BaiJiaYunError):
 
 
 class DecodeError(BaiJiaYunError):
-    """The body is not the platform's JSON envelope (not JSON, or no ``code``)."""
+    """The body is not the platform's JSON envelope, or not the declared result.
+
+    ``body_excerpt`` is bounded and redacted as in :class:`HTTPStatusError`.
+    """
 
     def __init__(self, reason: str, body_excerpt: str, *, path: str = "", http_status: int = 200):
+        body_excerpt = excerpt(body_excerpt)
         self.reason = reason
         self.body_excerpt = body_excerpt
         self.path = path
