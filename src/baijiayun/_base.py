@@ -153,14 +153,33 @@ def parse_envelope(spec: Endpoint, status: int, body: bytes) -> Any:
         ) from None
     if not isinstance(envelope, dict) or "code" not in envelope:
         raise DecodeError("JSON has no 'code'", _excerpt(spec, body), path=path, http_status=status)
-    code = envelope.get("code")
-    try:
-        code = int(code)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise DecodeError("'code' is not a number", _excerpt(spec, body), path=path) from None
+    code = envelope_code(envelope["code"])
+    if code is None:
+        raise DecodeError(
+            "'code' is not a number (an integer or integer text)",
+            _excerpt(spec, body),
+            path=path,
+            http_status=status,
+        )
     if code != 0:
         raise error_for_code(code, _msg_text(envelope.get("msg")), path=path, http_status=status)
     return envelope.get("data")
+
+
+_CODE_TEXT = re.compile(r"-?[0-9]{1,18}")
+
+
+def envelope_code(value: Any) -> int | None:
+    """The envelope's ``code``: an integer, or the text of one in ASCII digits; else None.
+
+    Read strictly: ``0.5``, ``false``, ``"٠"``, ``"0_0"``, ``" 0"`` or ``Infinity``
+    are not a code (each of them would read as success or fail in ``int()``).
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _CODE_TEXT.fullmatch(value):
+        return int(value)
+    return None
 
 
 def _msg_text(msg: Any) -> str:
