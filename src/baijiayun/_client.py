@@ -67,8 +67,8 @@ class _ClientMixin(ClientBase, Generic[_H]):
             base_url=base_url,
             tz=tz,
         )
-        if max_retries < 0:
-            raise ConfigurationError("max_retries must be >= 0")
+        timeout = _config.check_timeout(timeout)
+        max_retries = _config.check_max_retries(max_retries)
         if http_client is not None and not isinstance(http_client, self._http_class):
             raise ConfigurationError(f"http_client must be an httpx2.{self._http_class.__name__}")
         super().__init__(
@@ -104,16 +104,15 @@ class _ClientMixin(ClientBase, Generic[_H]):
         failure that may have reached the platform (only if the write is
         idempotent for you). Example: ``client.with_options(max_retries=5).room.info(rid)``.
         """
-        changes = {
-            k: v
-            for k, v in {
-                "timeout": timeout,
-                "max_retries": max_retries,
-                "validate": validate,
-                "retry_writes": retry_writes,
-            }.items()
-            if v is not _UNSET
-        }
+        changes: dict[str, Any] = {}
+        if timeout is not _UNSET:
+            changes["timeout"] = _config.check_timeout(timeout)
+        if max_retries is not _UNSET:
+            changes["max_retries"] = _config.check_max_retries(max_retries)
+        if validate is not _UNSET:
+            changes["validate"] = _config.check_flag("validate", validate)
+        if retry_writes is not _UNSET:
+            changes["retry_writes"] = _config.check_flag("retry_writes", retry_writes)
         clone = typing.cast(_C, self._copy_with(**changes))
         clone._owns_http = False  # the copy shares this client's pool; only the owner closes it
         return clone

@@ -18,7 +18,14 @@ from typing import Any
 import httpx2
 
 from ._base import NeedKey, RawResponse, Send, Sleep
-from .errors import APIConnectionError, APITimeoutError, BaiJiaYunError
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    BaiJiaYunError,
+    ClientClosedError,
+    ConfigurationError,
+    ValidationError,
+)
 
 FORM_HEADERS = httpx2.Headers({"Content-Type": "application/x-www-form-urlencoded"})
 
@@ -30,18 +37,37 @@ _NEVER_SENT: tuple[type[Exception], ...] = (
     httpx2.ConnectTimeout,
     httpx2.PoolTimeout,
     httpx2.ProxyError,
-    httpx2.UnsupportedProtocol,
     httpx2.LocalProtocolError,
 )
 
 
 def map_transport_error(exc: Exception, path: str) -> BaiJiaYunError:
-    """An httpx2 failure as our error, with whether the request may have been sent."""
-    sent = not isinstance(exc, _NEVER_SENT)
+    """An httpx2 failure as our error, with whether the request may have been sent.
+
+    A URL the client cannot send to (a scheme no transport serves, a URL httpx2
+    refuses) is a setting to fix, not a failure to retry: ``ConfigurationError``.
+    """
     name = type(exc).__name__
+    if isinstance(exc, (httpx2.UnsupportedProtocol, httpx2.InvalidURL)):
+        return ConfigurationError(f"{name}: {exc} ({path}; the request was not sent)")
+    sent = not isinstance(exc, _NEVER_SENT)
     if isinstance(exc, httpx2.TimeoutException):
         return APITimeoutError(f"{name}: request timed out", path=path, may_have_been_sent=sent)
     return APIConnectionError(f"{name}: {exc}", path=path, may_have_been_sent=sent)
+
+
+def closed(action: Send) -> ClientClosedError:
+    return ClientClosedError(
+        f"{action.request.path}: this client was closed (close() or its http_client's); "
+        "nothing was sent. Make a new client, and close it only when no call uses it."
+    )
+
+
+def _open(name: str, path: str, stack: ExitStack) -> Any:
+    try:
+        return stack.enter_context(open(path, "rb"))  # closed with the stack
+    except OSError as exc:
+        raise ValidationError(name, f"cannot be read: {exc.strerror or exc}") from None
 
 
 def _file_parts(files: Mapping[str, Any], stack: ExitStack) -> dict[str, Any]:
@@ -50,8 +76,7 @@ def _file_parts(files: Mapping[str, Any], stack: ExitStack) -> dict[str, Any]:
     for name, value in files.items():
         if isinstance(value, (str, os.PathLike)):
             path = os.fspath(value)
-            handle = stack.enter_context(open(path, "rb"))  # noqa: SIM115 - closed by the stack
-            parts[name] = (os.path.basename(path), handle)
+            parts[name] = (os.path.basename(path), _open(name, path, stack))
         elif isinstance(value, (bytes, bytearray)):
             parts[name] = (name, bytes(value))
         elif isinstance(value, tuple):
@@ -101,12 +126,19 @@ class SyncDriver(_Driver):
         self.http = http
 
     def send(self, action: Send) -> RawResponse | BaiJiaYunError:
+        http = self.http
+        if http.is_closed:
+            return closed(action)
         try:
             with ExitStack() as stack:
                 url, kwargs = self._request_kwargs(action, stack)
-                return _raw(self.http.post(url, **kwargs))
-        except httpx2.HTTPError as exc:
+                return _raw(http.post(url, **kwargs))
+        except (httpx2.HTTPError, httpx2.InvalidURL) as exc:
             return map_transport_error(exc, action.request.path)
+        except RuntimeError:
+            if http.is_closed:  # closed by another thread while this call was under way
+                return closed(action)
+            raise
 
     def run(self, flow: Flow, key: Callable[[str | None], str]) -> Any:
         try:
@@ -134,12 +166,19 @@ class AsyncDriver(_Driver):
         self.http = http
 
     async def send(self, action: Send) -> RawResponse | BaiJiaYunError:
+        http = self.http
+        if http.is_closed:
+            return closed(action)
         try:
             with ExitStack() as stack:
                 url, kwargs = self._request_kwargs(action, stack)
-                return _raw(await self.http.post(url, **kwargs))
-        except httpx2.HTTPError as exc:
+                return _raw(await http.post(url, **kwargs))
+        except (httpx2.HTTPError, httpx2.InvalidURL) as exc:
             return map_transport_error(exc, action.request.path)
+        except RuntimeError:
+            if http.is_closed:  # closed by another task while this call was under way
+                return closed(action)
+            raise
 
     async def run(self, flow: Flow, key: Callable[[str | None], Awaitable[str]]) -> Any:
         try:

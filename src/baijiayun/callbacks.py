@@ -160,6 +160,10 @@ _TIMESTAMP_RE = re.compile(r"[0-9]{1,12}\Z")
 def _check_key(partner_key: object) -> str:
     if not isinstance(partner_key, str) or not partner_key:
         raise ConfigurationError("a partner_key (non-empty text) is needed to verify callbacks")
+    try:
+        partner_key.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigurationError("the partner_key holds a lone surrogate: not UTF-8") from None
     return partner_key
 
 

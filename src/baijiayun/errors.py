@@ -5,6 +5,7 @@ pydantic exception reaches the caller unwrapped.
 
 * :class:`ValidationError` — bad input, raised before anything is sent.
 * :class:`ConfigurationError` — missing or inconsistent client settings.
+* :class:`ClientClosedError` — a call on a closed client.
 * :class:`APIError` — the platform answered with a non-zero ``code``; one
   subclass per documented code family, each carrying ``code``, ``msg``,
   ``path`` and ``http_status``.
@@ -32,6 +33,7 @@ __all__ = [
     "AccountNotFoundError",
     "BaiJiaYunError",
     "CallbackSignatureError",
+    "ClientClosedError",
     "ConfigurationError",
     "DecodeError",
     "EndpointNotFoundError",
@@ -97,6 +99,10 @@ def _rebuild(cls: type[BaiJiaYunError], args: tuple[object, ...], state: dict[st
 
 class ConfigurationError(BaiJiaYunError):
     """The client was constructed without what it needs (e.g. credentials)."""
+
+
+class ClientClosedError(BaiJiaYunError, RuntimeError):
+    """A call on a client that was closed (or whose ``http_client`` was); nothing was sent."""
 
 
 class ValidationError(BaiJiaYunError, ValueError):

@@ -130,6 +130,10 @@ def _link(base: str, spec: Endpoint, fields: list[tuple[str, str]], **rename: st
 def _check_key(partner_key: object) -> str:
     if not isinstance(partner_key, str) or not partner_key:
         raise ValidationError("partner_key", "must be a non-empty string")
+    try:
+        partner_key.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("partner_key", "must be valid Unicode text") from None
     return partner_key
 
 

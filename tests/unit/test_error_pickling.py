@@ -23,6 +23,7 @@ SAMPLES: list[errors.BaiJiaYunError] = [
     errors.APITimeoutError("ReadTimeout: request timed out", path=INFO, may_have_been_sent=True),
     errors.CallbackSignatureError("stale"),
     errors.CallbackSignatureError("malformed", "too much text"),
+    errors.ClientClosedError("/openapi/room/info: this client was closed"),
     errors.AccountError(2002, "no permission", path=INFO, http_status=200),
     *(
         errors.error_for_code(code, "教室不存在", path=INFO, http_status=200)

@@ -184,7 +184,6 @@ TRANSPORT_ERRORS = [
     (httpx2.ConnectTimeout("x"), APITimeoutError, False),
     (httpx2.PoolTimeout("x"), APITimeoutError, False),
     (httpx2.ProxyError("x"), APIConnectionError, False),
-    (httpx2.UnsupportedProtocol("x"), APIConnectionError, False),
     (httpx2.LocalProtocolError("x"), APIConnectionError, False),
     (httpx2.ReadTimeout("x"), APITimeoutError, True),
     (httpx2.WriteTimeout("x"), APITimeoutError, True),
