@@ -362,10 +362,14 @@ class ClientBase:
                 )
                 if exc.code == 1002 and spec.signed and self._keys.fetched and not refreshed:
                     refreshed = True
-                    logger.info(
-                        "POST %s: signature refused, fetching the partner key again", spec.path
-                    )
-                    key = yield NeedKey(stale=key)
+                    logger.info("POST %s: signature refused, refreshing the partner key", spec.path)
+                    if (yield NeedKey(stale=key)) == key:
+                        logger.info(
+                            "POST %s: the partner key is current; the signature was refused for "
+                            "another reason (the clock? timestamps must be within 300 s)",
+                            spec.path,
+                        )
+                        raise
                     attempt -= 1  # the refresh is not one of the caller's retries
                     continue
                 raise
