@@ -249,7 +249,9 @@ class CallbackSignatureError(BaiJiaYunError):
     """A platform callback failed verification; ``reason`` says why.
 
     ``reason`` is one of ``missing_sign``, ``mismatch``, ``stale``, ``future``,
-    ``malformed_timestamp``, ``missing_timestamp``, ``malformed``.
+    ``malformed_timestamp``, ``missing_timestamp``, ``malformed``; when
+    de-duplicating, also ``missing_qid``, ``malformed_qid``, ``stale_qid``,
+    ``future_qid``.
     """
 
     def __init__(self, reason: str, detail: str = "") -> None:
