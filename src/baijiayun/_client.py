@@ -15,7 +15,6 @@ from typing import Any, Generic
 import httpx2
 
 from . import _config
-from . import callbacks as _callbacks
 from ._base import ClientBase, RequestOptions
 from ._endpoint import Endpoint
 from ._group import AsyncMode, SyncMode
@@ -122,15 +121,17 @@ class _ClientMixin(ClientBase, Generic[_H]):
     get_web_sign = _links_api.get_web_sign  # the earlier SDK's form, same as on client.links
 
     def verify_callback(
-        self, fields: object, tolerance: float | None = _callbacks.DEFAULT_TOLERANCE
+        self, fields: object, tolerance: float | None = _config.CALLBACK_TOLERANCE
     ) -> dict[str, str]:
         """:func:`baijiayun.callbacks.verify_callback` with this client's partner key.
 
         Returns the callback's fields (without ``sign``); raises
         :class:`~baijiayun.errors.CallbackSignatureError` when they fail.
         """
+        from .callbacks import verify_callback  # imported on first use
+
         key = self._partner_key_now("verifying a callback")
-        return _callbacks.verify_callback(fields, key, tolerance)
+        return verify_callback(fields, key, tolerance)
 
     def check_sign(self, data: object, check_timestamp_second: float | None = 300) -> bool:
         """Whether a callback's sign (and timestamp, within the given seconds) is valid.

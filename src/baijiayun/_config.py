@@ -18,6 +18,8 @@ from .errors import ConfigurationError
 LEGACY_BASE_URL = "https://api.baijiayun.com/"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 2
+CALLBACK_TOLERANCE = 300
+"""Seconds a callback's ``timestamp`` (and ``qid``) may differ from now, either way."""
 
 
 @dataclass(frozen=True)

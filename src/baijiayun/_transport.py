@@ -8,19 +8,21 @@ may have reached the server.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import ssl
 import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
 from contextlib import ExitStack
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpcore2
 import httpx2
+
+if TYPE_CHECKING:  # both are loaded only when they are used (asyncio by the async client)
+    import ssl
+
+    import httpcore2
 
 from ._base import NeedKey, RawResponse, Send, Sleep
 from .errors import (
@@ -174,12 +176,16 @@ timeouts, which tell whether the request left, get the first chance)."""
 if sys.version_info >= (3, 11):
 
     async def _within(seconds: float, work: Awaitable[Any]) -> Any:
+        import asyncio
+
         async with asyncio.timeout(seconds):
             return await work
 
 else:  # pragma: no cover - Python 3.10
 
     async def _within(seconds: float, work: Awaitable[Any]) -> Any:
+        import asyncio
+
         try:
             return await asyncio.wait_for(work, seconds)
         except asyncio.TimeoutError:
@@ -229,6 +235,8 @@ class AsyncDriver(_Driver):
                 elif isinstance(action, NeedKey):
                     value = await key(action.stale)
                 else:
+                    import asyncio
+
                     await asyncio.sleep(action.seconds)
                     value = None
                 action = flow.send(value)
@@ -284,29 +292,40 @@ _DEADLINE: ContextVar[float | None] = ContextVar("baijiayun_deadline", default=N
 _CHUNK = 1 << 16
 
 
-def _left(timeout: float | None, error: type[Exception]) -> float | None:
+def _left(timeout: float | None, operation: str) -> float | None:
     """The timeout of one network operation: at most what is left of the attempt."""
     deadline = _DEADLINE.get()
     if deadline is None:
         return timeout
     left = deadline - time.monotonic()
     if left <= 0:
+        import httpcore2  # loaded already: our pools run on it
+
+        error = {
+            "connect": httpcore2.ConnectTimeout,
+            "read": httpcore2.ReadTimeout,
+            "write": httpcore2.WriteTimeout,
+        }[operation]
         raise error("the attempt used up its timeout")
     return left if timeout is None or timeout > left else timeout
 
 
-class _Stream(httpcore2.NetworkStream):
-    """A connection whose every read, write and TLS handshake ends by the attempt's deadline."""
+class _Stream:
+    """A connection whose every read, write and TLS handshake ends by the attempt's deadline.
+
+    It and the backends below stand in for httpcore2's ``NetworkStream`` and
+    ``NetworkBackend`` (same methods), without importing httpcore2 at import.
+    """
 
     def __init__(self, stream: httpcore2.NetworkStream) -> None:
         self._stream = stream
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _left(timeout, httpcore2.ReadTimeout))
+        return self._stream.read(max_bytes, _left(timeout, "read"))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         for part in _parts(buffer):  # a slow reader cannot stretch one long write
-            self._stream.write(part, _left(timeout, httpcore2.WriteTimeout))
+            self._stream.write(part, _left(timeout, "write"))
 
     def close(self) -> None:
         self._stream.close()
@@ -316,15 +335,15 @@ class _Stream(httpcore2.NetworkStream):
         ssl_context: ssl.SSLContext,
         server_hostname: str | None = None,
         timeout: float | None = None,
-    ) -> httpcore2.NetworkStream:
-        timeout = _left(timeout, httpcore2.ConnectTimeout)
+    ) -> _Stream:
+        timeout = _left(timeout, "connect")
         return _Stream(self._stream.start_tls(ssl_context, server_hostname, timeout))
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
 
 
-class _Backend(httpcore2.NetworkBackend):
+class _Backend:
     def __init__(self, backend: httpcore2.NetworkBackend) -> None:
         self._backend = backend
 
@@ -335,32 +354,32 @@ class _Backend(httpcore2.NetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
-    ) -> httpcore2.NetworkStream:
-        timeout = _left(timeout, httpcore2.ConnectTimeout)
+    ) -> _Stream:
+        timeout = _left(timeout, "connect")
         return _Stream(
             self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
         )
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore2.NetworkStream:
-        timeout = _left(timeout, httpcore2.ConnectTimeout)
+    ) -> _Stream:
+        timeout = _left(timeout, "connect")
         return _Stream(self._backend.connect_unix_socket(path, timeout, socket_options))
 
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)
 
 
-class _AsyncStream(httpcore2.AsyncNetworkStream):
+class _AsyncStream:
     def __init__(self, stream: httpcore2.AsyncNetworkStream) -> None:
         self._stream = stream
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._stream.read(max_bytes, _left(timeout, httpcore2.ReadTimeout))
+        return await self._stream.read(max_bytes, _left(timeout, "read"))
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         for part in _parts(buffer):
-            await self._stream.write(part, _left(timeout, httpcore2.WriteTimeout))
+            await self._stream.write(part, _left(timeout, "write"))
 
     async def aclose(self) -> None:
         await self._stream.aclose()
@@ -370,15 +389,15 @@ class _AsyncStream(httpcore2.AsyncNetworkStream):
         ssl_context: ssl.SSLContext,
         server_hostname: str | None = None,
         timeout: float | None = None,
-    ) -> httpcore2.AsyncNetworkStream:
-        timeout = _left(timeout, httpcore2.ConnectTimeout)
+    ) -> _AsyncStream:
+        timeout = _left(timeout, "connect")
         return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, timeout))
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
 
 
-class _AsyncBackend(httpcore2.AsyncNetworkBackend):
+class _AsyncBackend:
     def __init__(self, backend: httpcore2.AsyncNetworkBackend) -> None:
         self._backend = backend
 
@@ -389,15 +408,15 @@ class _AsyncBackend(httpcore2.AsyncNetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
-    ) -> httpcore2.AsyncNetworkStream:
-        timeout = _left(timeout, httpcore2.ConnectTimeout)
+    ) -> _AsyncStream:
+        timeout = _left(timeout, "connect")
         stream = await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
         return _AsyncStream(stream)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore2.AsyncNetworkStream:
-        timeout = _left(timeout, httpcore2.ConnectTimeout)
+    ) -> _AsyncStream:
+        timeout = _left(timeout, "connect")
         return _AsyncStream(await self._backend.connect_unix_socket(path, timeout, socket_options))
 
     async def sleep(self, seconds: float) -> None:

@@ -29,6 +29,7 @@ from typing import Annotated, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 
+from ._config import CALLBACK_TOLERANCE
 from ._signing import encode_value, sign, signs_equal
 from ._wire import BEIJING
 from .errors import CallbackSignatureError, ConfigurationError
@@ -64,8 +65,8 @@ __all__ = [
 
 SIGN = "sign"
 TIMESTAMP = "timestamp"
-DEFAULT_TOLERANCE = 300
-"""Seconds a callback's ``timestamp`` may differ from now (either way)."""
+DEFAULT_TOLERANCE = CALLBACK_TOLERANCE
+"""Seconds a callback's ``timestamp`` (and ``qid``) may differ from now (either way)."""
 MAX_FIELDS = 1000
 MAX_CHARS = 1 << 20
 """A delivery with more fields or text than this is rejected as ``malformed``."""
@@ -316,7 +317,7 @@ class CallbackEvent(BaseModel):
     :attr:`raw`). Unknown fields are attributes too (``event.model_extra``).
     """
 
-    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True, defer_build=True)
 
     qid: str | None = None
     """Unique per delivery: use it to drop duplicates."""

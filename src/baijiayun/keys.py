@@ -17,11 +17,13 @@ keys between processes.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "DEFAULT_KEY_TTL",
@@ -187,6 +189,8 @@ class PartnerKeyProvider:
         key = self._cached(stale) or self._settled(stale)
         if key is not None:
             return key
+        import asyncio  # imported here: a sync program never needs it
+
         loop_id = id(asyncio.get_running_loop())
         lock = self._async_locks.get(loop_id)
         if lock is None:
