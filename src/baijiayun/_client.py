@@ -7,6 +7,7 @@ the same declarations. They differ only in the driver that performs I/O.
 from __future__ import annotations
 
 import datetime as _dt
+import inspect
 import time
 import typing
 from collections.abc import Callable
@@ -24,7 +25,15 @@ from .api import links as _links_api
 from .errors import CallbackSignatureError, ConfigurationError
 from .keys import KeyStore
 
-_UNSET: Any = object()
+
+class _Unchanged:
+    """The default of :meth:`with_options` arguments: keep this client's setting."""
+
+    def __repr__(self) -> str:  # how help() and signatures show the default
+        return "unchanged"
+
+
+_UNSET: Any = _Unchanged()
 _CREATEKEY = Partner.createkey.spec
 _C = typing.TypeVar("_C", bound="_ClientMixin[Any]")
 _H = typing.TypeVar("_H")
@@ -241,3 +250,19 @@ class AsyncBaiJiaYunClient(_ClientMixin[httpx2.AsyncClient], Groups[AsyncMode]):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def _document_groups(*classes: type) -> None:
+    """List the endpoint groups in the clients' docstrings (they are set per instance,
+    so ``help(BaiJiaYunClient)`` would not show them otherwise)."""
+    lines = ["", "    Endpoint groups (``help(client.room)`` lists a group's methods):", ""]
+    for info in REGISTRY.groups.values():
+        summary = (inspect.getdoc(info.cls) or "").partition("\n")[0]
+        names = ", ".join(f"``client.{name}``" for name in info.attributes)
+        lines.append(f"    * {names}: {summary}")
+    for cls in classes:
+        if cls.__doc__:  # None under python -OO
+            cls.__doc__ = cls.__doc__.rstrip() + "\n" + "\n".join(lines) + "\n"
+
+
+_document_groups(BaiJiaYunClient, AsyncBaiJiaYunClient)

@@ -178,7 +178,16 @@ class _Time(_Int):
             return int(value.timestamp())
         if isinstance(value, _dt.date):
             raise Invalid("must be unix seconds or a datetime, not a date")
-        return super().coerce(value, ctx)
+        try:
+            return super().coerce(value, ctx)
+        except Invalid:
+            pass
+        if isinstance(value, str):
+            raise Invalid(
+                "must be unix seconds or a datetime; text is read only as unix seconds "
+                "(for an ISO time, pass datetime.fromisoformat(text))"
+            ) from None
+        raise Invalid(f"must be unix seconds or a datetime, not {type(value).__name__}")
 
 
 class _Csv(Kind):

@@ -1,4 +1,4 @@
-"""Platform callbacks (protocol.md §6): verify, parse into typed events, drop duplicates, answer.
+"""Platform callbacks (docs/protocol.md §6): verify, parse into typed events, drop repeats, answer.
 
 The platform POSTs form fields (all text) to your URL: class events (set with
 ``client.live_account.set_class_callback_url``) and transcode results of

@@ -1,4 +1,4 @@
-"""Enter-classroom, playback and VOD links (protocol.md §5): pure functions, no client needed.
+"""Enter-classroom, playback and VOD links (docs/protocol.md §5): pure functions, no client needed.
 
 >>> from baijiayun.links import Role, enter_url
 >>> enter_url("https://e12345678.at.baijiayun.com/", KEY, 21090312345678, 1001, "小明")

@@ -1,4 +1,4 @@
-"""Platform callbacks (protocol.md §6): verification, typed events, de-duplication, helpers."""
+"""Platform callbacks (docs/protocol.md §6): verification, typed events, de-duplication, helpers."""
 
 from __future__ import annotations
 

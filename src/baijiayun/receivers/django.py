@@ -14,9 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from asgiref.sync import async_to_sync
-from django.http import HttpRequest, HttpResponse, JsonResponse  # type: ignore[import-untyped]
-from django.views.decorators.csrf import csrf_exempt  # type: ignore[import-untyped]
+try:
+    from asgiref.sync import async_to_sync
+    from django.http import HttpRequest, HttpResponse, JsonResponse  # type: ignore[import-untyped]
+    from django.views.decorators.csrf import csrf_exempt  # type: ignore[import-untyped]
+except ModuleNotFoundError as exc:  # the framework is not installed
+    raise ModuleNotFoundError(
+        f"baijiayun.receivers.django needs Django: pip install django ({exc})", name=exc.name
+    ) from exc
 
 from ..callbacks import DEFAULT_TOLERANCE, CallbackDeduplicator, failure_body
 from ._core import MAX_BODY, Handler, Receiver, form_fields, is_async, read_limited

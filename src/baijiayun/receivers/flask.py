@@ -16,7 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, current_app, jsonify, request
+try:
+    from flask import Response, current_app, jsonify, request
+except ModuleNotFoundError as exc:  # the framework is not installed
+    raise ModuleNotFoundError(
+        f"baijiayun.receivers.flask needs Flask: pip install flask ({exc})", name=exc.name
+    ) from exc
 
 from ..callbacks import DEFAULT_TOLERANCE, CallbackDeduplicator
 from ._core import MAX_BODY, Handler, Receiver, form_fields, is_async, read_limited

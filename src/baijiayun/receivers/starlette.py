@@ -14,10 +14,17 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+try:
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+except ModuleNotFoundError as exc:  # the framework is not installed
+    raise ModuleNotFoundError(
+        f"baijiayun.receivers.starlette needs Starlette: pip install 'baijiayun[receivers]' "
+        f"({exc})",
+        name=exc.name,
+    ) from exc
 
 from ..callbacks import DEFAULT_TOLERANCE, CallbackDeduplicator
 from ._core import MAX_BODY, Handler, Receiver, aread_limited, form_fields, is_async
