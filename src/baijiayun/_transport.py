@@ -134,8 +134,6 @@ class SyncDriver(_Driver):
 
     def send(self, action: Send) -> RawResponse | BaiJiaYunError:
         http = self.http
-        if http.is_closed:
-            return closed(action)
         bound = None if action.timeout is None else time.monotonic() + action.timeout
         token = _DEADLINE.set(bound)
         try:
@@ -145,7 +143,7 @@ class SyncDriver(_Driver):
         except (httpx2.HTTPError, httpx2.InvalidURL) as exc:
             return map_transport_error(exc, action.request.path)
         except RuntimeError:
-            if http.is_closed:  # closed by another thread while this call was under way
+            if http.is_closed:  # httpx2's "the client has been closed"
                 return closed(action)
             raise
         finally:
@@ -202,8 +200,6 @@ class AsyncDriver(_Driver):
 
     async def send(self, action: Send) -> RawResponse | BaiJiaYunError:
         http = self.http
-        if http.is_closed:
-            return closed(action)
         bound = None if action.timeout is None else time.monotonic() + action.timeout
         token = _DEADLINE.set(bound)
         try:
@@ -220,7 +216,7 @@ class AsyncDriver(_Driver):
                 "the attempt used up its timeout", path=action.request.path, may_have_been_sent=True
             )
         except RuntimeError:
-            if http.is_closed:  # closed by another task while this call was under way
+            if http.is_closed:  # httpx2's "the client has been closed"
                 return closed(action)
             raise
         finally:
@@ -324,6 +320,9 @@ class _Stream:
         return self._stream.read(max_bytes, _left(timeout, "read"))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if len(buffer) <= _CHUNK:
+            self._stream.write(buffer, _left(timeout, "write"))
+            return
         for part in _parts(buffer):  # a slow reader cannot stretch one long write
             self._stream.write(part, _left(timeout, "write"))
 
@@ -378,7 +377,10 @@ class _AsyncStream:
         return await self._stream.read(max_bytes, _left(timeout, "read"))
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        for part in _parts(buffer):
+        if len(buffer) <= _CHUNK:
+            await self._stream.write(buffer, _left(timeout, "write"))
+            return
+        for part in _parts(buffer):  # a slow reader cannot stretch one long write
             await self._stream.write(part, _left(timeout, "write"))
 
     async def aclose(self) -> None:
@@ -424,8 +426,6 @@ class _AsyncBackend:
 
 
 def _parts(buffer: bytes) -> Iterable[bytes]:
-    if len(buffer) <= _CHUNK:
-        return (buffer,)
     view = memoryview(buffer)
     return (view[i : i + _CHUNK] for i in range(0, len(view), _CHUNK))  # type: ignore[misc]
 
