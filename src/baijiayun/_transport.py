@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-if TYPE_CHECKING:  # both are loaded only when they are used (asyncio by the async client)
+if TYPE_CHECKING:  # for type hints only: httpx2 loads both when it builds a pool
     import ssl
 
     import httpcore2
