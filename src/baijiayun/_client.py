@@ -107,6 +107,8 @@ class _ClientMixin(ClientBase, Generic[_H]):
     ) -> _C:
         """A copy of this client (same connection pool and keys) with other call options.
 
+        ``timeout`` bounds each attempt's whole duration (a call ends within
+        ``(max_retries + 1) * timeout`` plus the backoff pauses);
         ``validate=False`` skips client-side checks (for when the platform moves
         ahead of the SDK); ``retry_writes=True`` lets writes be re-sent after a
         failure that may have reached the platform (only if the write is
