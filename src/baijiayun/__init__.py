@@ -7,8 +7,8 @@
 
 from __future__ import annotations
 
-from ._client import AsyncBaiJiaYunClient, BaiJiaYunClient
-from .callbacks import CallbackDeduplicator, parse_callback, sign_callback, verify_callback
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     AccountDisabledError,
     AccountError,
@@ -18,6 +18,7 @@ from .errors import (
     APITimeoutError,
     BaiJiaYunError,
     CallbackSignatureError,
+    ClientClosedError,
     ConfigurationError,
     DecodeError,
     EndpointNotFoundError,
@@ -31,7 +32,44 @@ from .errors import (
     ValidationError,
 )
 from .keys import KeyStore, MemoryKeyStore
-from .links import Role, enter_url, playback_url, video_url, web_sign
+
+if TYPE_CHECKING:
+    from ._client import AsyncBaiJiaYunClient, BaiJiaYunClient
+    from .callbacks import CallbackDeduplicator, parse_callback, sign_callback, verify_callback
+    from .links import Role, enter_url, playback_url, video_url, web_sign
+
+# Imported on first use (``from baijiayun import BaiJiaYunClient``, ``baijiayun.Role``), so
+# that ``import baijiayun`` does not pay for what a program never touches: a callback
+# receiver needs no client, and a client needs no callback models.
+_LAZY = {
+    "AsyncBaiJiaYunClient": "_client",
+    "BaiJiaYunClient": "_client",
+    "CallbackDeduplicator": "callbacks",
+    "parse_callback": "callbacks",
+    "sign_callback": "callbacks",
+    "verify_callback": "callbacks",
+    "Role": "links",
+    "enter_url": "links",
+    "playback_url": "links",
+    "video_url": "links",
+    "web_sign": "links",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'baijiayun' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "2.0.0.dev0"
 
@@ -47,6 +85,7 @@ __all__ = [
     "BaiJiaYunError",
     "CallbackDeduplicator",
     "CallbackSignatureError",
+    "ClientClosedError",
     "ConfigurationError",
     "DecodeError",
     "EndpointNotFoundError",

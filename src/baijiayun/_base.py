@@ -28,6 +28,8 @@ from ._endpoint import Endpoint
 from ._signing import sign
 from ._wire import Context
 from .errors import (
+    EXCERPT_CHARS,
+    MSG_CHARS,
     APIConnectionError,
     APIError,
     BaiJiaYunError,
@@ -39,7 +41,7 @@ from .keys import KeyStore, PartnerKeyProvider
 
 logger = logging.getLogger("baijiayun")
 
-EXCERPT = 200
+EXCERPT = EXCERPT_CHARS
 
 
 # --------------------------------------------------------------------------- actions
@@ -122,27 +124,69 @@ def should_retry(error: BaiJiaYunError, spec: Endpoint, opts: RequestOptions, at
     return False
 
 
+_SECRET_NAMES = frozenset({"partner_key", "secret_key", "sign"})
+KEY_BEARING = "(not shown: this answer may hold a partner key)"
+
+
+def bears_key(spec: Endpoint) -> bool:
+    """Whether an answer of ``spec`` may hold a key (``partner/createkey``): never excerpted."""
+    return spec.unwrap in _SECRET_NAMES or any(p.name in _SECRET_NAMES for p in spec.params)
+
+
+def _excerpt(spec: Endpoint, body: bytes) -> str:
+    """What an error may show of a body (bounded and redacted again by the error itself)."""
+    if bears_key(spec):
+        return KEY_BEARING
+    return body[: EXCERPT * 4].decode("utf-8", "replace")
+
+
 def parse_envelope(spec: Endpoint, status: int, body: bytes) -> Any:
     """Map an HTTP answer to ``data`` or raise the matching typed error."""
     path = spec.path
     if not 200 <= status < 300:
-        raise HTTPStatusError(status, _excerpt(body), path=path)
+        raise HTTPStatusError(status, _excerpt(spec, body), path=path)
     try:
         envelope = from_json(body)
     except ValueError:
         raise DecodeError(
-            "body is not JSON", _excerpt(body), path=path, http_status=status
+            "body is not JSON", _excerpt(spec, body), path=path, http_status=status
         ) from None
     if not isinstance(envelope, dict) or "code" not in envelope:
-        raise DecodeError("JSON has no 'code'", _excerpt(body), path=path, http_status=status)
-    code = envelope.get("code")
-    try:
-        code = int(code)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise DecodeError("'code' is not a number", _excerpt(body), path=path) from None
+        raise DecodeError("JSON has no 'code'", _excerpt(spec, body), path=path, http_status=status)
+    code = envelope_code(envelope["code"])
+    if code is None:
+        raise DecodeError(
+            "'code' is not a number (an integer or integer text)",
+            _excerpt(spec, body),
+            path=path,
+            http_status=status,
+        )
     if code != 0:
-        raise error_for_code(code, str(envelope.get("msg") or ""), path=path, http_status=status)
+        raise error_for_code(code, _msg_text(envelope.get("msg")), path=path, http_status=status)
     return envelope.get("data")
+
+
+_CODE_TEXT = re.compile(r"-?[0-9]{1,18}")
+
+
+def envelope_code(value: Any) -> int | None:
+    """The envelope's ``code``: an integer, or the text of one in ASCII digits; else None.
+
+    Read strictly: ``0.5``, ``false``, ``"٠"``, ``"0_0"``, ``" 0"`` or ``Infinity``
+    are not a code (each of them would read as success or fail in ``int()``).
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _CODE_TEXT.fullmatch(value):
+        return int(value)
+    return None
+
+
+def _msg_text(msg: Any) -> str:
+    """The envelope's ``msg`` as text (its first characters only: APIError clips it anyway)."""
+    if isinstance(msg, str):
+        return msg[: MSG_CHARS + 1]
+    return "" if msg is None else str(msg)[: MSG_CHARS + 1]
 
 
 def convert_result(spec: Endpoint, data: Any) -> Any:
@@ -150,9 +194,7 @@ def convert_result(spec: Endpoint, data: Any) -> Any:
     if spec.unwrap is not None:
         if not isinstance(data, dict) or spec.unwrap not in data:
             raise DecodeError(
-                f"result has no {spec.unwrap!r}",
-                _excerpt(json.dumps(data)[:EXCERPT].encode()),
-                path=spec.path,
+                f"result has no {spec.unwrap!r}", _data_excerpt(spec, data), path=spec.path
             )
         data = data[spec.unwrap]
     adapter = spec.adapter
@@ -165,9 +207,15 @@ def convert_result(spec: Endpoint, data: Any) -> Any:
     except _PydanticValidationError as exc:
         raise DecodeError(
             f"result does not match {spec.result_type!r}: {exc.error_count()} error(s)",
-            _excerpt(json.dumps(data, ensure_ascii=False, default=str).encode()),
+            _data_excerpt(spec, data),
             path=spec.path,
         ) from None
+
+
+def _data_excerpt(spec: Endpoint, data: Any) -> str:
+    if bears_key(spec):
+        return KEY_BEARING
+    return json.dumps(data, ensure_ascii=False, default=str)[: EXCERPT * 4]
 
 
 _FORM_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
@@ -193,10 +241,6 @@ def form_encode(fields: list[tuple[str, str]]) -> bytes:
 
 def _form_quote(text: str) -> str:
     return text if _FORM_SAFE.fullmatch(text) else quote_plus(text)
-
-
-def _excerpt(body: bytes) -> str:
-    return body[:EXCERPT].decode("utf-8", "replace")
 
 
 # --------------------------------------------------------------------------- client base
@@ -322,10 +366,14 @@ class ClientBase:
                 )
                 if exc.code == 1002 and spec.signed and self._keys.fetched and not refreshed:
                     refreshed = True
-                    logger.info(
-                        "POST %s: signature refused, fetching the partner key again", spec.path
-                    )
-                    key = yield NeedKey(stale=key)
+                    logger.info("POST %s: signature refused, refreshing the partner key", spec.path)
+                    if (yield NeedKey(stale=key)) == key:
+                        logger.info(
+                            "POST %s: the partner key is current; the signature was refused for "
+                            "another reason (the clock? timestamps must be within 300 s)",
+                            spec.path,
+                        )
+                        raise
                     attempt -= 1  # the refresh is not one of the caller's retries
                     continue
                 raise

@@ -7,6 +7,7 @@ the same declarations. They differ only in the driver that performs I/O.
 from __future__ import annotations
 
 import datetime as _dt
+import inspect
 import time
 import typing
 from collections.abc import Callable, Generator
@@ -15,7 +16,6 @@ from typing import Any, Generic
 import httpx2
 
 from . import _config
-from . import callbacks as _callbacks
 from ._base import ClientBase, RequestOptions
 from ._endpoint import Endpoint
 from ._group import AsyncMode, SyncMode
@@ -25,7 +25,15 @@ from .api import links as _links_api
 from .errors import CallbackSignatureError, ConfigurationError
 from .keys import KeyStore
 
-_UNSET: Any = object()
+
+class _Unchanged:
+    """The default of :meth:`with_options` arguments: keep this client's setting."""
+
+    def __repr__(self) -> str:  # how help() and signatures show the default
+        return "unchanged"
+
+
+_UNSET: Any = _Unchanged()
 _CREATEKEY = Partner.createkey.spec
 _C = typing.TypeVar("_C", bound="_ClientMixin[Any]")
 _H = typing.TypeVar("_H")
@@ -67,8 +75,8 @@ class _ClientMixin(ClientBase, Generic[_H]):
             base_url=base_url,
             tz=tz,
         )
-        if max_retries < 0:
-            raise ConfigurationError("max_retries must be >= 0")
+        timeout = _config.check_timeout(timeout)
+        max_retries = _config.check_max_retries(max_retries)
         if http_client is not None and not isinstance(http_client, self._http_class):
             raise ConfigurationError(f"http_client must be an httpx2.{self._http_class.__name__}")
         super().__init__(
@@ -99,21 +107,22 @@ class _ClientMixin(ClientBase, Generic[_H]):
     ) -> _C:
         """A copy of this client (same connection pool and keys) with other call options.
 
+        ``timeout`` bounds each attempt's whole duration (a call ends within
+        ``(max_retries + 1) * timeout`` plus the backoff pauses);
         ``validate=False`` skips client-side checks (for when the platform moves
         ahead of the SDK); ``retry_writes=True`` lets writes be re-sent after a
         failure that may have reached the platform (only if the write is
         idempotent for you). Example: ``client.with_options(max_retries=5).room.info(rid)``.
         """
-        changes = {
-            k: v
-            for k, v in {
-                "timeout": timeout,
-                "max_retries": max_retries,
-                "validate": validate,
-                "retry_writes": retry_writes,
-            }.items()
-            if v is not _UNSET
-        }
+        changes: dict[str, Any] = {}
+        if timeout is not _UNSET:
+            changes["timeout"] = _config.check_timeout(timeout)
+        if max_retries is not _UNSET:
+            changes["max_retries"] = _config.check_max_retries(max_retries)
+        if validate is not _UNSET:
+            changes["validate"] = _config.check_flag("validate", validate)
+        if retry_writes is not _UNSET:
+            changes["retry_writes"] = _config.check_flag("retry_writes", retry_writes)
         clone = typing.cast(_C, self._copy_with(**changes))
         clone._owns_http = False  # the copy shares this client's pool; only the owner closes it
         return clone
@@ -123,15 +132,17 @@ class _ClientMixin(ClientBase, Generic[_H]):
     get_web_sign = _links_api.get_web_sign  # the earlier SDK's form, same as on client.links
 
     def verify_callback(
-        self, fields: object, tolerance: float | None = _callbacks.DEFAULT_TOLERANCE
+        self, fields: object, tolerance: float | None = _config.CALLBACK_TOLERANCE
     ) -> dict[str, str]:
         """:func:`baijiayun.callbacks.verify_callback` with this client's partner key.
 
         Returns the callback's fields (without ``sign``); raises
         :class:`~baijiayun.errors.CallbackSignatureError` when they fail.
         """
+        from .callbacks import verify_callback  # imported on first use
+
         key = self._partner_key_now("verifying a callback")
-        return _callbacks.verify_callback(fields, key, tolerance)
+        return verify_callback(fields, key, tolerance)
 
     def check_sign(self, data: object, check_timestamp_second: float | None = 300) -> bool:
         """Whether a callback's sign (and timestamp, within the given seconds) is valid.
@@ -247,3 +258,19 @@ class AsyncBaiJiaYunClient(_ClientMixin[httpx2.AsyncClient], Groups[AsyncMode]):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def _document_groups(*classes: type) -> None:
+    """List the endpoint groups in the clients' docstrings (they are set per instance,
+    so ``help(BaiJiaYunClient)`` would not show them otherwise)."""
+    lines = ["", "    Endpoint groups (``help(client.room)`` lists a group's methods):", ""]
+    for info in REGISTRY.groups.values():
+        summary = (inspect.getdoc(info.cls) or "").partition("\n")[0]
+        names = ", ".join(f"``client.{name}``" for name in info.attributes)
+        lines.append(f"    * {names}: {summary}")
+    for cls in classes:
+        if cls.__doc__:  # None under python -OO
+            cls.__doc__ = cls.__doc__.rstrip() + "\n" + "\n".join(lines) + "\n"
+
+
+_document_groups(BaiJiaYunClient, AsyncBaiJiaYunClient)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import math
+import numbers
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .errors import ConfigurationError
@@ -13,6 +18,8 @@ from .errors import ConfigurationError
 LEGACY_BASE_URL = "https://api.baijiayun.com/"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 2
+CALLBACK_TOLERANCE = 300
+"""Seconds a callback's ``timestamp`` (and ``qid``) may differ from now, either way."""
 
 
 @dataclass(frozen=True)
@@ -38,12 +45,92 @@ class Settings:
 def base_url_for(base_url: str | None, private_domain: str | None) -> str:
     """``base_url`` if given, else the private domain's host, else the legacy host."""
     if base_url:
-        url = base_url
+        url = check_base_url(base_url)
     elif private_domain:
-        url = f"https://{private_domain}.at.baijiayun.com/"
+        url = f"https://{check_private_domain(private_domain)}.at.baijiayun.com/"
     else:
         url = LEGACY_BASE_URL
     return url if url.endswith("/") else url + "/"
+
+
+def _shown(value: object) -> str:
+    """A bad setting as an error message may show it (short; never a key)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+_UNSAFE = re.compile(r"[\x00-\x20\x7f\ud800-\udfff]")  # controls, spaces, lone surrogates
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def check_base_url(url: str) -> str:
+    """An absolute http(s) URL with a host and no query, fragment, space or control character."""
+    problem = None
+    if _UNSAFE.search(url):
+        problem = "holds a space, a control character or a lone surrogate"
+    else:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError:
+            problem = "is not a URL"
+        else:
+            if parts.scheme.lower() not in ("http", "https"):
+                problem = "must start with http:// or https://"
+            elif not parts.hostname:
+                problem = "has no host"
+            elif parts.query or parts.fragment or url.endswith(("?", "#")):
+                problem = "must not have a query or a fragment"
+    if problem:
+        raise ConfigurationError(f"base_url {problem}: {_shown(url)}")
+    return url
+
+
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z")
+
+
+def check_private_domain(domain: str) -> str:
+    if not _DOMAIN.match(domain):
+        raise ConfigurationError(
+            f"private_domain is your account's host prefix, such as 'e12345678' (for a full "
+            f"URL pass base_url=...): {_shown(domain)}"
+        )
+    return domain
+
+
+def check_key(name: str, key: str) -> str:
+    """A partner or secret key: text that can be signed (UTF-8, no lone surrogate)."""
+    if _SURROGATE.search(key):
+        raise ConfigurationError(f"{name} holds a lone surrogate: it cannot be sent as UTF-8")
+    return key
+
+
+def check_timeout(timeout: Any) -> float | None:
+    """Seconds an attempt may take: a finite number > 0, or None (no limit)."""
+    if timeout is None:
+        return None
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, numbers.Real)
+        or not math.isfinite(timeout)
+        or timeout <= 0
+    ):
+        raise ConfigurationError(
+            f"timeout must be a number of seconds > 0 (or None: no limit), not {_shown(timeout)}"
+        )
+    return float(timeout)
+
+
+def check_max_retries(max_retries: Any) -> int:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ConfigurationError(f"max_retries must be an integer >= 0, not {_shown(max_retries)}")
+    return int(max_retries)
+
+
+def check_flag(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigurationError(f"{name} must be True or False, not {_shown(value)}")
+    return value
 
 
 def resolve(
@@ -60,7 +147,10 @@ def resolve(
 
     def pick(value: str | int | None, var: str) -> str | None:
         if value is not None and value != "":
-            return str(value)
+            if isinstance(value, str) or (var == "BAIJIAYUN_PARTNER_ID" and isinstance(value, int)):
+                return str(value)
+            name = var.removeprefix("BAIJIAYUN_").lower()
+            raise ConfigurationError(f"{name} must be text, not {type(value).__name__}")
         found = env.get(var)
         return found or None
 
@@ -79,8 +169,12 @@ def resolve(
     if missing:
         raise ConfigurationError("missing credentials: " + "; ".join(missing))
     assert pid is not None
-    if not pid.isdigit():
+    if not (pid.isascii() and pid.isdigit()):
         raise ConfigurationError("partner_id must be a positive integer")
+    if pkey is not None:
+        check_key("partner_key", pkey)
+    if skey is not None:
+        check_key("secret_key", skey)
     if isinstance(tz, str):
         try:
             zone: _dt.tzinfo = ZoneInfo(tz)

@@ -26,12 +26,13 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Annotated, Any, Literal
-
-from pydantic import TypeAdapter
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from ._wire import FLAG, INT, STR, ClientOnly, Context, Invalid, Kind, MaxLength, OneOf, Rule
 from .errors import ValidationError
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 __all__ = ["Binder", "Check", "Endpoint", "Paging", "Param", "declare"]
 
@@ -168,6 +169,8 @@ class Endpoint:
         """Builds the declared result type from ``data`` (None for ``-> None``)."""
         if self.result_type is None:
             return None
+        from pydantic import TypeAdapter  # built at the first call that needs it
+
         return TypeAdapter(self.result_type)
 
     def bind(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:

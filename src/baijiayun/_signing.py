@@ -1,4 +1,4 @@
-"""Canonical value encoding and the platform's MD5 signature (protocol.md §2).
+"""Canonical value encoding and the platform's MD5 signature (docs/protocol.md §2).
 
 Everything here is pure: no I/O, no clock. The same functions sign API requests,
 enter-classroom links and callbacks, and verify them in the sandbox and in

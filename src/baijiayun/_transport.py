@@ -9,19 +9,41 @@ may have reached the server. They also run tasks of several steps
 
 from __future__ import annotations
 
-import asyncio
 import os
+import sys
+import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from contextlib import ExitStack
-from typing import Any
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
 
 import httpx2
+
+if TYPE_CHECKING:  # for type hints only: httpx2 loads both when it builds a pool
+    import ssl
+
+    import httpcore2
 
 from ._base import NeedKey, RawResponse, Send, Sleep
 from ._endpoint import Endpoint
 from ._task import CallEndpoint, Transfer
-from .errors import APIConnectionError, APITimeoutError, BaiJiaYunError
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    BaiJiaYunError,
+    ClientClosedError,
+    ConfigurationError,
+    ValidationError,
+)
 
 FORM_HEADERS = httpx2.Headers({"Content-Type": "application/x-www-form-urlencoded"})
 
@@ -34,18 +56,37 @@ _NEVER_SENT: tuple[type[Exception], ...] = (
     httpx2.ConnectTimeout,
     httpx2.PoolTimeout,
     httpx2.ProxyError,
-    httpx2.UnsupportedProtocol,
     httpx2.LocalProtocolError,
 )
 
 
 def map_transport_error(exc: Exception, path: str) -> BaiJiaYunError:
-    """An httpx2 failure as our error, with whether the request may have been sent."""
-    sent = not isinstance(exc, _NEVER_SENT)
+    """An httpx2 failure as our error, with whether the request may have been sent.
+
+    A URL the client cannot send to (a scheme no transport serves, a URL httpx2
+    refuses) is a setting to fix, not a failure to retry: ``ConfigurationError``.
+    """
     name = type(exc).__name__
+    if isinstance(exc, (httpx2.UnsupportedProtocol, httpx2.InvalidURL)):
+        return ConfigurationError(f"{name}: {exc} ({path}; the request was not sent)")
+    sent = not isinstance(exc, _NEVER_SENT)
     if isinstance(exc, httpx2.TimeoutException):
         return APITimeoutError(f"{name}: request timed out", path=path, may_have_been_sent=sent)
     return APIConnectionError(f"{name}: {exc}", path=path, may_have_been_sent=sent)
+
+
+def closed(action: Send) -> ClientClosedError:
+    return ClientClosedError(
+        f"{action.request.path}: this client was closed (close() or its http_client's); "
+        "nothing was sent. Make a new client, and close it only when no call uses it."
+    )
+
+
+def _open(name: str, path: str, stack: ExitStack) -> Any:
+    try:
+        return stack.enter_context(open(path, "rb"))  # closed with the stack
+    except OSError as exc:
+        raise ValidationError(name, f"cannot be read: {exc.strerror or exc}") from None
 
 
 def _file_parts(files: Mapping[str, Any], stack: ExitStack) -> dict[str, Any]:
@@ -54,8 +95,7 @@ def _file_parts(files: Mapping[str, Any], stack: ExitStack) -> dict[str, Any]:
     for name, value in files.items():
         if isinstance(value, (str, os.PathLike)):
             path = os.fspath(value)
-            handle = stack.enter_context(open(path, "rb"))  # noqa: SIM115 - closed by the stack
-            parts[name] = (os.path.basename(path), handle)
+            parts[name] = (os.path.basename(path), _open(name, path, stack))
         elif isinstance(value, (bytes, bytearray)):
             parts[name] = (name, bytes(value))
         elif isinstance(value, tuple):
@@ -119,12 +159,21 @@ class SyncDriver(_Driver):
         self.http = http
 
     def send(self, action: Send) -> RawResponse | BaiJiaYunError:
+        http = self.http
+        bound = None if action.timeout is None else time.monotonic() + action.timeout
+        token = _DEADLINE.set(bound)
         try:
             with ExitStack() as stack:
                 url, kwargs = self._request_kwargs(action, stack)
-                return _raw(self.http.post(url, **kwargs))
-        except httpx2.HTTPError as exc:
+                return _raw(http.post(url, **kwargs))
+        except (httpx2.HTTPError, httpx2.InvalidURL) as exc:
             return map_transport_error(exc, action.request.path)
+        except RuntimeError:
+            if http.is_closed:  # httpx2's "the client has been closed"
+                return closed(action)
+            raise
+        finally:
+            _DEADLINE.reset(token)
 
     def run(self, flow: Flow, key: Callable[[str | None], str]) -> Any:
         try:
@@ -173,20 +222,60 @@ class SyncDriver(_Driver):
             task.close()
 
 
+_GRACE = 0.05
+"""Seconds past the deadline before a caller's async pool is cancelled (its own
+timeouts, which tell whether the request left, get the first chance)."""
+
+if sys.version_info >= (3, 11):
+
+    async def _within(seconds: float, work: Awaitable[Any]) -> Any:
+        import asyncio
+
+        async with asyncio.timeout(seconds):
+            return await work
+
+else:  # pragma: no cover - Python 3.10
+
+    async def _within(seconds: float, work: Awaitable[Any]) -> Any:
+        import asyncio
+
+        try:
+            return await asyncio.wait_for(work, seconds)
+        except asyncio.TimeoutError:
+            raise TimeoutError from None
+
+
 class AsyncDriver(_Driver):
     """Drives flows with a :class:`httpx2.AsyncClient`."""
 
     def __init__(self, http: httpx2.AsyncClient, own_timeout: object = None) -> None:
         super().__init__(own_timeout)
         self.http = http
+        self._own = own_timeout is not _NOT_OURS
 
     async def send(self, action: Send) -> RawResponse | BaiJiaYunError:
+        http = self.http
+        bound = None if action.timeout is None else time.monotonic() + action.timeout
+        token = _DEADLINE.set(bound)
         try:
             with ExitStack() as stack:
                 url, kwargs = self._request_kwargs(action, stack)
-                return _raw(await self.http.post(url, **kwargs))
-        except httpx2.HTTPError as exc:
+                if self._own or action.timeout is None:
+                    return _raw(await http.post(url, **kwargs))
+                # The caller's pool: its network operations know nothing of the deadline.
+                return _raw(await _within(action.timeout + _GRACE, http.post(url, **kwargs)))
+        except (httpx2.HTTPError, httpx2.InvalidURL) as exc:
             return map_transport_error(exc, action.request.path)
+        except TimeoutError:  # _within: the caller's pool was still busy at the deadline
+            return APITimeoutError(
+                "the attempt used up its timeout", path=action.request.path, may_have_been_sent=True
+            )
+        except RuntimeError:
+            if http.is_closed:  # httpx2's "the client has been closed"
+                return closed(action)
+            raise
+        finally:
+            _DEADLINE.reset(token)
 
     async def run(self, flow: Flow, key: Callable[[str | None], Awaitable[str]]) -> Any:
         try:
@@ -197,6 +286,8 @@ class AsyncDriver(_Driver):
                 elif isinstance(action, NeedKey):
                     value = await key(action.stale)
                 else:
+                    import asyncio
+
                     await asyncio.sleep(action.seconds)
                     value = None
                 action = flow.send(value)
@@ -227,6 +318,8 @@ class AsyncDriver(_Driver):
                 elif isinstance(action, Transfer):
                     value = await self.transfer(action)
                 else:
+                    import asyncio
+
                     await asyncio.sleep(action.seconds)
                     value = None
                 action = task.send(value)
@@ -244,10 +337,199 @@ def sync_driver(http: httpx2.Client | None, timeout: float | None) -> SyncDriver
     """A driver on the caller's client, or on a new pool of our own."""
     if http is not None:
         return SyncDriver(http, own_timeout=_NOT_OURS)
-    return SyncDriver(httpx2.Client(limits=LIMITS, timeout=timeout), own_timeout=timeout)
+    own = httpx2.Client(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
+    return SyncDriver(_bounded(own, _Backend), own_timeout=timeout)
 
 
 def async_driver(http: httpx2.AsyncClient | None, timeout: float | None) -> AsyncDriver:
     if http is not None:
         return AsyncDriver(http, own_timeout=_NOT_OURS)
-    return AsyncDriver(httpx2.AsyncClient(limits=LIMITS, timeout=timeout), own_timeout=timeout)
+    own = httpx2.AsyncClient(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
+    return AsyncDriver(_bounded(own, _AsyncBackend), own_timeout=timeout)
+
+
+# --------------------------------------------------------------------------- TLS
+_SSL_CONTEXT: ssl.SSLContext | None = None
+_SSL_LOCK = threading.Lock()
+
+
+def shared_ssl_context() -> ssl.SSLContext:
+    """The one TLS context of the process's SDK pools, built at first use.
+
+    Loading the CA bundle costs ~16 ms and ~0.8 MB: every pool of our own
+    shares this context instead of building one each (``SSL_CERT_FILE`` and
+    ``SSL_CERT_DIR`` are read when it is built, as httpx2 does).
+    """
+    global _SSL_CONTEXT
+    if _SSL_CONTEXT is None:
+        with _SSL_LOCK:
+            if _SSL_CONTEXT is None:
+                _SSL_CONTEXT = httpx2.create_ssl_context()
+    return _SSL_CONTEXT
+
+
+# --------------------------------------------------------------------------- attempt deadline
+_DEADLINE: ContextVar[float | None] = ContextVar("baijiayun_deadline", default=None)
+"""``time.monotonic()`` by which the current attempt must end (None: no bound)."""
+
+_CHUNK = 1 << 16
+
+
+def _left(timeout: float | None, operation: str) -> float | None:
+    """The timeout of one network operation: at most what is left of the attempt."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        import httpcore2  # loaded already: our pools run on it
+
+        error = {
+            "connect": httpcore2.ConnectTimeout,
+            "read": httpcore2.ReadTimeout,
+            "write": httpcore2.WriteTimeout,
+        }[operation]
+        raise error("the attempt used up its timeout")
+    return left if timeout is None or timeout > left else timeout
+
+
+class _Stream:
+    """A connection whose every read, write and TLS handshake ends by the attempt's deadline.
+
+    It and the backends below stand in for httpcore2's ``NetworkStream`` and
+    ``NetworkBackend`` (same methods), without importing httpcore2 at import.
+    """
+
+    def __init__(self, stream: httpcore2.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _left(timeout, "read"))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if len(buffer) <= _CHUNK:
+            self._stream.write(buffer, _left(timeout, "write"))
+            return
+        for part in _parts(buffer):  # a slow reader cannot stretch one long write
+            self._stream.write(part, _left(timeout, "write"))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> _Stream:
+        timeout = _left(timeout, "connect")
+        return _Stream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _Backend:
+    def __init__(self, backend: httpcore2.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> _Stream:
+        timeout = _left(timeout, "connect")
+        return _Stream(
+            self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        )
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> _Stream:
+        timeout = _left(timeout, "connect")
+        return _Stream(self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class _AsyncStream:
+    def __init__(self, stream: httpcore2.AsyncNetworkStream) -> None:
+        self._stream = stream
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._stream.read(max_bytes, _left(timeout, "read"))
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if len(buffer) <= _CHUNK:
+            await self._stream.write(buffer, _left(timeout, "write"))
+            return
+        for part in _parts(buffer):  # a slow reader cannot stretch one long write
+            await self._stream.write(part, _left(timeout, "write"))
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> _AsyncStream:
+        timeout = _left(timeout, "connect")
+        return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _AsyncBackend:
+    def __init__(self, backend: httpcore2.AsyncNetworkBackend) -> None:
+        self._backend = backend
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> _AsyncStream:
+        timeout = _left(timeout, "connect")
+        stream = await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _AsyncStream(stream)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> _AsyncStream:
+        timeout = _left(timeout, "connect")
+        return _AsyncStream(await self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
+
+
+def _parts(buffer: bytes) -> Iterable[bytes]:
+    view = memoryview(buffer)
+    return (view[i : i + _CHUNK] for i in range(0, len(view), _CHUNK))  # type: ignore[misc]
+
+
+def _bounded(http: Any, wrap: Callable[[Any], Any]) -> Any:
+    """Make every network operation of our own pool end by the attempt's deadline.
+
+    httpx2 offers no public hook for the network backend of the pools it
+    builds (the direct one and those of proxies read from the environment), so
+    each pool's backend is wrapped where httpcore2 keeps it. Should those
+    names change, nothing breaks: ``timeout`` then bounds each operation
+    rather than the attempt (the deadline tests say so).
+    """
+    transports = [getattr(http, "_transport", None), *getattr(http, "_mounts", {}).values()]
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if backend is not None:
+            pool._network_backend = wrap(backend)  # type: ignore[union-attr]
+    return http

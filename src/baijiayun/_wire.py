@@ -105,12 +105,22 @@ class Kind:
         return encode_value(value)
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def unicode_text(value: str) -> str:
+    """``value`` as a plain ``str``, refused when it cannot be sent as UTF-8 (a lone surrogate)."""
+    if not value.isascii() and _SURROGATE.search(value):
+        raise Invalid("must be valid Unicode text (it holds a lone surrogate)")
+    return str(value)
+
+
 class _Str(Kind):
     name = "str"
 
     def coerce(self, value: Any, ctx: Context) -> Any:
         if isinstance(value, str):
-            return str(value)
+            return unicode_text(value)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return encode_value(value)
         raise Invalid("must be a string")
@@ -170,7 +180,16 @@ class _Time(_Int):
             return int(value.timestamp())
         if isinstance(value, _dt.date):
             raise Invalid("must be unix seconds or a datetime, not a date")
-        return super().coerce(value, ctx)
+        try:
+            return super().coerce(value, ctx)
+        except Invalid:
+            pass
+        if isinstance(value, str):
+            raise Invalid(
+                "must be unix seconds or a datetime; text is read only as unix seconds "
+                "(for an ISO time, pass datetime.fromisoformat(text))"
+            ) from None
+        raise Invalid(f"must be unix seconds or a datetime, not {type(value).__name__}")
 
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -293,11 +312,12 @@ class _Json(Kind):
 
     def coerce(self, value: Any, ctx: Context) -> Any:
         if isinstance(value, str):
-            return value
+            return unicode_text(value)
         try:
-            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         except (TypeError, ValueError) as exc:
             raise Invalid(f"must be JSON-serialisable ({exc})") from None
+        return unicode_text(text)
 
     def parse(self, text: str) -> Any:
         try:
@@ -316,10 +336,16 @@ class _File(Kind):
     def coerce(self, value: Any, ctx: Context) -> Any:
         if isinstance(value, (str, os.PathLike)):
             path = os.fspath(value)
-            if not os.path.isfile(path):
-                raise Invalid(f"file not found: {path}")
+            if not isinstance(path, str) or not os.path.isfile(path):
+                raise Invalid(f"file not found: {path!r}")
+            unicode_text(os.path.basename(path))  # sent as the part's file name
             return value
-        if isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read"):
+        if isinstance(value, tuple):
+            if len(value) < 2 or not isinstance(value[0], str):
+                raise Invalid("a (filename, content) tuple needs a file name")
+            unicode_text(value[0])
+            return value
+        if isinstance(value, (bytes, bytearray)) or hasattr(value, "read"):
             return value
         raise Invalid("must be a path, bytes, a binary file object or (filename, content)")
 

@@ -1,4 +1,4 @@
-"""Platform callbacks (protocol.md §6): verify, parse into typed events, drop duplicates, answer.
+"""Platform callbacks (docs/protocol.md §6): verify, parse into typed events, drop repeats, answer.
 
 The platform POSTs form fields (all text) to your URL: class events (set with
 ``client.live_account.set_class_callback_url``) and transcode results of
@@ -29,6 +29,7 @@ from typing import Annotated, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 
+from ._config import CALLBACK_TOLERANCE
 from ._signing import encode_value, sign, signs_equal
 from ._wire import BEIJING
 from .errors import CallbackSignatureError, ConfigurationError
@@ -55,6 +56,7 @@ __all__ = [
     "VideoTranscoded",
     "VideoUploaded",
     "callback_fields",
+    "check_qid",
     "failure_body",
     "parse_callback",
     "sign_callback",
@@ -63,8 +65,8 @@ __all__ = [
 
 SIGN = "sign"
 TIMESTAMP = "timestamp"
-DEFAULT_TOLERANCE = 300
-"""Seconds a callback's ``timestamp`` may differ from now (either way)."""
+DEFAULT_TOLERANCE = CALLBACK_TOLERANCE
+"""Seconds a callback's ``timestamp`` (and ``qid``) may differ from now (either way)."""
 MAX_FIELDS = 1000
 MAX_CHARS = 1 << 20
 """A delivery with more fields or text than this is rejected as ``malformed``."""
@@ -160,6 +162,10 @@ _TIMESTAMP_RE = re.compile(r"[0-9]{1,12}\Z")
 def _check_key(partner_key: object) -> str:
     if not isinstance(partner_key, str) or not partner_key:
         raise ConfigurationError("a partner_key (non-empty text) is needed to verify callbacks")
+    try:
+        partner_key.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigurationError("the partner_key holds a lone surrogate: not UTF-8") from None
     return partner_key
 
 
@@ -311,7 +317,7 @@ class CallbackEvent(BaseModel):
     :attr:`raw`). Unknown fields are attributes too (``event.model_extra``).
     """
 
-    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True, defer_build=True)
 
     qid: str | None = None
     """Unique per delivery: use it to drop duplicates."""
@@ -511,7 +517,41 @@ def _qid_of(item: CallbackEvent | Mapping[str, Any] | str | None) -> str | None:
     if isinstance(item, Mapping):
         qid = item.get("qid")
         return qid if isinstance(qid, str) else None
-    return item
+    return item if isinstance(item, str) else None
+
+
+_QID_RE = re.compile(r"[0-9]{24}\Z")
+
+
+def check_qid(
+    qid: object, tolerance: float | None = DEFAULT_TOLERANCE, now: float | None = None
+) -> str:
+    """A delivery's ``qid``: 24 digits, Beijing time ``yyyyMMddHHmmss`` and 10 more.
+
+    Its time must be within ``tolerance`` seconds of ``now`` (default: the
+    clock; ``None`` skips this check). Raises :class:`CallbackSignatureError`
+    (``missing_qid``, ``malformed_qid``, ``stale_qid``, ``future_qid``).
+
+    The sign cannot tell where one field ends and the next begins
+    (``a=1&qid=…`` signs like ``a="1&qid=…"``), so a captured delivery can be
+    re-sent with its ``qid`` moved into another value: a well-formed ``qid``
+    is what keeps such a copy from passing as a new delivery.
+    """
+    if not qid:
+        raise CallbackSignatureError("missing_qid")
+    if not isinstance(qid, str) or not _QID_RE.match(qid):
+        raise CallbackSignatureError("malformed_qid")
+    try:
+        sent = _dt.datetime.strptime(qid[:14], "%Y%m%d%H%M%S").replace(tzinfo=BEIJING)
+    except ValueError:
+        raise CallbackSignatureError("malformed_qid") from None
+    if tolerance is not None:
+        drift = sent.timestamp() - (time.time() if now is None else now)
+        if drift < -tolerance:
+            raise CallbackSignatureError("stale_qid")
+        if drift > tolerance:
+            raise CallbackSignatureError("future_qid")
+    return qid
 
 
 class CallbackDeduplicator:
@@ -521,17 +561,31 @@ class CallbackDeduplicator:
     >>> if dedup.is_new(event):
     ...     handle(event)
 
-    A delivery without ``qid`` is always new.
+    Only a well-formed ``qid`` is accepted (see :func:`check_qid`): 24 digits
+    whose Beijing time is within ``tolerance`` seconds of the clock (the same
+    window as :func:`verify_callback`'s; ``None`` checks the form only). A
+    delivery without one raises :class:`CallbackSignatureError`: refuse it.
     """
 
-    def __init__(self, store: DedupStore | None = None, ttl: float = DEFAULT_DEDUP_TTL) -> None:
+    def __init__(
+        self,
+        store: DedupStore | None = None,
+        ttl: float = DEFAULT_DEDUP_TTL,
+        tolerance: float | None = DEFAULT_TOLERANCE,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.store: DedupStore = store if store is not None else MemoryDedupStore()
         self.ttl = ttl
+        self.tolerance = _check_tolerance(tolerance)
+        self._clock = clock
 
     def is_new(self, item: CallbackEvent | Mapping[str, Any] | str | None) -> bool:
-        """Whether this delivery (an event, its fields or its qid) is seen for the first time."""
-        qid = _qid_of(item)
-        return True if not qid else self.store.add_if_absent(qid, self.ttl)
+        """Whether this delivery (an event, its fields or its qid) is seen for the first time.
+
+        Raises :class:`CallbackSignatureError` when it has no well-formed ``qid``.
+        """
+        qid = check_qid(_qid_of(item), self.tolerance, self._clock())
+        return self.store.add_if_absent(qid, self.ttl)
 
     def release(self, item: CallbackEvent | Mapping[str, Any] | str | None) -> None:
         """Forget a delivery whose handling failed, so a repeat is handled (if the store can)."""

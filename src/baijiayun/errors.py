@@ -5,6 +5,7 @@ pydantic exception reaches the caller unwrapped.
 
 * :class:`ValidationError` — bad input, raised before anything is sent.
 * :class:`ConfigurationError` — missing or inconsistent client settings.
+* :class:`ClientClosedError` — a call on a closed client.
 * :class:`APIError` — the platform answered with a non-zero ``code``; one
   subclass per documented code family, each carrying ``code``, ``msg``,
   ``path`` and ``http_status``.
@@ -20,6 +21,9 @@ partner_key, secret_key or sign value.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -29,6 +33,7 @@ __all__ = [
     "AccountNotFoundError",
     "BaiJiaYunError",
     "CallbackSignatureError",
+    "ClientClosedError",
     "ConfigurationError",
     "DecodeError",
     "EndpointNotFoundError",
@@ -44,12 +49,60 @@ __all__ = [
 ]
 
 
+EXCERPT_CHARS = 200
+"""Characters of a body an error shows at most."""
+MSG_CHARS = 1000
+"""Characters of the platform's ``msg`` an :class:`APIError` keeps at most."""
+
+# A value named partner_key, secret_key or sign, in JSON (`"sign": "..."`), a form
+# (`sign=...`) or a repr (`'sign': '...'`); a value cut off by the excerpt's end too.
+_SECRET_VALUE = re.compile(
+    r"""(?<![A-Za-z0-9_])(["']?(?:partner_key|secret_key|sign)["']?\s*[:=]\s*)"""
+    r"""("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s&,;)}\]]*)""",
+    re.IGNORECASE,
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with every partner_key, secret_key and sign value replaced by ``***``."""
+    return _SECRET_VALUE.sub(r"\1***", text)
+
+
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, then ``…`` when some were left out."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """What an error may show of a received text: clipped, then its secrets redacted."""
+    return redact(clip(text, limit))
+
+
 class BaiJiaYunError(Exception):
-    """Base class of every error raised by this SDK."""
+    """Base class of every error raised by this SDK.
+
+    Every error pickles with its fields (it can cross a process boundary, e.g.
+    out of a ``ProcessPoolExecutor`` worker): it is rebuilt from its message
+    and attributes, without calling ``__init__`` again.
+    """
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[BaiJiaYunError], args: tuple[object, ...], state: dict[str, object]) -> Any:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigurationError(BaiJiaYunError):
     """The client was constructed without what it needs (e.g. credentials)."""
+
+
+class ClientClosedError(BaiJiaYunError, RuntimeError):
+    """A call on a client that was closed (or whose ``http_client`` was); nothing was sent."""
 
 
 class ValidationError(BaiJiaYunError, ValueError):
@@ -70,20 +123,12 @@ class APIError(BaiJiaYunError):
     """The platform answered with a non-zero ``code``."""
 
     def __init__(self, code: int, msg: str, *, path: str = "", http_status: int = 200) -> None:
+        msg = excerpt(msg, MSG_CHARS)  # the platform's text: bounded, never a secret
         self.code = code
         self.msg = msg
         self.path = path
         self.http_status = http_status
         super().__init__(f"[{code}] {msg} (path={path or '?'}, http_status={http_status})")
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_api_error, (type(self), self.code, self.msg, self.path, self.http_status))
-
-
-def _rebuild_api_error(
-    cls: type[APIError], code: int, msg: str, path: str, http_status: int
-) -> APIError:
-    return cls(code, msg, path=path, http_status=http_status)
 
 
 class EndpointNotFoundError(APIError):
@@ -146,9 +191,15 @@ def error_for_code(code: int, msg: str, *, path: str = "", http_status: int = 20
 
 
 class HTTPStatusError(BaiJiaYunError):
-    """The server answered with a non-2xx HTTP status."""
+    """The server answered with a non-2xx HTTP status.
+
+    ``body_excerpt`` is at most :data:`EXCERPT_CHARS` characters of the body,
+    with any partner_key, secret_key or sign value redacted (nothing at all of
+    an answer that may hold a key).
+    """
 
     def __init__(self, status: int, body_excerpt: str, *, path: str = "") -> None:
+        body_excerpt = excerpt(body_excerpt)
         self.status = status
         self.http_status = status
         self.body_excerpt = body_excerpt
@@ -157,9 +208,13 @@ class HTTPStatusError(BaiJiaYunError):
 
 
 class DecodeError(BaiJiaYunError):
-    """The body is not the platform's JSON envelope (not JSON, or no ``code``)."""
+    """The body is not the platform's JSON envelope, or not the declared result.
+
+    ``body_excerpt`` is bounded and redacted as in :class:`HTTPStatusError`.
+    """
 
     def __init__(self, reason: str, body_excerpt: str, *, path: str = "", http_status: int = 200):
+        body_excerpt = excerpt(body_excerpt)
         self.reason = reason
         self.body_excerpt = body_excerpt
         self.path = path
@@ -194,7 +249,9 @@ class CallbackSignatureError(BaiJiaYunError):
     """A platform callback failed verification; ``reason`` says why.
 
     ``reason`` is one of ``missing_sign``, ``mismatch``, ``stale``, ``future``,
-    ``malformed_timestamp``, ``missing_timestamp``, ``malformed``.
+    ``malformed_timestamp``, ``missing_timestamp``, ``malformed``; when
+    de-duplicating, also ``missing_qid``, ``malformed_qid``, ``stale_qid``,
+    ``future_qid``.
     """
 
     def __init__(self, reason: str, detail: str = "") -> None:

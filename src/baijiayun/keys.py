@@ -5,7 +5,10 @@ An account that only has its secret_key lets the client fetch the partner key
 from ``/openapi/partner/createkey`` (``regenerate=0``: the current key, never a
 new one unless asked). The fetched key is cached in a :class:`KeyStore` with an
 expiry, fetched once even when many threads or tasks need it at the same
-moment, and refreshed once when the platform answers 1002 (bad signature).
+moment, and refreshed when the platform answers 1002 (bad signature): once for
+every caller refused with the same key, and not again for
+:data:`REFRESH_INTERVAL` seconds (a 1002 right after a refresh is not about
+the key: the clock, most likely).
 
 The store is pluggable: :class:`MemoryKeyStore` (per process) is the default;
 any object with ``get``/``set``/``delete`` (see :class:`KeyStore`) can share
@@ -14,16 +17,26 @@ keys between processes.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-__all__ = ["DEFAULT_KEY_TTL", "KeyStore", "MemoryKeyStore", "PartnerKeyProvider"]
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = [
+    "DEFAULT_KEY_TTL",
+    "REFRESH_INTERVAL",
+    "KeyStore",
+    "MemoryKeyStore",
+    "PartnerKeyProvider",
+]
 
 DEFAULT_KEY_TTL = 24 * 3600.0
 """Seconds a fetched partner key is trusted before it is fetched again."""
+REFRESH_INTERVAL = 30.0
+"""Seconds after a refresh during which a refused key is not fetched again."""
 
 
 @runtime_checkable
@@ -89,14 +102,17 @@ class PartnerKeyProvider:
         partner_key: str | None = None,
         store: KeyStore | None = None,
         ttl: float | None = DEFAULT_KEY_TTL,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._partner_id = partner_id
         self._static = partner_key
         self._store: KeyStore = store if store is not None else MemoryKeyStore()
         self._ttl = ttl
+        self._clock = clock
         self._thread_lock = threading.Lock()
         self._async_locks: dict[int, asyncio.Lock] = {}
         self._last: str | None = None
+        self._refreshed_at: float | None = None
 
     @property
     def static_key(self) -> str | None:
@@ -118,6 +134,26 @@ class PartnerKeyProvider:
             return key
         return None
 
+    def _settled(self, stale: str | None) -> str | None:
+        """For a refused key: the current one, without fetching, if a refresh was just made.
+
+        Every caller refused with the same key shares one refresh; one that
+        gets the refused key back knows the key is current (the 1002 was about
+        something else) and raises instead of fetching again.
+        """
+        if stale is None or self._refreshed_at is None:
+            return None
+        if self._clock() - self._refreshed_at >= REFRESH_INTERVAL:
+            return None
+        return self._cached(None) or self._last or stale
+
+    def _keep(self, key: str, stale: str | None) -> str:
+        self._store.set(self._partner_id, key, self._ttl)
+        self._last = key
+        if stale is not None:
+            self._refreshed_at = self._clock()
+        return key
+
     def known(self) -> str | None:
         """The key without fetching it: the static key, else the cached or last fetched one.
 
@@ -130,37 +166,37 @@ class PartnerKeyProvider:
         return self._cached(None) or self._last
 
     def get(self, fetch: Callable[[], str], *, stale: str | None = None) -> str:
-        """The key; ``stale`` is a key the platform refused, to be replaced."""
+        """The key; ``stale`` is a key the platform refused, to be replaced.
+
+        The answer may be ``stale`` itself: the key was refreshed moments ago
+        and is current, so fetching it again would not help.
+        """
         if self._static is not None:
             return self._static
-        key = self._cached(stale)
+        key = self._cached(stale) or self._settled(stale)
         if key is not None:
             return key
         with self._thread_lock:  # single flight: one fetch per process at a time
-            key = self._cached(stale)
+            key = self._cached(stale) or self._settled(stale)
             if key is not None:
                 return key
-            key = fetch()
-            self._store.set(self._partner_id, key, self._ttl)
-            self._last = key
-            return key
+            return self._keep(fetch(), stale)
 
     async def aget(self, fetch: Callable[[], Awaitable[str]], *, stale: str | None = None) -> str:
         """Async twin of :meth:`get`: one fetch per event loop at a time."""
         if self._static is not None:
             return self._static
-        key = self._cached(stale)
+        key = self._cached(stale) or self._settled(stale)
         if key is not None:
             return key
+        import asyncio  # imported here: a sync program never needs it
+
         loop_id = id(asyncio.get_running_loop())
         lock = self._async_locks.get(loop_id)
         if lock is None:
             lock = self._async_locks.setdefault(loop_id, asyncio.Lock())
         async with lock:
-            key = self._cached(stale)
+            key = self._cached(stale) or self._settled(stale)
             if key is not None:
                 return key
-            key = await fetch()
-            self._store.set(self._partner_id, key, self._ttl)
-            self._last = key
-            return key
+            return self._keep(await fetch(), stale)

@@ -1,4 +1,4 @@
-"""Enter-classroom, playback and VOD links (protocol.md §5): pure functions, no client needed.
+"""Enter-classroom, playback and VOD links (docs/protocol.md §5): pure functions, no client needed.
 
 >>> from baijiayun.links import Role, enter_url
 >>> enter_url("https://e12345678.at.baijiayun.com/", KEY, 21090312345678, 1001, "小明")
@@ -23,12 +23,12 @@ them in one call: ``client.links.playback_url(room_id)``,
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from ._endpoint import Endpoint, declare
+from ._roles import Role  # bound before .api is imported: api.links imports it from here
 from ._signing import sign
 from ._wire import Context, HttpUrl, NonEmpty, OneOf, Range
 from .api._types import Int, RoomId, Str, UserNum
@@ -50,14 +50,6 @@ __all__ = [
 ENTER_PATH = "/web/room/enter"
 PLAYBACK_PATH = "/web/playback/index"
 VIDEO_PATH = "/web/video/player"
-
-
-class Role(enum.IntEnum):
-    """``user_role`` of an enter link."""
-
-    STUDENT = 0
-    TEACHER = 1
-    ASSISTANT = 2
 
 
 UserName = Annotated[Str, NonEmpty()]
@@ -130,6 +122,10 @@ def _link(base: str, spec: Endpoint, fields: list[tuple[str, str]], **rename: st
 def _check_key(partner_key: object) -> str:
     if not isinstance(partner_key, str) or not partner_key:
         raise ValidationError("partner_key", "must be a non-empty string")
+    try:
+        partner_key.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("partner_key", "must be valid Unicode text") from None
     return partner_key
 
 

@@ -5,7 +5,7 @@ talks to a :class:`MockAPI`, which records each request and answers from a
 per-path script (a JSON ``data`` value, a full ``httpx2.Response``, an
 exception to raise, or a callable computing one of those).
 
-The sign is checked with :func:`ref_sign`, an implementation of protocol.md §2
+The sign is checked with :func:`ref_sign`, an implementation of docs/protocol.md §2
 written independently of ``baijiayun._signing``.
 """
 
@@ -30,7 +30,7 @@ from harness import CASES, World, call
 
 # --------------------------------------------------------------------------- constants
 PARTNER_ID = "12345678"
-# The partner key of the platform's official signing example (protocol.md §2).
+# The partner key of the platform's official signing example (docs/protocol.md §2).
 PARTNER_KEY = (
     "rLkIPaQjxSwRQmC/ITnHh8i2rifmmbFIVsYw03SSi24zAnkrAd0ZNb2rcTzI2avy7+AmNJDdLmzU89zKUAP3Xg=="
 )
@@ -89,7 +89,7 @@ def envelope(
 
 
 def ref_sign(fields: Iterable[tuple[str, str]], key: str) -> str:
-    """protocol.md §2, written independently of the SDK: ksort, raw k=v, &partner_key=, md5."""
+    """docs/protocol.md §2, written independently of the SDK: ksort, raw k=v, &partner_key=, md5."""
     items = sorted(fields, key=lambda kv: kv[0].encode("utf-8"))
     text = "&".join(f"{k}={v}" for k, v in items) + "&partner_key=" + key
     return hashlib.md5(text.encode("utf-8")).hexdigest()

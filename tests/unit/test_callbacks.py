@@ -1,4 +1,4 @@
-"""Platform callbacks (protocol.md §6): verification, typed events, de-duplication, helpers."""
+"""Platform callbacks (docs/protocol.md §6): verification, typed events, de-duplication, helpers."""
 
 from __future__ import annotations
 
@@ -641,16 +641,17 @@ def test_odd_field_names() -> None:
 
 # --------------------------------------------------------------------------- duplicates
 def test_dedup_by_qid() -> None:
-    dedup = CallbackDeduplicator()
+    dedup = CallbackDeduplicator(clock=lambda: NOW)  # CLASS_START's qid was sent at NOW
     event = parse_callback(CLASS_START)
     assert dedup.is_new(event) is True
     assert dedup.is_new(event) is False
     assert dedup.is_new(CLASS_START) is False  # the fields
     assert dedup.is_new(CLASS_START["qid"]) is False  # the qid
-    assert dedup.is_new("another") is True
-    assert dedup.is_new({"op": "start"}) is True  # no qid: always new
-    assert dedup.is_new({"op": "start"}) is True
-    assert dedup.is_new(None) is True
+    assert dedup.is_new("202701151600009999999999") is True
+    for no_qid in ({"op": "start"}, None, ""):
+        with pytest.raises(CallbackSignatureError) as info:
+            dedup.is_new(no_qid)  # type: ignore[arg-type]
+        assert info.value.reason == "missing_qid"
     dedup.release(event)
     assert dedup.is_new(event) is True
 
@@ -691,15 +692,16 @@ def test_custom_store() -> None:
             self.seen.add(qid)
             return True
 
-    dedup = CallbackDeduplicator(SetStore(), ttl=5)
-    assert dedup.is_new("q") and not dedup.is_new("q")
-    dedup.release("q")  # the store cannot forget: nothing happens
-    assert not dedup.is_new("q")
+    dedup = CallbackDeduplicator(SetStore(), ttl=5, tolerance=None)  # the qid's form only
+    qid = "202001010000000000000001"
+    assert dedup.is_new(qid) and not dedup.is_new(qid)
+    dedup.release(qid)  # the store cannot forget: nothing happens
+    assert not dedup.is_new(qid)
 
 
 def test_dedup_threads() -> None:
-    dedup = CallbackDeduplicator(MemoryDedupStore(max_size=10_000))
-    qids = [f"q{i}" for i in range(200)]
+    dedup = CallbackDeduplicator(MemoryDedupStore(max_size=10_000), clock=lambda: NOW)
+    qids = [f"20270115160000{i:010d}" for i in range(200)]
     wins: list[str] = []
     lock = threading.Lock()
     start = threading.Barrier(16)

@@ -1,4 +1,4 @@
-"""Enter-classroom, playback and VOD links (protocol.md §5), pure and through both clients.
+"""Enter-classroom, playback and VOD links (docs/protocol.md §5), pure and through both clients.
 
 Signs are checked against a hand computation: ``hashlib.md5`` of the literal
 sorted string, written out here, not built with the SDK's signing code.

@@ -27,6 +27,14 @@ OK = {"code": 0, "msg": ""}
 INVALID = {"code": 1, "msg": "invalid callback"}
 HANDLER_ERROR = {"code": 1, "msg": "handler error"}
 
+QID_SENT = 1_800_000_000  # CLASS_START's qid: sent at 2027-01-15 16:00:00 Beijing time
+
+
+def Dedup(store: Any = None) -> CallbackDeduplicator:
+    """A de-duplicator whose clock reads the time CLASS_START's qid was sent."""
+    return CallbackDeduplicator(store, clock=lambda: QID_SENT)
+
+
 CLASS_START = {
     "room_id": "27011512345678",
     "op": "start",
@@ -179,7 +187,7 @@ def assert_no_secrets(records: list[logging.LogRecord], *signs: str) -> None:
 # --------------------------------------------------------------------------- scenarios
 def test_valid_callback_is_handled(make: Make) -> None:
     handler = Recorder()
-    post = make(handler, CallbackDeduplicator())
+    post = make(handler, Dedup())
     assert post(body_of(sign_callback(CLASS_START, KEY))) == (200, OK)
     [event] = handler.events
     assert isinstance(event, ClassStarted)
@@ -192,7 +200,8 @@ def test_valid_callback_is_handled(make: Make) -> None:
 def test_transcode_callback(make: Make) -> None:
     handler = Recorder()
     post = make(handler, None)
-    fields = {"video_id": "42", "status": "100", "total_size": "1024", "qid": "q-video-1"}
+    qid = "202701151600000000000001"
+    fields = {"video_id": "42", "status": "100", "total_size": "1024", "qid": qid}
     assert post(body_of(sign_callback(fields, KEY))) == (200, OK)
     [event] = handler.events
     assert isinstance(event, VideoTranscoded) and event.video_id == 42 and event.total_size == 1024
@@ -214,7 +223,7 @@ def test_tampered_callback_is_refused(
     make: Make, tamper: Callable[[dict[str, str]], dict[str, str]], caplog: pytest.LogCaptureFixture
 ) -> None:
     handler = Recorder()
-    post = make(handler, CallbackDeduplicator())
+    post = make(handler, Dedup())
     good = sign_callback(CLASS_START, KEY)
     bad = tamper(good)
     with caplog.at_level(logging.INFO, logger="baijiayun"):
@@ -246,7 +255,7 @@ def test_malformed_body_is_refused(make: Make, body: bytes) -> None:
 
 def test_replayed_qid_is_handled_once(make: Make) -> None:
     handler = Recorder()
-    post = make(handler, CallbackDeduplicator())
+    post = make(handler, Dedup())
     first = sign_callback(CLASS_START, KEY)
     assert post(body_of(first)) == (200, OK)
     assert post(body_of(first)) == (200, OK)  # the same delivery again
@@ -273,7 +282,7 @@ def test_without_dedup_every_delivery_is_handled(make: Make) -> None:
 
 def test_handler_exception(make: Make, caplog: pytest.LogCaptureFixture) -> None:
     handler = Recorder(fail=True)
-    post = make(handler, CallbackDeduplicator())
+    post = make(handler, Dedup())
     signed = sign_callback(CLASS_START, KEY)
     with caplog.at_level(logging.INFO, logger="baijiayun"):
         assert post(body_of(signed)) == (500, HANDLER_ERROR)
@@ -294,7 +303,7 @@ def test_dedup_store_failure(make: Make, caplog: pytest.LogCaptureFixture) -> No
             raise ConnectionError("store unreachable")
 
     handler = Recorder()
-    post = make(handler, CallbackDeduplicator(DownStore()))
+    post = make(handler, Dedup(DownStore()))
     with caplog.at_level(logging.INFO, logger="baijiayun"):
         assert post(body_of(sign_callback(CLASS_START, KEY))) == (
             500,
@@ -308,11 +317,12 @@ def test_dedup_store_failure(make: Make, caplog: pytest.LogCaptureFixture) -> No
 @pytest.mark.parametrize("name", ["starlette", "fastapi"])
 def test_async_handler(name: str) -> None:
     handler = AsyncRecorder()
-    post = FRAMEWORKS[name](handler, CallbackDeduplicator())
+    post = FRAMEWORKS[name](handler, Dedup())
     assert post(body_of(sign_callback(CLASS_START, KEY))) == (200, OK)
     assert isinstance(handler.events[0], ClassStarted)
     handler.fail = True
-    assert post(body_of(sign_callback({**CLASS_START, "qid": "other"}, KEY))) == (
+    other = {**CLASS_START, "qid": "202701151600000000000002"}
+    assert post(body_of(sign_callback(other, KEY))) == (
         500,
         HANDLER_ERROR,
     )

@@ -1,4 +1,4 @@
-"""Signing (protocol.md §2): the official example, key order, and sign == sent."""
+"""Signing (docs/protocol.md §2): the official example, key order, and sign == sent."""
 
 from __future__ import annotations
 

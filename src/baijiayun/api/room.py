@@ -121,7 +121,11 @@ def check_duration(values: Mapping[str, Any], ctx: Context) -> None:
     now = ctx.now()
     for name in ("start_time", "end_time"):
         if abs(values[name] - now) > ONE_YEAR:
-            raise Invalid("must be within one year of now", name)
+            days = round(abs(values[name] - now) / 86400)
+            when = f"{days} days ago" if values[name] < now else f"{days} days from now"
+            raise Invalid(
+                f"must be within one year of now, past or future (this one is {when})", name
+            )
 
 
 def check_max_users(values: Mapping[str, Any], ctx: Context) -> None:

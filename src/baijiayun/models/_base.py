@@ -53,7 +53,9 @@ class Result(BaseModel):
     (``result["room_id"]``, ``result.get("x")``, ``"x" in result``).
     """
 
-    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="allow", coerce_numbers_to_str=True, populate_by_name=True, defer_build=True
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict under the platform's names (declared and unknown)."""

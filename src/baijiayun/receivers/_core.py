@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from ..callbacks import (
     DEFAULT_TOLERANCE,
+    MAX_FIELDS,
     SUCCESS_BODY,
     CallbackDeduplicator,
     CallbackEvent,
@@ -32,7 +34,69 @@ INVALID: Answer = (400, failure_body("invalid callback"))
 HANDLER_ERROR: Answer = (500, failure_body("handler error"))
 SERVER_ERROR: Answer = (500, failure_body("server error"))
 MAX_BODY = 1 << 20
-"""Bytes of form a receiver reads at most."""
+"""Bytes of form a receiver reads at most: it stops reading there, with or without a
+``Content-Length`` (a chunked body), and refuses the callback."""
+
+
+def read_limited(chunks: Iterable[bytes]) -> bytes | None:
+    """The body from its chunks, or None as soon as it grows past :data:`MAX_BODY`."""
+    body = bytearray()
+    for chunk in chunks:
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return bytes(body)
+
+
+async def aread_limited(chunks: AsyncIterable[bytes]) -> bytes | None:
+    """Async twin of :func:`read_limited`."""
+    body = bytearray()
+    async for chunk in chunks:
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return bytes(body)
+
+
+def form_fields(body: bytes | None, content_type: str) -> list[tuple[str, str]] | None:
+    """The text fields of a form body (urlencoded, or multipart without files); None if unreadable.
+
+    Every value of a repeated field is kept (:func:`~baijiayun.callbacks.callback_fields`
+    refuses a field given twice with different values).
+    """
+    if body is None:
+        return None
+    try:
+        if content_type.lower().startswith("multipart/form-data"):
+            return _multipart(body, content_type)
+        return parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except Exception:  # not UTF-8, too many fields, a file part, a broken multipart body
+        return None
+
+
+def _multipart(body: bytes, content_type: str) -> list[tuple[str, str]]:
+    from email.message import Message
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    head = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n"
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    if not message.is_multipart():
+        raise ValueError("not a multipart body")
+    fields: list[tuple[str, str]] = []
+    for part in message.get_payload():
+        if not isinstance(part, Message):
+            raise ValueError("not a multipart body")
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if not isinstance(name, str) or part.get_filename() is not None:
+            raise ValueError("a part without a field name, or a file")
+        if not isinstance(payload, bytes):
+            raise ValueError("a part without a body")
+        fields.append((name, payload.decode("utf-8")))
+        if len(fields) > MAX_FIELDS:
+            raise ValueError("too many fields")
+    return fields
 
 
 def is_async(handler: Handler) -> bool:
@@ -68,6 +132,9 @@ class Receiver:
         if self.dedup is not None:
             try:
                 new = self.dedup.is_new(event)
+            except CallbackSignatureError as exc:  # no well-formed qid: cannot be de-duplicated
+                logger.warning("callback rejected: %s", exc.reason)
+                return None, INVALID
             except Exception:  # the store is down: let the platform deliver it again later
                 logger.exception("callback de-duplication failed (qid=%s)", event.qid)
                 return None, SERVER_ERROR

@@ -14,14 +14,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from asgiref.sync import async_to_sync
-from django.http import HttpRequest, HttpResponse, JsonResponse  # type: ignore[import-untyped]
-from django.views.decorators.csrf import csrf_exempt  # type: ignore[import-untyped]
+try:
+    from asgiref.sync import async_to_sync
+    from django.http import HttpRequest, HttpResponse, JsonResponse  # type: ignore[import-untyped]
+    from django.views.decorators.csrf import csrf_exempt  # type: ignore[import-untyped]
+except ModuleNotFoundError as exc:  # the framework is not installed
+    raise ModuleNotFoundError(
+        f"baijiayun.receivers.django needs Django: pip install django ({exc})", name=exc.name
+    ) from exc
 
 from ..callbacks import DEFAULT_TOLERANCE, CallbackDeduplicator, failure_body
-from ._core import MAX_BODY, Handler, Receiver, is_async
+from ._core import MAX_BODY, Handler, Receiver, form_fields, is_async, read_limited
 
 __all__ = ["callback_view"]
+
+_CHUNK = 1 << 16
+
+
+def read_form(request: HttpRequest) -> object:
+    """The request's form fields, or None when unreadable; reading stops at ``MAX_BODY``."""
+    try:
+        length = request.headers.get("Content-Length") or ""
+        if length.isdigit() and int(length) > MAX_BODY:
+            return None
+        body = read_limited(iter(lambda: request.read(_CHUNK), b""))
+    except Exception:  # a body Django cannot read
+        return None
+    return form_fields(body, request.content_type or "")
 
 
 def callback_view(
@@ -37,11 +56,7 @@ def callback_view(
     def view(request: HttpRequest) -> HttpResponse:
         if request.method != "POST":
             return JsonResponse(failure_body("method not allowed"), status=405)
-        try:
-            length = int(request.headers.get("Content-Length") or 0)
-            fields: object = None if length > MAX_BODY else request.POST
-        except Exception:  # too big for Django's limits, a body it cannot parse
-            fields = None
+        fields = read_form(request)
         event, (status, body) = receiver.accept(fields)
         if event is not None:
             try:

@@ -16,12 +16,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, current_app, jsonify, request
+try:
+    from flask import Response, current_app, jsonify, request
+except ModuleNotFoundError as exc:  # the framework is not installed
+    raise ModuleNotFoundError(
+        f"baijiayun.receivers.flask needs Flask: pip install flask ({exc})", name=exc.name
+    ) from exc
 
 from ..callbacks import DEFAULT_TOLERANCE, CallbackDeduplicator
-from ._core import MAX_BODY, Handler, Receiver, is_async
+from ._core import MAX_BODY, Handler, Receiver, form_fields, is_async, read_limited
 
 __all__ = ["callback_view"]
+
+_CHUNK = 1 << 16
+
+
+def read_form() -> object:
+    """The request's form fields, or None when unreadable; reading stops at ``MAX_BODY``."""
+    try:
+        if (request.content_length or 0) > MAX_BODY:
+            return None
+        stream = request.stream  # werkzeug's: bounded by Content-Length, or a chunked body
+        body = read_limited(iter(lambda: stream.read(_CHUNK), b""))
+    except Exception:  # a body werkzeug cannot read, or bigger than MAX_CONTENT_LENGTH
+        return None
+    return form_fields(body, request.content_type or "")
 
 
 def callback_view(
@@ -37,11 +56,7 @@ def callback_view(
     run_async = is_async(handler)
 
     def view() -> tuple[Response, int]:
-        try:
-            too_big = (request.content_length or 0) > MAX_BODY
-            fields: object = None if too_big else request.form
-        except Exception:  # a body werkzeug cannot parse
-            fields = None
+        fields = read_form()
         event, (status, body) = receiver.accept(fields)
         if event is not None:
             try:

@@ -13,33 +13,39 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl
 
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+try:
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+except ModuleNotFoundError as exc:  # the framework is not installed
+    raise ModuleNotFoundError(
+        f"baijiayun.receivers.starlette needs Starlette: pip install 'baijiayun[receivers]' "
+        f"({exc})",
+        name=exc.name,
+    ) from exc
 
-from ..callbacks import DEFAULT_TOLERANCE, MAX_FIELDS, CallbackDeduplicator
-from ._core import MAX_BODY, Handler, Receiver, is_async
+from ..callbacks import DEFAULT_TOLERANCE, CallbackDeduplicator
+from ._core import MAX_BODY, Handler, Receiver, aread_limited, form_fields, is_async
 
 __all__ = ["callback_endpoint", "callback_route"]
 
 
 async def read_form(request: Request) -> object:
-    """The request's form fields (every value of a repeated key), or None when unreadable."""
+    """The request's form fields (every value of a repeated key), or None when unreadable.
+
+    Reading stops at :data:`~baijiayun.receivers._core.MAX_BODY` bytes, with or
+    without a ``Content-Length``.
+    """
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_BODY:
         return None
     try:
-        if request.headers.get("content-type", "").startswith("multipart/form-data"):
-            return await request.form()  # needs python-multipart
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return None
-        return parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
-    except Exception:  # bad encoding, too many fields, no python-multipart...
+        body = await aread_limited(request.stream())
+    except Exception:  # the client went away
         return None
+    return form_fields(body, request.headers.get("content-type", ""))
 
 
 def callback_endpoint(
