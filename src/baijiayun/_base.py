@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote_plus
 
-from pydantic import ValidationError as _PydanticValidationError
+from pydantic_core import ValidationError as _PydanticValidationError
 from pydantic_core import from_json
 
 from . import _config

@@ -7,7 +7,6 @@ the same declarations. They differ only in the driver that performs I/O.
 from __future__ import annotations
 
 import datetime as _dt
-import inspect
 import time
 import typing
 from collections.abc import Callable, Generator
@@ -20,10 +19,11 @@ from ._base import ClientBase, RequestOptions
 from ._endpoint import Endpoint
 from ._group import AsyncMode, SyncMode
 from ._transport import async_driver, sync_driver
-from .api import REGISTRY, Groups, Partner
-from .api import links as _links_api
+from .api import GROUP_ATTRIBUTES, Groups
+from .api.partner import Partner
 from .errors import CallbackSignatureError, ConfigurationError
 from .keys import KeyStore
+from .links import get_web_sign as _get_web_sign
 
 
 class _Unchanged:
@@ -84,13 +84,12 @@ class _ClientMixin(ClientBase, Generic[_H]):
         )
         self._owns_http = http_client is None
         self._driver = type(self)._new_driver(http_client, timeout)
-        self._bind_groups()
 
     def _bind_groups(self) -> None:
-        for info in REGISTRY.groups.values():
-            group = info.cls(self)
-            for attribute in info.attributes:
-                setattr(self, attribute, group)
+        """Forget groups bound to another client (``with_options`` copies); each is made again
+        at its first use (``api._GroupSlot``)."""
+        for attribute in GROUP_ATTRIBUTES:
+            self.__dict__.pop(attribute, None)
 
     def _createkey_values(self) -> dict[str, Any]:
         if not self._settings.secret_key:
@@ -129,7 +128,7 @@ class _ClientMixin(ClientBase, Generic[_H]):
 
     # ---- work that sends nothing: a str or dict on both clients (see ``api/links.py``
     # for where the partner key comes from)
-    get_web_sign = _links_api.get_web_sign  # the earlier SDK's form, same as on client.links
+    get_web_sign = _get_web_sign  # the earlier SDK's form, same as on client.links
 
     def verify_callback(
         self, fields: object, tolerance: float | None = _config.CALLBACK_TOLERANCE
@@ -258,19 +257,3 @@ class AsyncBaiJiaYunClient(_ClientMixin[httpx2.AsyncClient], Groups[AsyncMode]):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
-
-
-def _document_groups(*classes: type) -> None:
-    """List the endpoint groups in the clients' docstrings (they are set per instance,
-    so ``help(BaiJiaYunClient)`` would not show them otherwise)."""
-    lines = ["", "    Endpoint groups (``help(client.room)`` lists a group's methods):", ""]
-    for info in REGISTRY.groups.values():
-        summary = (inspect.getdoc(info.cls) or "").partition("\n")[0]
-        names = ", ".join(f"``client.{name}``" for name in info.attributes)
-        lines.append(f"    * {names}: {summary}")
-    for cls in classes:
-        if cls.__doc__:  # None under python -OO
-            cls.__doc__ = cls.__doc__.rstrip() + "\n" + "\n".join(lines) + "\n"
-
-
-_document_groups(BaiJiaYunClient, AsyncBaiJiaYunClient)

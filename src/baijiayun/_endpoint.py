@@ -340,11 +340,16 @@ def declare(
     client_checks: tuple[Check, ...] = (),
     paging: Paging | None = None,
     host: str | None = None,
+    names: Mapping[str, Any] | None = None,
 ) -> Endpoint:
-    """Build the :class:`Endpoint` a typed stub declares (see the module docstring)."""
+    """Build the :class:`Endpoint` a typed stub declares (see the module docstring).
+
+    ``names``: where names the stub's module does not define are looked up
+    (annotations of names imported for type checking only).
+    """
     module = inspect.getmodule(fn)
     hints = typing.get_type_hints(
-        fn, globalns=vars(module) if module else None, include_extras=True
+        fn, globalns=vars(module) if module else None, localns=names, include_extras=True
     )
     signature = inspect.signature(fn)
     params: list[Param] = []

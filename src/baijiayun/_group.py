@@ -25,8 +25,11 @@ written twice. Methods that make no request (links) are plain methods.
 
 from __future__ import annotations
 
+import builtins
+import importlib
 import inspect
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+import threading
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
 from functools import cached_property
 from typing import (
     TYPE_CHECKING,
@@ -61,6 +64,35 @@ __all__ = [
 P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
+
+RESULT_MODELS = "baijiayun.models"
+"""Where return annotations a group module imports only for type checking are found."""
+_DECLARING = threading.RLock()
+
+
+class _ResultModels(Mapping[str, Any]):
+    """Names of the result models, imported when an annotation first needs one.
+
+    ``eval`` asks local names first: a name the stub's module (or builtins)
+    defines is left to it, so only a missing one imports the models.
+    """
+
+    def __init__(self, module_names: Mapping[str, Any]) -> None:
+        self._defined = module_names
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._defined or hasattr(builtins, name):
+            raise KeyError(name)
+        try:
+            return getattr(importlib.import_module(RESULT_MODELS), name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 class SyncMode:
@@ -112,19 +144,38 @@ class EndpointMethod(GroupMethod, Generic[P, R]):
         self._stub = stub
         self._path = path
         self._options = options
+        self._group: type[Group[Any]] | None = None
         self._spec: Endpoint | None = None
         self.__doc__ = stub.__doc__
 
     def _finish(self, group: type[Group[Any]]) -> None:
-        path = self._path if self._path.startswith("/") else group.prefix + self._path
-        self._spec = declare(
-            self._stub, group=group.group_name, path=path, host=group.host, **self._options
-        )
+        if self._group is None:  # an alias (a second name) keeps the first
+            self._group = group
+            self.path = self._path if self._path.startswith("/") else group.prefix + self._path
+            self.qualname = f"{group.group_name}.{self._stub.__name__}"
 
     @property
     def spec(self) -> Endpoint:
+        """The endpoint the stub declares, read at first use (so importing a group is cheap).
+
+        Return annotations are resolved in the stub's module, then among the
+        result models (:data:`RESULT_MODELS`): group modules import their models
+        for type checking only, and pydantic builds them when a call needs them.
+        """
         if self._spec is None:
-            raise RuntimeError(f"{self._stub.__qualname__} is not in a Group class")
+            group = self._group
+            if group is None:
+                raise RuntimeError(f"{self._stub.__qualname__} is not in a Group class")
+            with _DECLARING:
+                if self._spec is None:
+                    self._spec = declare(
+                        self._stub,
+                        group=group.group_name,
+                        path=self.path,
+                        host=group.host,
+                        names=_ResultModels(vars(inspect.getmodule(self._stub) or builtins)),
+                        **self._options,
+                    )
         return self._spec
 
     @overload

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._endpoint import Endpoint
-from ._group import ComposedMethod, DerivedMethod, EndpointMethod, Group, GroupMethod, PageMethod
+from ._group import ComposedMethod, DerivedMethod, EndpointMethod, Group, PageMethod
 
 __all__ = ["GroupInfo", "Registry", "RegistryError"]
 
@@ -32,8 +32,13 @@ class GroupInfo:
     cls: type[Group[Any]]
     attributes: tuple[str, ...]
     """The client attributes that give it: its name first, then aliases (``videoaccount``)."""
-    endpoints: tuple[Endpoint, ...]
+    methods: tuple[EndpointMethod[Any, Any], ...]
     derived: tuple[DerivedMethod, ...]
+
+    @property
+    def endpoints(self) -> tuple[Endpoint, ...]:
+        """The group's endpoints, in declaration order (each declared at first use)."""
+        return tuple(method.spec for method in self.methods)
 
     @property
     def prefix(self) -> str:
@@ -56,13 +61,14 @@ def derived_kind(method: DerivedMethod) -> str:
 class Registry:
     """Groups by name, endpoints by ``group.method`` and by path."""
 
-    def __init__(self, groups_class: type) -> None:
+    def __init__(self, groups_class: type, classes: dict[str, type] | None = None) -> None:
+        """``classes``: the group classes by name, for the annotations of ``groups_class``."""
         self.groups: dict[str, GroupInfo] = {}
-        self.client_methods: dict[str, GroupMethod] = {}
-        self._by_qualname: dict[str, Endpoint] = {}
-        self._by_path: dict[str, Endpoint] = {}
+        self._by_qualname: dict[str, EndpointMethod[Any, Any]] = {}
+        self._by_path: dict[str, EndpointMethod[Any, Any]] = {}
         attrs_of: dict[type[Group[Any]], list[str]] = {}
-        for attr, hint in typing.get_type_hints(groups_class).items():
+        hints = typing.get_type_hints(groups_class, localns=classes)
+        for attr, hint in hints.items():
             cls = typing.get_origin(hint) or hint
             if isinstance(cls, type) and issubclass(cls, Group):
                 attrs_of.setdefault(cls, []).append(attr)
@@ -71,24 +77,21 @@ class Registry:
                 raise RegistryError(f"group {cls.group_name!r} must be an attribute of the client")
             attrs.remove(cls.group_name)
             self._add_group(cls, (cls.group_name, *attrs))
-        for attr, value in vars(groups_class).items():
-            if isinstance(value, GroupMethod):
-                self.client_methods[attr] = value
 
     def _add_group(self, cls: type[Group[Any]], attributes: tuple[str, ...]) -> None:
         if cls.group_name in self.groups:
             raise RegistryError(f"two groups are named {cls.group_name!r}")
-        endpoints: list[Endpoint] = []
+        endpoints: list[EndpointMethod[Any, Any]] = []
         derived: list[DerivedMethod] = []
         # A method under two attribute names (an alias) is one method.
         for method in {id(m): m for m in cls.methods.values()}.values():
             if isinstance(method, EndpointMethod):
-                spec = method.spec
-                for index, key in ((self._by_qualname, spec.qualname), (self._by_path, spec.path)):
+                pairs = ((self._by_qualname, method.qualname), (self._by_path, method.path))
+                for index, key in pairs:
                     if key in index:
                         raise RegistryError(f"{key} is declared twice")
-                    index[key] = spec
-                endpoints.append(spec)
+                    index[key] = method
+                endpoints.append(method)
             elif isinstance(method, DerivedMethod):
                 derived.append(method)
         self.groups[cls.group_name] = GroupInfo(
@@ -107,11 +110,11 @@ class Registry:
     def __getitem__(self, name: str) -> Endpoint:
         """An endpoint by ``group.method`` (a group alias works too) or by path."""
         if name.startswith("/"):
-            return self._by_path[name]
+            return self._by_path[name].spec
         group, _, method = name.partition(".")
         for info in self.groups.values():
             if group in info.attributes:
-                return self._by_qualname[f"{info.name}.{method}"]
+                return self._by_qualname[f"{info.name}.{method}"].spec
         raise KeyError(name)
 
     def get(self, name: str) -> Endpoint | None:
@@ -121,4 +124,9 @@ class Registry:
             return None
 
     def by_path(self, path: str) -> Endpoint | None:
-        return self._by_path.get(path)
+        method = self._by_path.get(path)
+        return None if method is None else method.spec
+
+    def knows_path(self, path: str) -> bool:
+        """Whether an endpoint has ``path`` (without declaring it)."""
+        return path in self._by_path

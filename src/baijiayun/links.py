@@ -24,7 +24,7 @@ them in one call: ``client.links.playback_url(room_id)``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 from urllib.parse import quote, urlencode
 
 from ._endpoint import Endpoint, declare
@@ -41,6 +41,7 @@ __all__ = [
     "Role",
     "enter_fields",
     "enter_url",
+    "get_web_sign",
     "playback_url",
     "signed_enter_url",
     "video_url",
@@ -215,3 +216,34 @@ def video_url(base_url: str, video_id: int | str, token: str) -> str:
     base = _base(base_url)
     fields = _fields(VIDEO, video_id, token)
     return _link(base, VIDEO, fields, video_id="vid")
+
+
+class _KeyHolder(Protocol):
+    def _partner_key_now(self, purpose: str) -> str: ...
+
+
+class _HasClient(Protocol):
+    """A links group, or a client itself (a client is its own ``_client``)."""
+
+    @property
+    def _client(self) -> _KeyHolder: ...
+
+
+def get_web_sign(
+    self: _HasClient,
+    room_id: int | str,
+    user_number: int | str,
+    user_name: str,
+    user_role: int,
+    user_avatar: str | None = "",
+    group_id: int | str | None = None,
+) -> str:
+    """The sign of an enter link alone (the earlier SDK's ``client.get_web_sign``).
+
+    Prefer ``client.links.enter_url(...)``, which returns the whole link. The
+    arguments are checked before the key is looked up. Both ``client.links`` and
+    the clients themselves carry this one function as a method (its ``self`` is
+    either).
+    """
+    fields = enter_fields(room_id, user_number, user_name, user_role, user_avatar, group_id)
+    return sign(fields, self._client._partner_key_now("signing an enter link"))

@@ -136,8 +136,9 @@ def test_start_class_shows_the_delivery_and_the_receivers_answer(browser, served
         page = browser.new_page()
         page.goto(served.base_url + "_sandbox/ui")
         page.locator("tr", has_text=room.room_id).locator("button", has_text="start").click()
-        page.wait_for_selector("text=received", timeout=6000)
-        callbacks = page.locator("section", has_text="Callbacks sent").inner_text()
+        section = page.locator("section", has_text="Callbacks sent")
+        section.locator("td", has_text="accepted").wait_for(timeout=8000)  # the live refresh
+        callbacks = section.inner_text()
         assert "start" in callbacks and "accepted" in callbacks and receiver.url in callbacks
         assert len(receiver.received) == 1 and f"room_id={room.room_id}" in receiver.received[0]
         assert sdk.room.info(room.room_id).status == "live"

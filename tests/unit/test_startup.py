@@ -51,6 +51,24 @@ def test_importing_the_clients_builds_no_result_model_and_loads_no_callbacks() -
     )
 
 
+def test_a_client_loads_a_group_and_its_models_at_first_use() -> None:
+    """Importing and building a client loads no group module but the key's, and no model."""
+    _fresh(
+        "import sys\n"
+        "from baijiayun import BaiJiaYunClient\n"
+        "client = BaiJiaYunClient(1, partner_key='k')\n"
+        "groups = sorted(m for m in sys.modules if m.startswith('baijiayun.api.')\n"
+        "                and not m.startswith('baijiayun.api._'))\n"
+        "assert groups == ['baijiayun.api.partner'], groups\n"
+        "assert 'baijiayun.models' not in sys.modules and 'pydantic.main' not in sys.modules\n"
+        "assert client.livesetting is client.live_setting  # an alias is the same group\n"
+        "assert 'baijiayun.api.live_setting' in sys.modules\n"
+        "assert 'baijiayun.api.room' not in sys.modules\n"
+        "assert client.room.info.__name__ == 'info'\n"
+        "assert 'baijiayun.api.room' in sys.modules\n"
+    )
+
+
 @pytest.mark.parametrize(
     "module",
     [

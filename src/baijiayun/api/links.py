@@ -19,17 +19,19 @@ The link is always on the client's ``base_url`` host. Two kinds of methods:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from .. import links as _links
 from .._group import Group, ModeT, compose
-from .._signing import encode_value, sign
-from ..links import Role
-from ..models.playback import PlaybackToken
-from ..models.video import VideoToken
+from .._signing import encode_value
+from ..links import Role, get_web_sign
 from ._types import ExpiresIn, Int, RoomId
 from .playback import Playback, PlaybackEntries
 from .video import Video, VideoId, VideoIds
+
+if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
+    from ..models.playback import PlaybackToken
+    from ..models.video import VideoToken
 
 if TYPE_CHECKING:
     from .._base import ClientBase
@@ -54,32 +56,6 @@ def _entry_texts(ids: Any) -> list[str]:
     if isinstance(ids, str):
         return [p.strip() for p in ids.split(",") if p.strip()]
     return [encode_value(_entry(i)) for i in ids]
-
-
-class _HasClient(Protocol):
-    """A links group, or a client itself (a client is its own ``_client``)."""
-
-    @property
-    def _client(self) -> ClientBase: ...
-
-
-def get_web_sign(
-    self: _HasClient,
-    room_id: int | str,
-    user_number: int | str,
-    user_name: str,
-    user_role: int,
-    user_avatar: str | None = "",
-    group_id: int | str | None = None,
-) -> str:
-    """The sign of an enter link alone (the earlier SDK's ``client.get_web_sign``).
-
-    Prefer ``client.links.enter_url(...)``, which returns the whole link. The
-    arguments are checked before the key is looked up. Both ``client.links`` and
-    the clients themselves carry this one function as a method.
-    """
-    fields = _links.enter_fields(room_id, user_number, user_name, user_role, user_avatar, group_id)
-    return sign(fields, self._client._partner_key_now("signing an enter link"))
 
 
 # --------------------------------------------------------------------------- builds

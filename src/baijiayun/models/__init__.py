@@ -130,6 +130,7 @@ from .room_data import (
     RoomUserStats,
     UserAnswer,
     UserCheckin,
+    UserCheckins,
     UserPraise,
     UserRedPackage,
 )
@@ -292,6 +293,7 @@ __all__ = [
     "UploadUrl",
     "UserAnswer",
     "UserCheckin",
+    "UserCheckins",
     "UserCount",
     "UserPraise",
     "UserRedPackage",

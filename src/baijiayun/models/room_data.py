@@ -55,6 +55,7 @@ __all__ = [
     "RoomUserStats",
     "UserAnswer",
     "UserCheckin",
+    "UserCheckins",
     "UserPraise",
     "UserRedPackage",
 ]
