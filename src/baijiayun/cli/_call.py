@@ -51,7 +51,7 @@ def _masked(value: Any) -> Any:
 
 
 def _records(items: Sequence[Any]) -> tuple[list[str], list[list[Any]]]:
-    dicts = [jsonable(item) if isinstance(item, BaseModel) else item for item in items]
+    dicts = [item.model_dump(by_alias=True) if isinstance(item, BaseModel) else item for item in items]
     columns: list[str] = []
     for item in dicts:
         for key in item if isinstance(item, dict) else ["value"]:
@@ -73,6 +73,8 @@ def render_result(out: Output, spec: Endpoint, result: Any) -> None:
         return
     if isinstance(result, str):
         out.text(mask(result) if secret_result else result)
+        if not result:
+            out.note("(empty)")
         if secret_result:
             out.note("(masked: the command never prints keys)")
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 
 import click
 
@@ -68,7 +69,10 @@ def set_value(state: State, key: str, value: str | None, local_profile: str | No
     """Store a setting in a profile. Leave VALUE out to type it (hidden for keys)."""
     name = _profile(state, local_profile)
     if value is None:
-        value = click.prompt(key, hide_input=key in SECRETS, err=True)
+        if sys.stdin.isatty():
+            value = click.prompt(key, hide_input=key in SECRETS, err=True)
+        else:  # piped in: `pass show bjy | baijiayun config set partner_key`
+            value = sys.stdin.readline().rstrip("\r\n")
     value = _check(key, value)
     path = config_path()
     profiles = load_profiles(path)
