@@ -296,7 +296,7 @@ def _parse_row(
         return None, exc.rule
     except ValidationError as exc:
         name = {"start_time": "start", "end_time": "end"}.get(exc.param, exc.param)
-        return None, f"{name} {exc.rule}"
+        return None, f"{name}: {exc.rule}"
     return Row(line, cells, create, teacher, teacher_name, tuple(students), names), None
 
 

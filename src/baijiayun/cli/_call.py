@@ -51,7 +51,9 @@ def _masked(value: Any) -> Any:
 
 
 def _records(items: Sequence[Any]) -> tuple[list[str], list[list[Any]]]:
-    dicts = [item.model_dump(by_alias=True) if isinstance(item, BaseModel) else item for item in items]
+    dicts = [
+        item.model_dump(by_alias=True) if isinstance(item, BaseModel) else item for item in items
+    ]
     columns: list[str] = []
     for item in dicts:
         for key in item if isinstance(item, dict) else ["value"]:
