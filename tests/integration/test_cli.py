@@ -114,6 +114,8 @@ def test_demo_runs_every_step() -> None:
     assert "All 9 steps worked" in result.stdout
     assert result.stdout.count("ok: ") >= 12 and "FAILED" not in result.stdout
     assert time.monotonic() - started < 60
+    summary = json.loads(ok("demo", "--json").stdout)  # the tour itself goes to stderr
+    assert summary["ok"] is True and summary["seconds"] < 60
 
 
 # --------------------------------------------------------------------------- rooms
@@ -375,8 +377,14 @@ def test_config_profiles_are_stored_privately_and_shown_masked(home: Path) -> No
     assert "********efgh" in shown.stdout and "profile default" in shown.stdout
     settings = data("config", "show")["settings"]
     assert settings["partner_key"] == {"value": "********efgh", "source": "profile default"}
-    ok("config", "unset", "partner_key")
+    assert data("config", "unset", "partner_key") == {
+        "profile": "default",
+        "key": "partner_key",
+        "removed": True,
+    }
     assert "partner_key" not in data("config", "show")["settings"]
+    saved = data("config", "set", "secret_key", "another-secret-value-1234")
+    assert saved["value"] == "********1234"
 
 
 def test_flags_win_over_variables_which_win_over_the_profile(
@@ -616,6 +624,14 @@ def test_import_option_errors(tmp_path: Path, args: list[str], first: str) -> No
     lines = fails(2, "--sandbox", "room", "import", str(table), "--out",
                   str(tmp_path / "r.csv"), *args)  # fmt: skip
     assert lines[0].startswith(first)
+
+
+def test_import_never_writes_over_its_timetable(tmp_path: Path) -> None:
+    table = write_timetable(tmp_path / "t.csv", [lesson(0)])
+    before = table.read_bytes()
+    lines = fails(2, "--sandbox", "room", "import", str(table), "--out", str(table))
+    assert lines == ["error: --out must not be the timetable itself"]
+    assert table.read_bytes() == before
 
 
 def test_import_refuses_unusable_files(tmp_path: Path) -> None:

@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 
-from ._app import cli, pass_state
+from ._app import State, cli, json_option, pass_state
 from ._call import call
 from ._callback import callback
 from ._config_cmd import config
@@ -20,17 +22,26 @@ __all__ = ["cli", "import_timetable", "sandbox"]
 
 @cli.command()
 @click.option("--plain", is_flag=True, help="Plain text instead of rich output.")
-def demo(plain: bool) -> None:
+@json_option
+@pass_state
+def demo(state: State, plain: bool) -> None:
     """A guided tour on the embedded sandbox (under a minute, no network, no credentials).
 
     Creates a room for tonight, hands out codes and enter links (and opens one),
     lists rooms, starts and ends the class and verifies the callbacks, fetches
     the playback link, repeats it on the async client, deletes the room. Exits
-    0 only if every step worked.
+    0 only if every step worked. With --json the tour is told on stderr and a
+    summary printed on stdout.
     """
     from ..demo import run
 
-    if not run(click.echo if plain else None):
+    started = time.perf_counter()
+    if state.json:
+        ok = run(lambda line: click.echo(line, err=True))
+        state.output.json({"ok": ok, "seconds": round(time.perf_counter() - started, 3)})
+    else:
+        ok = run(click.echo if plain else None)
+    if not ok:
         raise click.exceptions.Exit(1)
 
 

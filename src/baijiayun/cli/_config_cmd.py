@@ -64,6 +64,7 @@ def config() -> None:
 @click.argument("key", type=click.Choice(FIELDS))
 @click.argument("value", required=False)
 @profile_option
+@json_option
 @pass_state
 def set_value(state: State, key: str, value: str | None, local_profile: str | None) -> None:
     """Store a setting in a profile. Leave VALUE out to type it (hidden for keys)."""
@@ -79,12 +80,16 @@ def set_value(state: State, key: str, value: str | None, local_profile: str | No
     profiles.setdefault(name, {})[key] = value
     save_profiles(path, profiles)
     shown = mask(value) if key in SECRETS else value
-    state.output.success(f"{key} = {shown} saved in profile {name} ({path})")
+    if state.json:
+        state.output.json({"profile": name, "key": key, "value": shown, "path": str(path)})
+    else:
+        state.output.success(f"{key} = {shown} saved in profile {name} ({path})")
 
 
 @config.command()
 @click.argument("key", type=click.Choice(FIELDS))
 @profile_option
+@json_option
 @pass_state
 def unset(state: State, key: str, local_profile: str | None) -> None:
     """Remove a setting from a profile."""
@@ -95,7 +100,10 @@ def unset(state: State, key: str, local_profile: str | None) -> None:
         raise CliError(f"profile {name} has no {key}")
     del profiles[name][key]
     save_profiles(path, profiles)
-    state.output.success(f"{key} removed from profile {name}")
+    if state.json:
+        state.output.json({"profile": name, "key": key, "removed": True})
+    else:
+        state.output.success(f"{key} removed from profile {name}")
 
 
 @config.command()
@@ -155,6 +163,11 @@ def list_profiles(state: State) -> None:
 
 
 @config.command()
-def path() -> None:
+@json_option
+@pass_state
+def path(state: State) -> None:
     """Print the config file's path."""
-    click.echo(str(config_path()))
+    if state.json:
+        state.output.json({"path": str(config_path())})
+    else:
+        click.echo(str(config_path()))

@@ -168,6 +168,8 @@ def import_timetable(
     looked up (by title and times) before anything is sent again.
     """
     output = state.output
+    if out.resolve() == timetable.resolve():
+        raise CliError("--out must not be the timetable itself", exit_code=2)
     try:
         limit = parse_rate(rate_limit)
     except ValueError as exc:
