@@ -425,6 +425,7 @@ class LedgerEntry:
     sent_at: float | None
     sent_run: int | None
     fingerprint: str
+    updated_at: float
 
 
 class Ledger:
@@ -434,8 +435,14 @@ class Ledger:
     the ledger's lifetime (released by the system if the process dies).
     """
 
-    def __init__(self, path: str | os.PathLike[str], account: str) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        account: str,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.path = Path(path)
+        self.clock = clock
         self._lock_handle = self._lock(self.path.with_name(self.path.name + ".lock"))
         try:
             self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
@@ -557,6 +564,7 @@ class Ledger:
             sent_at=row["sent_at"],
             sent_run=row["sent_run"],
             fingerprint=row["fingerprint"],
+            updated_at=row["updated_at"],
         )
 
     def states(self) -> dict[str, str]:
@@ -568,7 +576,7 @@ class Ledger:
         return {str(r["room_id"]) for r in rows}
 
     def _set(self, key: str, **values: Any) -> None:
-        values["updated_at"] = time.time()
+        values["updated_at"] = self.clock()
         names = ", ".join(f"{name}=:{name}" for name in values)
         self.conn.execute(f"UPDATE rows SET {names} WHERE key=:key", {**values, "key": key})
 
@@ -837,8 +845,8 @@ class Importer:
     async def _reconcile(self, rows: Sequence[Row]) -> bool:
         """Match uncertain rows to the account's rooms; False if rooms could not be listed."""
         entries = {row.key: self.ledger.get(row.key) for row in rows}
-        latest = max((e.sent_at or 0.0) for e in entries.values())
-        wait = latest + self.settings.settle - self.clock()
+        latest = max(e.updated_at for e in entries.values())  # when the answer was lost
+        wait = latest + self.settings.settle - self.ledger.clock()
         if wait > 0:
             self.progress.note(
                 f"waiting {wait:.0f} s before checking {len(rows)} row(s) whose answer was lost"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
 import sys
 import traceback
@@ -248,6 +249,8 @@ def _handle(invoke: Callable[[], Any], debug: bool) -> int:
         click.echo("interrupted", err=True)
         return INTERRUPTED_EXIT
     except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+        with contextlib.suppress(OSError):  # and nothing to flush into the closed pipe at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as exc:
         if debug:
