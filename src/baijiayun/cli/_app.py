@@ -16,7 +16,7 @@ import sys
 import traceback
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -32,6 +32,9 @@ from ..errors import (
 )
 from ._output import Output
 from ._settings import ConfigFileError, Resolved, data_dir, resolve
+
+if TYPE_CHECKING:
+    from .._client import AsyncBaiJiaYunClient, BaiJiaYunClient
 
 __all__ = ["CliError", "RootGroup", "State", "cli", "json_option", "pass_state"]
 
@@ -105,18 +108,19 @@ class State:
             "timeout": self.timeout,
         }
 
-    def client(self, **options: Any) -> Any:
+    def client(self, **options: Any) -> BaiJiaYunClient:
         """A sync client: the embedded sandbox's (``--sandbox``) or the configured account's."""
         from .._client import BaiJiaYunClient
 
         if self.sandbox:
-            return self.embedded_sandbox().client(timeout=self.timeout, **options)
+            made: BaiJiaYunClient = self.embedded_sandbox().client(timeout=self.timeout, **options)
+            return made
         return BaiJiaYunClient(**self.client_kwargs(), **options)
 
     @contextlib.asynccontextmanager
     async def async_client(
         self, wrap: Callable[[Any], Any] | None = None, **options: Any
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[AsyncBaiJiaYunClient]:
         """An async client; ``wrap`` gets its httpx2 transport and returns the one to use."""
         import httpx2
 
@@ -131,6 +135,7 @@ class State:
             limits=httpx2.Limits(max_connections=100, max_keepalive_connections=32),
         )
         try:
+            client: AsyncBaiJiaYunClient
             if self.sandbox:
                 client = self.embedded_sandbox().async_client(
                     http_client=http, timeout=self.timeout, **options
