@@ -22,6 +22,7 @@ import asyncio
 import datetime as _dt
 import html
 import json
+import os
 import queue
 import re
 import threading
@@ -152,6 +153,19 @@ def _reporter(echo: Callable[[str], Any] | None) -> Any:
 
 
 # --------------------------------------------------------------------------- a receiver
+def _loopback_bypasses_proxies() -> None:
+    """The sandbox posts callbacks to 127.0.0.1: never through a proxy the environment names.
+
+    httpx2 sends even loopback requests to ``HTTP_PROXY`` unless ``NO_PROXY`` lists them.
+    """
+    if not any(os.environ.get(n) for n in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")):
+        return
+    current = os.environ.get("NO_PROXY") or os.environ.get("no_proxy") or ""
+    if "127.0.0.1" not in [h.strip() for h in current.split(",")]:
+        value = ",".join(filter(None, [current, "127.0.0.1", "localhost"]))
+        os.environ["NO_PROXY"] = os.environ["no_proxy"] = value
+
+
 class CallbackReceiver:
     """A tiny HTTP receiver on 127.0.0.1: verifies each callback and keeps the event."""
 
@@ -255,6 +269,7 @@ class _Tour:
     def setup(self) -> None:
         from .sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY
 
+        _loopback_bypasses_proxies()
         self.receiver = CallbackReceiver(SANDBOX_PARTNER_KEY)
         url = self.client.live_account.set_class_callback_url(self.receiver.url)
         _check(url == self.receiver.url, "the callback URL was not stored")

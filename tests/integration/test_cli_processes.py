@@ -174,6 +174,12 @@ def test_demo_command_and_module(env: dict[str, str]) -> None:
         assert time.monotonic() - started < 60
 
 
+def test_demo_callbacks_bypass_a_configured_proxy(env: dict[str, str]) -> None:
+    # A proxy that does not exist: the callbacks to 127.0.0.1 must not be sent to it.
+    result = finished([*BAIJIAYUN, "demo", "--plain"], {**env, "HTTP_PROXY": "http://127.0.0.1:9"})
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
 def test_a_failing_demo_step_exits_non_zero(env: dict[str, str]) -> None:
     # The receiver refuses every callback: step 6 must fail, and the exit status says so.
     broken = (
