@@ -634,6 +634,21 @@ def test_import_never_writes_over_its_timetable(tmp_path: Path) -> None:
     assert table.read_bytes() == before
 
 
+def test_a_result_without_its_ledger_is_not_imported_over(tmp_path: Path) -> None:
+    table = write_timetable(tmp_path / "t.csv", [lesson(0)])
+    out = tmp_path / "r.csv"
+    ok("--sandbox", "room", "import", str(table), "--out", str(out), *FAST)
+    for leftover in tmp_path.glob("r.csv.ledger.db*"):
+        leftover.unlink()
+    lines = fails(1, "--sandbox", "room", "import", str(table), "--out", str(out), *FAST)
+    assert lines == [
+        f"error: {out} exists but its ledger r.csv.ledger.db does not: the rooms it lists "
+        "would be created again",
+        "restore the ledger beside it, or choose another --out",
+    ]
+    assert len(data("--sandbox", "room", "list")) == 1
+
+
 def test_import_refuses_unusable_files(tmp_path: Path) -> None:
     bad = tmp_path / "t.csv"
     bad.write_text("title,start\nx,y\n", encoding="utf-8")

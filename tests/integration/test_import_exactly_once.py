@@ -168,7 +168,7 @@ def test_1000_rows_with_faults_and_a_kill_make_exactly_1000_rooms(
     # The faults really happened: rooms whose 503 made nothing were sent again.
     assert box.request_count(CREATE) > 1000
     assert summary["created"] + summary["reused"] == 1000
-    assert summary["reused"] >= before - 16  # what the killed run made is not made again
+    assert summary["reused"] >= before  # what the killed run made is not made again
     assert summary["failed"] == [] and summary["skipped"] == []
 
     result = read_result(out)

@@ -212,6 +212,12 @@ def import_timetable(
         raise CliError(f"no rows to import in {timetable}", exit_code=2)
     settings = ImportSettings(concurrency=concurrency, backoff=backoff, settle=settle)
     ledger_file = ledger_path(out)
+    if out.exists() and not ledger_file.exists():
+        raise CliError(
+            f"{out} exists but its ledger {ledger_file.name} does not: the rooms it lists "
+            "would be created again",
+            "restore the ledger beside it, or choose another --out",
+        )
     try:
         ledger = Ledger(ledger_file, state.account())
     except TimetableError as exc:
