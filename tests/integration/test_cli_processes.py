@@ -78,6 +78,22 @@ def test_bad_port(entry: list[str], env: dict[str, str]) -> None:
     assert_clean_failure(result, 2, ["error: bad --port 99999: use 1-65535, or 0 for a free one"])
 
 
+@pytest.mark.parametrize(
+    "entry", [[*BAIJIAYUN, "sandbox"], [sys.executable, "-m", "baijiayun.sandbox"]]
+)
+def test_a_port_that_is_not_a_number(entry: list[str], env: dict[str, str]) -> None:
+    result = finished([*entry, "--port", "http"], env)
+    shown = "baijiayun sandbox" if entry[-1] == "sandbox" else "python -m baijiayun.sandbox"
+    assert_clean_failure(
+        result,
+        2,
+        [
+            "error: Invalid value for '--port': 'http' is not a valid integer.",
+            f"(see '{shown} --help')",
+        ],
+    )
+
+
 def test_unwritable_db(tmp_path: Path, env: dict[str, str]) -> None:
     result = finished([*BAIJIAYUN, "sandbox", "--db", "/nonexistent/dir/x.db"], env)
     assert_clean_failure(

@@ -36,7 +36,7 @@ from ._settings import ConfigFileError, Resolved, data_dir, resolve
 if TYPE_CHECKING:
     from .._client import AsyncBaiJiaYunClient, BaiJiaYunClient
 
-__all__ = ["CliError", "RootGroup", "State", "cli", "json_option", "pass_state"]
+__all__ = ["CliError", "HandledCommand", "RootGroup", "State", "cli", "json_option", "pass_state"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -268,8 +268,9 @@ def _handle(invoke: Callable[[], Any], debug: bool) -> int:
     return result if isinstance(result, int) else 0
 
 
-class RootGroup(click.Group):
-    """The root command: runs every subcommand inside the error handling above."""
+class _Handled:
+    """A command whose ``main`` runs inside the error handling above (its own entry point too,
+    as ``python -m baijiayun.sandbox`` uses the ``sandbox`` command)."""
 
     def main(
         self,
@@ -283,7 +284,7 @@ class RootGroup(click.Group):
         debug = "--debug" in argv
 
         def invoke() -> Any:
-            return super(RootGroup, self).main(
+            return super(_Handled, self).main(  # type: ignore[misc]
                 argv, prog_name or "baijiayun", complete_var, standalone_mode=False, **extra
             )
 
@@ -291,6 +292,14 @@ class RootGroup(click.Group):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+class RootGroup(_Handled, click.Group):
+    """The root command: every subcommand runs inside the error handling."""
+
+
+class HandledCommand(_Handled, click.Command):
+    """A command that is also run on its own (``python -m baijiayun.sandbox``)."""
 
 
 SETTINGS_HELP = (

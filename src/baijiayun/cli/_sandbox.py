@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from ..sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, SANDBOX_SECRET_KEY
-from ._app import CliError
+from ._app import CliError, HandledCommand
 from ._settings import mask
 
 __all__ = ["RequestLog", "sandbox"]
@@ -108,7 +108,7 @@ def _banner(url: str, db: str, partner: tuple[str, str, str], log: bool) -> str:
     )
 
 
-@click.command()
+@click.command(cls=HandledCommand)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=0, show_default=True, help="Port; 0 picks a free one.")
 @click.option("--db", default=":memory:", show_default=True, help="SQLite file to keep state in.")
