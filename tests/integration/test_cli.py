@@ -287,6 +287,12 @@ def test_method_help_lists_its_parameters_from_the_registry(spec: Any) -> None:
             assert "required" in section
 
 
+def test_method_help_is_plain_text() -> None:
+    text = ok("call", "room.delete", "--help").stdout
+    assert "Later calls about it raise RoomDeletedError (3002)." in text
+    assert ":class:" not in ok("call", "--help").stdout and "``" not in text
+
+
 def test_call_reads_values_with_the_declared_kinds() -> None:
     end = (START + dt.timedelta(days=2)).astimezone(dt.timezone.utc)  # long-term: 2 days
     made = data(

@@ -8,6 +8,7 @@ kinds and completion) without a line here.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,8 +30,16 @@ SECRET_FIELDS = frozenset({"partner_key", "secret_key", "sign"})
 """Result fields never printed in full (``partner/createkey`` answers the partner key)."""
 
 
+_ROLE = re.compile(r":[a-z]+:`~?(?:[\w.]+\.)?([^`]+)`")
+
+
+def plain_doc(text: str) -> str:
+    """A docstring as shell help: reST roles and literals as plain text."""
+    return _ROLE.sub(r"\1", text).replace("``", "")
+
+
 def _summary(spec: Endpoint) -> str:
-    return spec.doc.split("\n", 1)[0] if spec.doc else ""
+    return plain_doc(spec.doc.split("\n", 1)[0]) if spec.doc else ""
 
 
 def _pages_method(spec: Endpoint) -> str | None:
@@ -141,7 +150,7 @@ class EndpointCommand(click.Command):
             name=spec.qualname,
             params=params,
             callback=self._invoke,
-            help=spec.doc or spec.qualname,
+            help=plain_doc(spec.doc) or spec.qualname,
             short_help=_summary(spec),
         )
         json_option(self)
@@ -151,7 +160,7 @@ class EndpointCommand(click.Command):
         formatter.write_paragraph()
         with formatter.indentation():
             formatter.write_text(f"POST {self.spec.path} — a {kind}.")
-            for paragraph in (self.spec.doc or "").split("\n\n"):
+            for paragraph in plain_doc(self.spec.doc or "").split("\n\n"):
                 formatter.write_paragraph()
                 formatter.write_text("\b\n" + paragraph)
 
