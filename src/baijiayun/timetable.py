@@ -164,6 +164,12 @@ def parse_time(text: str, tz: _dt.tzinfo = BEIJING) -> _dt.datetime:
 
 
 # --------------------------------------------------------------------------- the timetable
+def same_title(title: str) -> str:
+    """A title as compared in reconciliation: runs of white space as one space, none at the
+    ends (in case the platform trims or collapses them)."""
+    return " ".join(title.split())
+
+
 @dataclass(frozen=True)
 class Row:
     """A valid row: what ``room/create`` gets, and the users to make codes and links for."""
@@ -179,8 +185,8 @@ class Row:
 
     @property
     def title(self) -> str:
-        """The title as the platform keeps it (the first 50 characters)."""
-        return str(self.create["title"])[:TITLE_LENGTH]
+        """The title as the platform keeps it (the first 50 characters), spaces collapsed."""
+        return same_title(str(self.create["title"])[:TITLE_LENGTH])
 
     @property
     def start(self) -> int:
@@ -863,7 +869,7 @@ class Importer:
                 end = room.end_time.timestamp() if room.end_time else None
                 if start is None or end is None or room.room_id in claimed:
                     continue
-                row = wanted.get((room.title or "", int(start), int(end)))
+                row = wanted.get((same_title(room.title or ""), int(start), int(end)))
                 if row is None:
                     continue
                 sent_at = entries[row.key].sent_at

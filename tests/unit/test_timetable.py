@@ -143,10 +143,15 @@ def test_titles_are_compared_as_the_platform_keeps_them(tmp_path: Path) -> None:
     long = "x" * 50
     lines = [
         f"{long}A,{tomorrow(9)},{tomorrow(10)},2,7,T,1",
-        f"{long}B,{tomorrow(9)},{tomorrow(10)},2,7,T,1",
+        f"{long}B,{tomorrow(9)},{tomorrow(10)},2,7,T,1",  # the same first 50 characters
+        f"Maths  101,{tomorrow(11)},{tomorrow(12)},2,7,T,1",
+        f" Maths 101 ,{tomorrow(11)},{tomorrow(12)},2,7,T,1",  # the same up to white space
     ]
     table = read_timetable(write(tmp_path / "t.csv", lines))
-    assert [b.message for b in table.bad] == ["duplicate of line 2 (same title, start and end)"]
+    assert [(b.line, b.message) for b in table.bad] == [
+        (3, "duplicate of line 2 (same title, start and end)"),
+        (5, "duplicate of line 4 (same title, start and end)"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -273,6 +278,23 @@ def test_a_row_left_sending_by_a_crash_is_reconciled_not_resent(tmp_path: Path) 
     by_line = {int(r["title"].split()[1]): r for r in result_rows(out)}
     assert by_line[0]["room_id"] == room.room_id and by_line[0]["status"] == "reused"
     assert sorted(report.reused) == [made.line]
+
+
+def test_a_title_the_platform_stored_with_collapsed_spaces_still_matches(tmp_path: Path) -> None:
+    box = Sandbox()
+    table = read_timetable(
+        write(tmp_path / "t.csv", [f"Maths  101,{tomorrow(9)},{tomorrow(10)},2,7,T,1"])
+    )
+    out = tmp_path / "out.csv"
+    (row,) = table.rows
+    with Ledger(ledger_path(out), "sandbox") as ledger:
+        ledger.sync(table.rows)
+        ledger.mark_sending(row.key, time.time())
+    with box.client() as client:  # as the platform might have kept it
+        room = client.room.create(**{**row.create, "title": "Maths 101"})
+    run_import(box, table, out)
+    assert box.request_count(CREATE) == 1
+    assert result_rows(out)[0]["room_id"] == room.room_id
 
 
 def test_an_older_room_with_the_same_title_and_times_is_not_taken(tmp_path: Path) -> None:
