@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import stat
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,6 +158,15 @@ def test_tables_are_readable() -> None:
     assert "1 room(s); times in Beijing time" in text
     info = ok("--sandbox", "room", "info", room_id).stdout
     assert "teacher_code" in info and f"Room {room_id}" in info
+
+
+def test_without_rich_tables_are_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    room_id = create()
+    monkeypatch.setitem(sys.modules, "rich", None)  # only the sandbox extra: click, no rich
+    lines = ok("--sandbox", "room", "list").stdout.splitlines()
+    assert lines[0].split() == ["room_id", "title", "type", "start", "end"]
+    assert lines[1].split()[:3] == [room_id, "Algebra", "2"]
+    assert "All 9 steps worked" in ok("demo").stdout
 
 
 def test_json_is_accepted_before_and_after_the_subcommand() -> None:
