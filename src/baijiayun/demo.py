@@ -11,7 +11,7 @@ every step worked.
 4. per-student join codes
 5. the account's rooms
 6. the class starts and ends; the signed class callbacks are received and verified
-7. the playback link, opened in the sandbox
+7. the recording is ready (a verified callback); the playback link, opened in the sandbox
 8. the same calls on the async client, concurrently
 9. the room is deleted
 """
@@ -277,8 +277,15 @@ class _Tour:
             self.client.live_account.get_class_callback_url() == self.receiver.url,
             "the callback URL reads back differently",
         )
+        self.client.video_account.set_transcode_callback_url(self.receiver.url)
         self.out.say(f"sandbox: in this process, no network; partner {SANDBOX_PARTNER_ID}")
-        self.out.ok(f"class callbacks go to a receiver at {self.receiver.url}")
+        self.out.ok(f"class and playback callbacks go to a receiver at {self.receiver.url}")
+
+    def control(self, path: str, body: dict[str, Any]) -> Any:
+        """Call the sandbox's control API (what the platform does on its own)."""
+        response = self.browser.post(f"http://sandbox.local{path}", json=body)
+        _check(response.status_code == 200, f"{path}: {response.status_code} {response.text}")
+        return response.json()
 
     def create(self) -> None:
         start = _tonight(_dt.datetime.now(BEIJING))
@@ -386,6 +393,14 @@ class _Tour:
         self.out.ok("both class callbacks arrived signed, were verified and parsed")
 
     def playback(self) -> None:
+        assert self.receiver is not None
+        # The platform generates the recording after the class; the sandbox is told to.
+        report = self.control(f"/_sandbox/playback/{self.room_id}/status", {"status": 100})
+        _check(report.get("delivered"), f"the playback callback was not accepted: {report}")
+        event = self.receiver.next_event()
+        _check(type(event).__name__ == "PlaybackReady", f"expected PlaybackReady, got {event!r}")
+        _check(getattr(event, "room_id", None) == self.room_id, "callback for another room")
+        self.out.ok(f"the recording is ready: a verified PlaybackReady callback (qid {event.qid})")
         url = self.client.links.playback_url(self.room_id, expires_in=3600)
         status, text = self.open(url)
         _check(status == 200, f"the playback link did not open ({status}: {text})")
@@ -460,7 +475,7 @@ def run(echo: Callable[[str], Any] | None = None) -> bool:
         ("Join codes for each student", "codes"),
         ("List the account's rooms", "listing"),
         ("Start and end the class: callbacks received and verified", "class_events"),
-        ("Fetch the playback link", "playback"),
+        ("The recording is ready: fetch and open the playback link", "playback"),
         ("The same calls on the async client, concurrently", "async_calls"),
         ("Delete the room", "delete"),
     ]

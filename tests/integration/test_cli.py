@@ -162,6 +162,8 @@ def test_tables_are_readable() -> None:
 
 def test_without_rich_tables_are_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
     room_id = create()
+    for name in [m for m in sys.modules if m == "rich" or m.startswith("rich.")]:
+        monkeypatch.delitem(sys.modules, name)  # restored after the test
     monkeypatch.setitem(sys.modules, "rich", None)  # only the sandbox extra: click, no rich
     lines = ok("--sandbox", "room", "list").stdout.splitlines()
     assert lines[0].split() == ["room_id", "title", "type", "start", "end"]
