@@ -1,63 +1,74 @@
-"""Commands of the ``baijiayun`` CLI."""
+"""Commands of the ``baijiayun`` CLI, gathered on the root group.
+
+``sandbox`` stays importable from here (``python -m baijiayun.sandbox`` uses it).
+"""
 
 from __future__ import annotations
 
-import sys
+import time
 
 import click
 
-from ..sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, SANDBOX_SECRET_KEY
+from ._app import State, cli, json_option, pass_state
+from ._call import call
+from ._callback import callback
+from ._config_cmd import config
+from ._import import import_timetable
+from ._room import room
+from ._sandbox import sandbox
 
-
-@click.group()
-@click.version_option(package_name="baijiayun")
-def cli() -> None:
-    """BaiJiaYun open API tools: a local sandbox and operator commands."""
-
-
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=0, show_default=True, help="Port; 0 picks a free one.")
-@click.option("--db", default=":memory:", show_default=True, help="SQLite file to keep state in.")
-@click.option("--seed", type=int, default=None, help="Make ids and codes repeatable.")
-@click.option("--partner-id", default=SANDBOX_PARTNER_ID, show_default=True)
-@click.option("--partner-key", default=SANDBOX_PARTNER_KEY, show_default=True)
-@click.option("--secret-key", default=SANDBOX_SECRET_KEY, show_default=True)
-def sandbox(
-    host: str,
-    port: int,
-    db: str,
-    seed: int | None,
-    partner_id: str,
-    partner_key: str,
-    secret_key: str,
-) -> None:
-    """Serve the sandbox over HTTP. The first line printed is its base URL."""
-    from ..sandbox import Sandbox
-    from ..sandbox._server import base_url, bind, make_server
-
-    if not partner_id.isdigit():
-        raise click.BadParameter("must be digits", param_hint="--partner-id")
-    box = Sandbox(
-        db, seed=seed, partner_id=partner_id, partner_key=partner_key, secret_key=secret_key
-    )
-    sock = bind(host, port)
-    url = base_url(sock, host)
-    click.echo(url)
-    click.echo(
-        f"BaiJiaYun sandbox at {url} (state: {db}; control API: {url}_sandbox/)\n"
-        f"  partner_id  = {partner_id}\n  partner_key = {partner_key}\n"
-        f"  secret_key  = {secret_key}\n"
-        "These are sandbox credentials, not real ones. Ctrl-C stops it.",
-        err=True,
-    )
-    sys.stdout.flush()
-    make_server(box).run(sockets=[sock])
+__all__ = ["cli", "import_timetable", "sandbox"]
 
 
 @cli.command()
-def demo() -> None:
-    """Run the end-to-end example on the embedded sandbox."""
+@click.option("--plain", is_flag=True, help="Plain text instead of rich output.")
+@json_option
+@pass_state
+def demo(state: State, plain: bool) -> None:
+    """A guided tour on the embedded sandbox (under a minute, no network, no credentials).
+
+    Creates a room for tonight, hands out codes and enter links (and opens one),
+    lists rooms, starts and ends the class and verifies the callbacks, fetches
+    the playback link, repeats it on the async client, deletes the room. Exits
+    0 only if every step worked. With --json the tour is told on stderr and a
+    summary printed on stdout.
+    """
     from ..demo import run
 
-    run()
+    started = time.perf_counter()
+    if state.json:
+        ok = run(lambda line: click.echo(line, err=True))
+        state.output.json({"ok": ok, "seconds": round(time.perf_counter() - started, 3)})
+    else:
+        ok = run(click.echo if plain else None)
+    if not ok:
+        raise click.exceptions.Exit(1)
+
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(SHELLS))
+@pass_state
+def completion(state: object, shell: str) -> None:
+    """Print the shell completion script (click's) for SHELL.
+
+    \b
+    bash:  eval "$(baijiayun completion bash)"    (in ~/.bashrc)
+    zsh:   eval "$(baijiayun completion zsh)"     (in ~/.zshrc)
+    fish:  baijiayun completion fish > ~/.config/fish/completions/baijiayun.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    cls = get_completion_class(shell)
+    if cls is None:  # pragma: no cover - click ships all three
+        raise click.UsageError(f"no completion for {shell}")
+    click.echo(cls(cli, {}, "baijiayun", "_BAIJIAYUN_COMPLETE").source())
+
+
+cli.add_command(room)
+cli.add_command(call)
+cli.add_command(config)
+cli.add_command(callback)
+cli.add_command(sandbox)

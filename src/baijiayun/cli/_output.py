@@ -1,0 +1,153 @@
+"""Output of the command: readable tables (rich) or ``--json``; errors on stderr.
+
+rich comes with the ``cli`` extra; with only the ``sandbox`` extra (click but
+no rich) the same tables are printed as plain aligned text.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import click
+from pydantic import BaseModel
+
+from .._wire import BEIJING
+
+__all__ = ["Output", "jsonable", "show_time"]
+
+
+def show_time(value: Any) -> str:
+    """A time as Beijing ``YYYY-MM-DD HH:MM`` (seconds when they are not zero)."""
+    if not isinstance(value, _dt.datetime):
+        return "" if value is None else str(value)
+    local = value.astimezone(BEIJING) if value.tzinfo else value
+    return local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON data: models under the platform's field names, times as ISO 8601."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def cell(value: Any) -> str:
+    if isinstance(value, _dt.datetime):
+        return show_time(value)
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(jsonable(value), ensure_ascii=False)
+    return str(value)
+
+
+def _rich_console(stderr: bool = False) -> Any:
+    try:
+        from rich.console import Console
+    except ImportError:
+        return None
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+class Output:
+    """Where a command's results go: a table or key/value list, or JSON with ``--json``."""
+
+    def __init__(self, json_mode: bool = False) -> None:
+        self.json_mode = json_mode
+        self._console: Any = None
+        self._err: Any = None
+
+    @property
+    def console(self) -> Any:
+        """A rich console on stdout (None without rich)."""
+        if self._console is None:
+            self._console = _rich_console()
+        return self._console
+
+    @property
+    def err_console(self) -> Any:
+        if self._err is None:
+            self._err = _rich_console(stderr=True)
+        return self._err
+
+    def json(self, data: Any) -> None:
+        click.echo(json.dumps(jsonable(data), ensure_ascii=False, indent=2))
+
+    def text(self, line: str) -> None:
+        """A line of result (stdout), as is."""
+        click.echo(line)
+
+    def note(self, line: str) -> None:
+        """A remark that is not the result (stderr), so stdout stays parseable."""
+        click.echo(line, err=True)
+
+    def fields(self, pairs: Iterable[tuple[str, Any]], title: str | None = None) -> None:
+        rows = [(name, cell(value)) for name, value in pairs]
+        console = self.console
+        if console is None:
+            if title:
+                click.echo(title)
+            width = max((len(n) for n, _ in rows), default=0)
+            for name, value in rows:
+                click.echo(f"  {name.ljust(width)}  {value}")
+            return
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=title, show_header=False, title_justify="left", box=None)
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column(overflow="fold")
+        for name, value in rows:
+            table.add_row(Text(name), Text(value))  # Text: no markup read from data
+        console.print(table)
+
+    def table(
+        self,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        title: str | None = None,
+        caption: str | None = None,
+    ) -> None:
+        texts = [[cell(v) for v in row] for row in rows]
+        console = self.console
+        if console is None:
+            widths = [max([len(c), *(len(r[i]) for r in texts)]) for i, c in enumerate(columns)]
+            if title:
+                click.echo(title)
+            click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+            for row in texts:
+                click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+            if caption:
+                click.echo(caption)
+            return
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
+        for name in columns:
+            table.add_column(name, overflow="fold")
+        for row in texts:
+            table.add_row(*(Text(v) for v in row))
+        console.print(table)
+
+    def success(self, line: str) -> None:
+        """A short confirmation (stderr in JSON mode, where stdout is the data)."""
+        console = self.err_console if self.json_mode else self.console
+        if console is None:
+            click.echo(line, err=self.json_mode)
+        else:
+            from rich.markup import escape
+
+            console.print(f"[green]✓[/green] {escape(line)}", markup=True, highlight=False)

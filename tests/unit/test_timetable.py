@@ -1,0 +1,398 @@
+"""The timetable engine: reading and checking rows, the ledger, and the import's decisions.
+
+The import runs here on the async client bound to an in-process sandbox; the
+over-HTTP test with a killed process is in tests/integration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from baijiayun._wire import BEIJING
+from baijiayun.sandbox import Sandbox
+from baijiayun.timetable import (
+    CREATED,
+    DONE,
+    PENDING,
+    SENDING,
+    UNKNOWN,
+    Importer,
+    ImportSettings,
+    Ledger,
+    TimetableError,
+    ledger_path,
+    parse_time,
+    read_timetable,
+    write_result,
+)
+
+HEADER = "title,start,end,type,teacher_number,teacher_name,student_numbers"
+CREATE = "/openapi/room/create"
+FAST = ImportSettings(concurrency=4, backoff=0.0, settle=0.0)
+
+
+def tomorrow(hour: int, minute: int = 0) -> str:
+    day = dt.datetime.now(BEIJING) + dt.timedelta(days=1)
+    return day.replace(hour=hour, minute=minute).strftime("%Y-%m-%d %H:%M")
+
+
+def write(path: Path, lines: list[str], header: str = HEADER) -> Path:
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def rows(n: int, students: str = "1001 1002") -> list[str]:
+    return [
+        f"Class {i},{tomorrow(8 + i % 12, 0)},{tomorrow(8 + i % 12, 50)},2,{900 + i},T{i},"
+        f"{students}"
+        if i < 12
+        else f"Class {i},{tomorrow(8, 0)},{tomorrow(9, i % 60)},2,{900 + i},T{i},{students}"
+        for i in range(n)
+    ]
+
+
+# --------------------------------------------------------------------------- times
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-01 19:00", dt.datetime(2026, 12, 1, 19, 0, tzinfo=BEIJING)),
+        ("2026-12-01T19:00:30", dt.datetime(2026, 12, 1, 19, 0, 30, tzinfo=BEIJING)),
+        ("2026-12-01T11:00:00Z", dt.datetime(2026, 12, 1, 19, 0, tzinfo=BEIJING)),
+        ("2026-12-01T12:00:00+01:00", dt.datetime(2026, 12, 1, 19, 0, tzinfo=BEIJING)),
+        ("2026/12/1 19:00", dt.datetime(2026, 12, 1, 19, 0, tzinfo=BEIJING)),
+        ("2026/12/1 11:00 Z", dt.datetime(2026, 12, 1, 19, 0, tzinfo=BEIJING)),
+        ("1796122800", dt.datetime(2026, 12, 1, 19, 0, tzinfo=BEIJING)),
+    ],
+)
+def test_parse_time_reads_beijing_time_unless_an_offset_is_given(
+    text: str, expected: dt.datetime
+) -> None:
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "tomorrow", "2026-12-01", "2026-13-01 19:00", "19:00"])
+def test_parse_time_refuses_what_is_not_a_time(text: str) -> None:
+    with pytest.raises(ValueError, match="not a time"):
+        parse_time(text)
+
+
+# --------------------------------------------------------------------------- reading
+def test_bad_rows_are_reported_with_their_line_numbers(tmp_path: Path) -> None:
+    good = f"Good,{tomorrow(9)},{tomorrow(10)},2,7,Ms Li,1 2"
+    lines = [
+        good,
+        f",{tomorrow(9)},{tomorrow(10)},2,7,T,1",  # line 3: no title
+        f"Backwards,{tomorrow(10)},{tomorrow(9)},2,7,T,1",  # 4
+        f"Bad time,tomorrow 9am,{tomorrow(10)},2,7,T,1",  # 5
+        good,  # 6: duplicate of line 2
+        f"Short,{tomorrow(9)},{tomorrow(9, 10)},2,7,T,1",  # 7: 10 minutes
+        f"Type,{tomorrow(9)},{tomorrow(10)},9,7,T,1",  # 8
+        f"Teacher,{tomorrow(9)},{tomorrow(10)},2,x7,T,1",  # 9
+        f"Students,{tomorrow(9)},{tomorrow(10)},2,7,T,1 abc",  # 10
+        f"Twice,{tomorrow(9)},{tomorrow(10)},2,7,T,1 1",  # 11
+        "",  # 12: blank, skipped
+        f'"Multi\nline",{tomorrow(11)},{tomorrow(12)},2,7,T,1',  # 13-14: fine
+        f"Cells,{tomorrow(9)},{tomorrow(10)},2,7,T,1,extra",  # 15
+        f"No teacher,{tomorrow(9)},{tomorrow(10)},2,7,,1",  # 16
+    ]
+    table = read_timetable(write(tmp_path / "t.csv", lines))
+    assert [r.line for r in table.rows] == [2, 13]
+    problems = {b.line: b.message for b in table.bad}
+    assert problems == {
+        3: "title is missing",
+        4: "end is not after start",
+        5: "start: not a time: 'tomorrow 9am' (use YYYY-MM-DD HH:MM, ISO 8601 or unix seconds)",
+        6: "duplicate of line 2 (same title, start and end)",
+        7: "end: a room must last more than 15 minutes",
+        8: "type: must be one of 1, 2, 3, 4, 5, 6",
+        9: "teacher_number must be a positive integer of at most 19 digits, not 'x7'",
+        10: "each of student_numbers must be a positive integer of at most 19 digits, not 'abc'",
+        11: "student 1 is listed twice",
+        15: "8 cells for 7 columns",
+        16: "teacher_name is missing",
+    }
+
+
+def test_optional_columns_are_create_parameters_read_with_their_kinds(tmp_path: Path) -> None:
+    header = HEADER + ",max_users,is_long_term,notes,student_names"
+    lines = [
+        f"Small,{tomorrow(9)},{tomorrow(10)},4,7,T,1 2,6,,bring books,Ann;Bob",
+        f"No seats,{tomorrow(11)},{tomorrow(12)},4,7,T,1,,,,",
+        f"Names,{tomorrow(13)},{tomorrow(14)},2,7,T,1 2,,,,Ann",
+    ]
+    table = read_timetable(write(tmp_path / "t.csv", lines, header))
+    assert table.ignored_columns == ["notes"]
+    (row,) = table.rows
+    assert row.create["max_users"] == 6 and "is_long_term" not in row.create
+    assert row.student_names == ("Ann", "Bob")
+    assert {b.line: b.message for b in table.bad} == {
+        3: "max_users: is required for a small class (type 4): 1 to 12 seats",
+        4: "student_names has 1 names for 2 student numbers",
+    }
+
+
+def test_titles_are_compared_as_the_platform_keeps_them(tmp_path: Path) -> None:
+    long = "x" * 50
+    lines = [
+        f"{long}A,{tomorrow(9)},{tomorrow(10)},2,7,T,1",
+        f"{long}B,{tomorrow(9)},{tomorrow(10)},2,7,T,1",  # the same first 50 characters
+        f"Maths  101,{tomorrow(11)},{tomorrow(12)},2,7,T,1",
+        f" Maths 101 ,{tomorrow(11)},{tomorrow(12)},2,7,T,1",  # the same up to white space
+    ]
+    table = read_timetable(write(tmp_path / "t.csv", lines))
+    assert [(b.line, b.message) for b in table.bad] == [
+        (3, "duplicate of line 2 (same title, start and end)"),
+        (5, "duplicate of line 4 (same title, start and end)"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "is empty"),
+        ("title,start\nx,y\n", "missing column(s) end, type, teacher_number"),
+        (HEADER + ",title\n", "column(s) named twice: title"),
+        (b"\xff\xfetitle", "not UTF-8"),
+    ],
+)
+def test_unusable_files_are_refused_before_any_row(
+    tmp_path: Path, content: str | bytes, message: str
+) -> None:
+    path = tmp_path / "t.csv"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(TimetableError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_timetable(path)
+
+
+def test_a_missing_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(TimetableError, match="cannot read"):
+        read_timetable(tmp_path / "nope.csv")
+
+
+def test_excel_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(("\ufeff" + HEADER + "\n" + rows(1)[0] + "\n").encode("utf-8"))
+    assert len(read_timetable(path).rows) == 1
+
+
+# --------------------------------------------------------------------------- the ledger
+def test_a_ledger_belongs_to_one_account(tmp_path: Path) -> None:
+    path = ledger_path(tmp_path / "out.csv")
+    assert path.name == "out.csv.ledger.db"
+    Ledger(path, "1 https://a/").close()
+    with pytest.raises(TimetableError, match="belongs to another account"):
+        Ledger(path, "2 https://a/")
+    Ledger(path, "1 https://a/").close()
+
+
+def test_one_import_at_a_time_per_ledger(tmp_path: Path) -> None:
+    path = ledger_path(tmp_path / "out.csv")
+    with Ledger(path, "acct"), pytest.raises(TimetableError, match="another import is using"):
+        Ledger(path, "acct")
+    Ledger(path, "acct").close()  # released when the first one closed
+
+
+def test_runs_are_counted(tmp_path: Path) -> None:
+    path = ledger_path(tmp_path / "out.csv")
+    assert [Ledger(path, "a").run for _ in range(1)] == [1]
+    with Ledger(path, "a") as second:
+        assert second.run == 2
+
+
+# --------------------------------------------------------------------------- the import
+def run_import(
+    box: Sandbox,
+    table: Any,
+    out: Path,
+    settings: ImportSettings = FAST,
+    clock: Any = time.time,
+) -> tuple[Any, Importer]:
+    async def go() -> Any:
+        async with box.async_client(max_retries=0) as client:
+            with Ledger(ledger_path(out), "sandbox") as ledger:
+                importer = Importer(client, ledger, table.rows, settings, clock=clock)
+                report = await importer.run()
+                write_result(out, table, ledger, importer.outcome)
+                return report, importer
+
+    result: tuple[Any, Importer] = asyncio.run(go())
+    return result
+
+
+def titles_in(box: Sandbox) -> Counter[str]:
+    with box.client() as client:
+        return Counter(r.title for r in client.iter_rooms())
+
+
+def result_rows(out: Path) -> list[dict[str, str]]:
+    with out.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_lost_answers_are_found_by_listing_and_not_sent_again(tmp_path: Path) -> None:
+    box = Sandbox()
+    table = read_timetable(write(tmp_path / "t.csv", rows(20)))
+    box.inject(CREATE, drop=True, process=True, count=3)  # made, answer lost
+    report, _ = run_import(box, table, tmp_path / "out.csv")
+    assert box.request_count(CREATE) == 20  # nothing sent twice
+    assert box.request_count("/openapi/room/list") == 1  # one listing for all three
+    assert len(report.created) == 20 and len(report.recovered) == 3
+    assert titles_in(box) == Counter(r.create["title"] for r in table.rows)
+
+
+def test_a_503_is_checked_then_sent_again(tmp_path: Path) -> None:
+    box = Sandbox()
+    table = read_timetable(write(tmp_path / "t.csv", rows(10)))
+    box.inject(CREATE, status=503, count=2)  # nothing made
+    report, _ = run_import(box, table, tmp_path / "out.csv")
+    assert titles_in(box) == Counter(r.create["title"] for r in table.rows)
+    assert box.request_count(CREATE) == 12
+    assert report.recovered == [] and len(report.created) == 10
+
+
+def test_a_row_left_sending_by_a_crash_is_reconciled_not_resent(tmp_path: Path) -> None:
+    box = Sandbox()
+    table = read_timetable(write(tmp_path / "t.csv", rows(3)))
+    out = tmp_path / "out.csv"
+    made, lost = table.rows[0], table.rows[1]
+    with Ledger(ledger_path(out), "sandbox") as ledger:  # a run that died mid-request
+        ledger.sync(table.rows)
+        ledger.mark_sending(made.key, time.time())
+        ledger.mark_sending(lost.key, time.time())
+    with box.client() as client:  # the first create reached the platform, the second did not
+        room = client.room.create(**made.create)
+    report, _ = run_import(box, table, out)
+    assert box.request_count(CREATE) == 1 + 2  # the made row is not sent again
+    assert titles_in(box) == Counter(r.create["title"] for r in table.rows)
+    by_line = {int(r["title"].split()[1]): r for r in result_rows(out)}
+    assert by_line[0]["room_id"] == room.room_id and by_line[0]["status"] == "reused"
+    assert sorted(report.reused) == [made.line]
+
+
+def test_a_title_the_platform_stored_with_collapsed_spaces_still_matches(tmp_path: Path) -> None:
+    box = Sandbox()
+    table = read_timetable(
+        write(tmp_path / "t.csv", [f"Maths  101,{tomorrow(9)},{tomorrow(10)},2,7,T,1"])
+    )
+    out = tmp_path / "out.csv"
+    (row,) = table.rows
+    with Ledger(ledger_path(out), "sandbox") as ledger:
+        ledger.sync(table.rows)
+        ledger.mark_sending(row.key, time.time())
+    with box.client() as client:  # as the platform might have kept it
+        room = client.room.create(**{**row.create, "title": "Maths 101"})
+    run_import(box, table, out)
+    assert box.request_count(CREATE) == 1
+    assert result_rows(out)[0]["room_id"] == room.room_id
+
+
+def test_an_older_room_with_the_same_title_and_times_is_not_taken(tmp_path: Path) -> None:
+    box = Sandbox()
+    table = read_timetable(write(tmp_path / "t.csv", rows(1)))
+    out = tmp_path / "out.csv"
+    with box.client() as client:
+        older = client.room.create(**table.rows[0].create)  # made by hand long ago
+    later = lambda: time.time() + 3600  # noqa: E731 - the row is sent an hour after it
+    with Ledger(ledger_path(out), "sandbox") as ledger:  # ... by a run that then died
+        ledger.sync(table.rows)
+        ledger.mark_sending(table.rows[0].key, later())
+    run_import(box, table, out, clock=later)
+    (row,) = result_rows(out)
+    assert row["room_id"] and row["room_id"] != older.room_id
+    assert titles_in(box)[table.rows[0].create["title"]] == 2
+
+
+def test_when_rooms_cannot_be_listed_uncertain_rows_wait_and_others_go_on(
+    tmp_path: Path,
+) -> None:
+    box = Sandbox()
+    table = read_timetable(write(tmp_path / "t.csv", rows(6)))
+    out = tmp_path / "out.csv"
+    box.inject(CREATE, drop=True, process=True, count=1)
+    box.inject("/openapi/room/list", status=503, count=1000)
+    report, _ = run_import(box, table, out, ImportSettings(concurrency=1, settle=0, backoff=0))
+    assert box.request_count(CREATE) == 6  # the uncertain row was never sent again
+    assert len(report.failed) == 1
+    why = next(iter(report.failed.values()))
+    assert "may have been created" in why and "run the import again" in why
+    failed = [r for r in result_rows(out) if r["status"] == "failed"]
+    assert len(failed) == 1 and "may have been created" in failed[0]["error"]
+    box.clear_faults()
+    assert len(titles_in(box)) == 6
+    report, _ = run_import(box, table, out)  # the next run reconciles it
+    assert box.request_count(CREATE) == 6 and report.failed == {}
+    assert len(report.reused) == 6
+
+
+def test_a_refused_create_fails_its_row_and_is_retried_next_run(tmp_path: Path) -> None:
+    box = Sandbox()
+    table = read_timetable(write(tmp_path / "t.csv", rows(4)))
+    out = tmp_path / "out.csv"
+    box.inject(CREATE, code=2002, msg="no permission", count=1)
+    report, _ = run_import(box, table, out, ImportSettings(concurrency=1, settle=0, backoff=0))
+    assert list(report.failed.values()) == ["2002 no permission"]
+    assert box.request_count(CREATE) == 4  # a refusal is not repeated within the run
+    report, _ = run_import(box, table, out)
+    assert report.failed == {} and len(report.created) == 1 and len(report.reused) == 3
+    assert sum(titles_in(box).values()) == 4
+
+
+def test_codes_and_links_survive_errors_and_are_the_real_ones(tmp_path: Path) -> None:
+    box = Sandbox()
+    table = read_timetable(write(tmp_path / "t.csv", rows(5, students="11 12 13")))
+    out = tmp_path / "out.csv"
+    box.inject("/openapi/room/getcode", status=502, count=2)  # 4 failures: fewer than the
+    box.inject("/openapi/room/getcode", drop=True, count=2)  # 5 tries of one request
+    run_import(box, table, out)
+    with box.client() as client:
+        for row in result_rows(out):
+            codes = row["student_codes"].split()
+            assert codes == [client.room.getcode(row["room_id"], n) for n in (11, 12, 13)]
+            links = row["student_links"].split()
+            assert links[0] == client.links.enter_url(row["room_id"], 11, "Student 11", 0)
+            assert row["status"] == "created" and row["error"] == ""
+
+
+def test_settle_waits_before_listing(tmp_path: Path) -> None:
+    box = Sandbox()
+    table = read_timetable(write(tmp_path / "t.csv", rows(2)))
+    box.inject(CREATE, drop=True, process=True, count=1)
+    started = time.monotonic()
+    run_import(box, table, tmp_path / "out.csv", ImportSettings(settle=0.4, backoff=0))
+    assert time.monotonic() - started >= 0.4
+    assert box.request_count(CREATE) == 2
+
+
+def test_an_edited_row_is_reported_not_recreated(tmp_path: Path) -> None:
+    box = Sandbox()
+    path = tmp_path / "t.csv"
+    out = tmp_path / "out.csv"
+    run_import(box, read_timetable(write(path, rows(2))), out)
+    edited = [line.replace(",T0,", ",Teacher Zero,") for line in rows(2)]
+    table = read_timetable(write(path, edited))
+    report, _ = run_import(box, table, out)
+    assert report.changed == [2]
+    assert box.request_count(CREATE) == 2
+    first = result_rows(out)[0]
+    assert "user_name=Teacher%20Zero" in first["teacher_link"]  # links were made again
+
+
+def test_ledger_states_after_a_full_run(tmp_path: Path) -> None:
+    box = Sandbox()
+    table = read_timetable(write(tmp_path / "t.csv", rows(3)))
+    out = tmp_path / "out.csv"
+    run_import(box, table, out)
+    with Ledger(ledger_path(out), "sandbox") as ledger:
+        assert set(ledger.states().values()) == {DONE}
+        assert {PENDING, SENDING, UNKNOWN, CREATED}.isdisjoint(ledger.states().values())
