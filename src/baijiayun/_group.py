@@ -322,19 +322,11 @@ Args = Callable[[dict[str, Any]], dict[str, Any]]
 Build = Callable[[Any, dict[str, Any], Any], T]
 
 
-class ComposedMethod(DerivedMethod, Generic[P, T]):
-    """One API call, then a pure ``build(client, arguments, result)`` (see :func:`compose`)."""
+class StubMethod(DerivedMethod):
+    """A derived method whose own typed stub gives its signature and doc."""
 
-    def __init__(
-        self,
-        source: EndpointMethod[Any, Any],
-        build: Build[T],
-        args: Args | None,
-        stub: Callable[..., Any],
-    ) -> None:
+    def __init__(self, source: EndpointMethod[Any, Any], stub: Callable[..., Any]) -> None:
         super().__init__(source)
-        self.build = build
-        self.args = args or self._declared
         self._signature = inspect.signature(stub)
         self._binder = Binder(stub.__name__, self._signature)
         self.__doc__ = stub.__doc__
@@ -346,6 +338,21 @@ class ComposedMethod(DerivedMethod, Generic[P, T]):
     @property
     def signature(self) -> inspect.Signature:
         return self._signature
+
+
+class ComposedMethod(StubMethod, Generic[P, T]):
+    """One API call, then a pure ``build(client, arguments, result)`` (see :func:`compose`)."""
+
+    def __init__(
+        self,
+        source: EndpointMethod[Any, Any],
+        build: Build[T],
+        args: Args | None,
+        stub: Callable[..., Any],
+    ) -> None:
+        super().__init__(source, stub)
+        self.build = build
+        self.args = args or self._declared
 
     def _declared(self, values: dict[str, Any]) -> dict[str, Any]:
         """The arguments the source endpoint declares."""

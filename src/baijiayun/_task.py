@@ -19,14 +19,13 @@ knows which. :func:`task` declares such a method on a group.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Coroutine, Generator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
 
 from ._base import Sleep
-from ._endpoint import Binder, Endpoint
-from ._group import AsyncMode, Bound, DerivedMethod, EndpointMethod, SyncMode
+from ._endpoint import Endpoint
+from ._group import AsyncMode, Bound, EndpointMethod, StubMethod, SyncMode
 
 if TYPE_CHECKING:
     from ._base import ClientBase
@@ -81,26 +80,15 @@ Task = Generator[Action, Any, T]
 Run = Callable[["ClientBase", dict[str, Any]], Task[T]]
 
 
-class TaskMethod(DerivedMethod, Generic[P, T]):
+class TaskMethod(StubMethod, Generic[P, T]):
     """A method whose steps are a task: ``run(client, arguments)`` (see :func:`task`)."""
 
     kind = "task"
     """What the reference calls it (``pages``, ``compose``, ``task``)."""
 
     def __init__(self, source: EndpointMethod[Any, Any], run: Run[T], stub: Callable[..., Any]):
-        super().__init__(source)
+        super().__init__(source, stub)
         self.run = run
-        self._signature = inspect.signature(stub)
-        self._binder = Binder(stub.__name__, self._signature)
-        self.__doc__ = stub.__doc__
-
-    @property
-    def binder(self) -> Binder:
-        return self._binder
-
-    @property
-    def signature(self) -> inspect.Signature:
-        return self._signature
 
     def _run_sync(self, client: ClientBase, values: dict[str, Any]) -> Any:
         return client._run_task(self.run(client, values))
