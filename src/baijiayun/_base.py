@@ -109,11 +109,16 @@ def should_retry(error: BaiJiaYunError, spec: Endpoint, opts: RequestOptions, at
     """Whether a failed attempt is repeated.
 
     A request that never left is always repeated (while attempts remain). One
-    that may have reached the platform is repeated only for endpoints declared
-    safe to repeat, or when the caller opted in with ``retry_writes``.
+    that may have reached the platform — a lost answer, a 5xx, an answer that
+    is not the JSON envelope (cut short, not JSON, an HTML page) — is repeated
+    only for endpoints declared safe to repeat, or when the caller opted in
+    with ``retry_writes``. A result that does not match its model is never
+    repeated (the same answer would come back).
     """
     if attempt > opts.max_retries:
         return False
+    if isinstance(error, DecodeError):  # an answer that is not the envelope (cut short, a page)
+        return spec.safe or opts.retry_writes
     if isinstance(error, APIConnectionError):
         return not error.may_have_been_sent or spec.safe or opts.retry_writes
     if isinstance(error, HTTPStatusError):
