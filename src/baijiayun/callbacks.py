@@ -553,9 +553,10 @@ class MemoryDedupStore:
             self._claims.pop(oldest, None)
 
     def discard(self, qid: str) -> None:
+        """Forget a handled ``qid``; a claim in progress is left to its owner."""
         with self._lock:
-            self._expiry.pop(qid, None)
-            self._claims.pop(qid, None)
+            if qid not in self._claims:
+                self._expiry.pop(qid, None)
 
     def __len__(self) -> int:
         return len(self._expiry)
@@ -693,7 +694,8 @@ class CallbackDeduplicator:
     def release(self, item: CallbackEvent | Mapping[str, Any] | str | None) -> None:
         """Forget a delivery whose handling failed, so a repeat is handled (if the store can).
 
-        A claim is given back only if it is still this deduplicator's.
+        A claim is given back only if it is still this deduplicator's; another
+        worker's claim in progress is never touched.
         """
         qid = _qid_of(item)
         if not qid:

@@ -46,6 +46,8 @@ def test_claim_busy_done() -> None:
 def test_a_released_claim_is_handled_by_the_next_delivery() -> None:
     a, b = workers(MemoryDedupStore())
     assert a.claim(QID) is Claim.NEW
+    b.release(QID)  # not b's claim: nothing happens
+    assert b.claim(QID) is Claim.BUSY
     a.release(QID)
     assert b.claim(QID) is Claim.NEW
     b.done(QID)
