@@ -13,16 +13,17 @@ trip. On the async client they run on a small thread pool of the SDK's, so the
 event loop never waits on Redis. A Redis failure raises
 :class:`~baijiayun.errors.StoreError` (before anything is sent to the platform).
 
-Keys live under ``prefix`` (``baijiayun:`` by default) and carry a hash tag
-(``{...}``) so that the keys one operation touches share a Redis Cluster slot.
-The partner key is stored as it is: use a Redis only your workers reach
-(password, ``rediss://`` for TLS).
+Keys live under ``prefix`` (``baijiayun:`` by default); the keys one operation
+touches share a hash tag (``{partner_id}``), so a cluster proxy keeps them on
+one node. The partner key is stored as it is: use a Redis only your workers
+reach (password, ``rediss://`` for TLS).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import threading
 import time
 import uuid
@@ -56,18 +57,21 @@ def _redis_module() -> Any:
     return redis
 
 
-_EXECUTOR: ThreadPoolExecutor | None = None
+_EXECUTOR: tuple[int, ThreadPoolExecutor] | None = None
 _EXECUTOR_LOCK = threading.Lock()
 
 
 def _executor() -> ThreadPoolExecutor:
-    """The threads that run Redis commands for async callers (built at first use)."""
+    """The threads that run Redis commands for async callers (built at first use, and again
+    in a forked child: a pool's threads do not survive a fork)."""
     global _EXECUTOR
-    if _EXECUTOR is None:
+    pid = os.getpid()
+    if _EXECUTOR is None or _EXECUTOR[0] != pid:
         with _EXECUTOR_LOCK:
-            if _EXECUTOR is None:
-                _EXECUTOR = ThreadPoolExecutor(8, thread_name_prefix="baijiayun-redis")
-    return _EXECUTOR
+            if _EXECUTOR is None or _EXECUTOR[0] != pid:
+                pool = ThreadPoolExecutor(8, thread_name_prefix="baijiayun-redis")
+                _EXECUTOR = (pid, pool)
+    return _EXECUTOR[1]
 
 
 class _RedisUser:
@@ -106,6 +110,10 @@ class _RedisUser:
     async def _ado(self, what: str, work: Callable[[], _T]) -> _T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(_executor(), functools.partial(self._do, what, work))
+
+    def close(self) -> None:
+        """Close the Redis client's connections (also those of a client you passed in)."""
+        self.redis.close()
 
     def __repr__(self) -> str:  # never the URL: it may hold a password
         return f"{type(self).__name__}(prefix={self.prefix!r})"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -253,6 +255,7 @@ def test_the_store_itself(redis_url: str, redis_prefix: str) -> None:
     assert other.lock("1") is not None
     store.delete("1")
     assert other.read("1") is None
+    store.close()  # its connections; the client reconnects if used again
     assert redis_prefix in repr(store) and "k3" not in repr(store)
     assert "k3" not in repr(KeyRecord("k3"))  # a key is never shown
 
@@ -358,6 +361,20 @@ def test_the_redis_limit_itself(redis_url: str, redis_prefix: str) -> None:
     assert isinstance(wait, float) and 0.1 < wait <= 0.2
     time.sleep(wait + 0.01)
     assert isinstance(late.try_acquire("p", 0.1), Permit)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_async_redis_calls_work_in_a_forked_worker(redis_url: str, redis_prefix: str) -> None:
+    """A pre-fork server (gunicorn --preload) forks after the parent used the store."""
+    limit = RedisRateLimit.from_url(redis_url, 10, per=1.0, prefix=redis_prefix)
+    assert isinstance(asyncio.run(limit.atry_acquire("p", 1.0)), Permit)
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child
+        signal.alarm(10)  # a pool whose threads were lost in the fork would hang here
+        permit = asyncio.run(limit.atry_acquire("p", 1.0))
+        os._exit(0 if isinstance(permit, Permit) else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
 
 
 def test_a_dead_redis_limit_is_a_store_error_and_nothing_is_sent(
