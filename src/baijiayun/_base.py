@@ -380,12 +380,13 @@ class ClientBase:
         attempt = 0
         key: str | None = None
         refreshed = False
+        renewed: str | None = None  # the key a refresh brought: this call keeps it
         limiter = self._limiter
         permit: Permit | None = None
         while True:
             attempt += 1
             if spec.signed:
-                key = self._keys.static_key or (yield NeedKey())
+                key = self._keys.static_key or renewed or (yield NeedKey())
             if limiter is not None:  # every attempt is a request the platform counts
                 permit = yield from self._slot(limiter, opts)
             request = self._build(spec, fields, files, key)  # signed after any wait
@@ -408,7 +409,8 @@ class ClientBase:
                 if exc.code == 1002 and spec.signed and self._keys.fetched and not refreshed:
                     refreshed = True
                     logger.info("POST %s: signature refused, refreshing the partner key", spec.path)
-                    if (yield NeedKey(stale=key)) == key:
+                    renewed = yield NeedKey(stale=key)
+                    if renewed == key:
                         logger.info(
                             "POST %s: the partner key is current; the signature was refused for "
                             "another reason (the clock? timestamps must be within 300 s)",

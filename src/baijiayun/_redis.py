@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import os
 import threading
 import time
@@ -158,6 +159,11 @@ class RedisKeyStore(_RedisUser):
         self.poll_interval = float(poll_interval)
         self._local: dict[str, tuple[str, float | None]] = {}
         self._local_lock = threading.Lock()
+        # Each Redis read takes a number when it starts, each write when it is done; the
+        # process's copy only takes a value newer than the one it holds, so a read that was
+        # under way during a refresh cannot put the refused key back.
+        self._seq = itertools.count()
+        self._applied: dict[str, int] = {}
         self._unlock = client.register_script(_UNLOCK)
 
     @classmethod
@@ -178,10 +184,16 @@ class RedisKeyStore(_RedisUser):
         base = f"{self.prefix}partner_key:{{{partner_id}}}"
         return base, base + ":refreshed", base + ":lock"
 
-    def _hold(self, partner_id: str, key: str, ttl_ms: int | None) -> None:
+    def _hold(self, seq: int, partner_id: str, key: str | None, ttl_ms: int | None) -> None:
         expires = None if ttl_ms is None else time.monotonic() + ttl_ms / 1000
         with self._local_lock:
-            self._local[partner_id] = (key, expires)
+            if seq < self._applied.get(partner_id, -1):
+                return  # a newer value is held already
+            self._applied[partner_id] = seq
+            if key is None:
+                self._local.pop(partner_id, None)
+            else:
+                self._local[partner_id] = (key, expires)
 
     # ---- KeyStore: get reads this process's copy only (no Redis on a call's path)
     def get(self, partner_id: str) -> str | None:
@@ -199,10 +211,9 @@ class RedisKeyStore(_RedisUser):
         self.write(partner_id, partner_key, ttl, refreshed=False)
 
     def delete(self, partner_id: str) -> None:
-        with self._local_lock:
-            self._local.pop(partner_id, None)
         names = self._names(partner_id)
         self._do("delete", lambda: self.redis.delete(*names[:2]))
+        self._hold(next(self._seq), partner_id, None, None)
 
     # ---- SharedKeyStore
     def read(self, partner_id: str) -> KeyRecord | None:
@@ -214,13 +225,14 @@ class RedisKeyStore(_RedisUser):
             key, ttl_ms, marker = pipe.execute()
             return key, ttl_ms, marker
 
+        seq = next(self._seq)
         raw, ttl_ms, marker = self._do("read the partner key", work)
         if raw is None:
-            with self._local_lock:
-                self._local.pop(partner_id, None)
+            self._hold(seq, partner_id, None, None)
             return None
         key = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-        self._hold(partner_id, key, ttl_ms if isinstance(ttl_ms, int) and ttl_ms > 0 else None)
+        ttl = ttl_ms if isinstance(ttl_ms, int) and ttl_ms > 0 else None
+        self._hold(seq, partner_id, key, ttl)
         return KeyRecord(key, refreshed=marker is not None and marker == raw)
 
     def write(self, partner_id: str, partner_key: str, ttl: float | None, refreshed: bool) -> None:
@@ -235,7 +247,7 @@ class RedisKeyStore(_RedisUser):
             pipe.execute()
 
         self._do("store the partner key", work)
-        self._hold(partner_id, partner_key, ttl_ms)
+        self._hold(next(self._seq), partner_id, partner_key, ttl_ms)
 
     def lock(self, partner_id: str) -> str | None:
         name = self._names(partner_id)[2]

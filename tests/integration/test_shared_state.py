@@ -144,6 +144,25 @@ def test_8_processes_of_4_threads_starting_cold_make_one_createkey(
     assert sandbox.request_count("/openapi/room/list") == 32
 
 
+def test_8_processes_refused_with_the_stored_key_make_one_createkey(
+    server: Any, sandbox: Sandbox, redis_url: str, redis_prefix: str
+) -> None:
+    """The key in Redis was regenerated in the console: every worker reads it, is refused
+    (1002), and one refresh serves all 32."""
+    stale = RedisKeyStore.from_url(redis_url, prefix=redis_prefix)
+    stale.write(SANDBOX_PARTNER_ID, "regenerated-since", ttl=None, refreshed=False)
+    workers = Workers(
+        "cold", [settings(server, redis_url, redis_prefix, threads=4) for _ in range(8)]
+    )
+    results = workers.go()
+    assert [r["results"] for r in results] == [["ok"] * 4] * 8
+    assert sandbox.request_count(CREATEKEY) == 1
+    # Those that read Redis before the refresh were refused once and resent; later ones
+    # read the new key at once.
+    assert 32 < sandbox.request_count("/openapi/room/list") <= 64
+    assert stale.read(SANDBOX_PARTNER_ID) == KeyRecord(SANDBOX_PARTNER_KEY, refreshed=True)
+
+
 def test_4_async_processes_of_8_tasks_starting_cold_make_one_createkey(
     server: Any, sandbox: Sandbox, redis_url: str, redis_prefix: str
 ) -> None:
@@ -258,6 +277,39 @@ def test_the_store_itself(redis_url: str, redis_prefix: str) -> None:
     store.close()  # its connections; the client reconnects if used again
     assert redis_prefix in repr(store) and "k3" not in repr(store)
     assert "k3" not in repr(KeyRecord("k3"))  # a key is never shown
+
+
+def test_a_read_under_way_during_a_refresh_does_not_bring_the_old_key_back(
+    redis_url: str, redis_prefix: str
+) -> None:
+    import redis
+
+    gate, read_done = threading.Event(), threading.Event()
+
+    class LateAnswers(redis.Redis):  # a real client whose read answers arrive late
+        def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Any:
+            pipe = super().pipeline(transaction, shard_hint)
+            if not transaction:
+                execute = pipe.execute
+
+                def late(*args: Any, **kwargs: Any) -> Any:
+                    answer = execute(*args, **kwargs)  # the old key, read now...
+                    read_done.set()
+                    assert gate.wait(10)  # ...reported after the refresh
+                    return answer
+
+                pipe.execute = late  # type: ignore[method-assign]
+            return pipe
+
+    store = RedisKeyStore(LateAnswers.from_url(redis_url), prefix=redis_prefix)
+    store.write("1", "old", ttl=None, refreshed=False)
+    reading = threading.Thread(target=store.read, args=("1",))
+    reading.start()
+    assert read_done.wait(10)
+    store.write("1", "new", ttl=None, refreshed=True)  # the refresh, meanwhile
+    gate.set()
+    reading.join(10)
+    assert store.get("1") == "new"
 
 
 def test_a_lock_whose_holder_died_expires(redis_url: str, redis_prefix: str) -> None:
