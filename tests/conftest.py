@@ -1,9 +1,15 @@
-"""Shared fixtures: the sandbox reached in process and over real HTTP on 127.0.0.1."""
+"""Shared fixtures: the sandbox reached in process and over real HTTP on 127.0.0.1, and a
+Redis of the tests' own on 127.0.0.1."""
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -69,3 +75,57 @@ def times() -> tuple[int, int]:
     """A valid (start, end) one hour from now, lasting one hour."""
     now = int(time.time())
     return now + 3600, now + 7200
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A ``redis-server`` of the session's own on a free port of 127.0.0.1 (no persistence).
+
+    Skips, saying why, only when the binary is missing (``.ci/run`` installs it).
+    """
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server; .ci/run does)")
+    import redis
+
+    workdir: Path = tmp_path_factory.mktemp("redis")
+    for _ in range(3):  # the free port may be taken between looking and binding
+        port = free_port()
+        args = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
+        args += ["--appendonly", "no", "--dir", str(workdir), "--loglevel", "warning"]
+        server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        url = f"redis://127.0.0.1:{port}/0"
+        client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + 10
+        while server.poll() is None and time.monotonic() < deadline:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.02)
+        else:
+            server.kill()
+            server.wait(10)
+            continue
+        client.close()
+        try:
+            yield url
+        finally:
+            server.terminate()
+            server.wait(10)
+            if server.stderr is not None:
+                server.stderr.close()
+        return
+    raise RuntimeError("redis-server did not start")
+
+
+@pytest.fixture
+def redis_prefix() -> str:
+    """Keys of this test only (tests share the session's Redis)."""
+    return f"test-{uuid.uuid4().hex[:12]}:"

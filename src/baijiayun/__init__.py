@@ -28,6 +28,7 @@ from .errors import (
     RoomDeletedError,
     RoomNotFoundError,
     SignatureError,
+    StoreError,
     UploadError,
     ValidationError,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "RoomDeletedError",
     "RoomNotFoundError",
     "SignatureError",
+    "StoreError",
     "UploadError",
     "ValidationError",
     "__version__",

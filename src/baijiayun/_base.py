@@ -1,9 +1,10 @@
 """The pure core shared by the sync and async clients.
 
 A call is a generator (:meth:`ClientBase._flow`) that yields the I/O it needs
-— a partner key, a request to send, a pause — and receives the outcome. It
-holds every decision: validation, encoding, a fresh timestamp and sign per
-attempt, envelope mapping, retries, key refresh, logging. The sync and async
+— a partner key, a slot of the rate limit, a request to send, a pause — and
+receives the outcome. It holds every decision: validation, encoding, a fresh
+timestamp and sign per attempt, envelope mapping, retries, key refresh,
+waiting for the rate limit, logging. The sync and async
 clients only drive it (see ``_transport.py``), so no logic is written twice.
 """
 
@@ -38,6 +39,7 @@ from .errors import (
     error_for_code,
 )
 from .keys import KeyStore, PartnerKeyProvider
+from .limits import DEFAULT_LEASE, Limiter, Permit
 
 logger = logging.getLogger("baijiayun")
 
@@ -53,9 +55,25 @@ class NeedKey:
 
 
 @dataclass(slots=True)
+class Acquire:
+    """Ask ``limiter`` for a slot for ``key`` (the partner id), held at most ``lease`` seconds.
+
+    The driver answers with ``limiter.try_acquire`` (or ``atry_acquire``): a
+    :class:`~baijiayun.limits.Permit`, or the seconds to wait before asking again.
+    """
+
+    limiter: Limiter
+    key: str
+    lease: float
+
+
+@dataclass(slots=True)
 class Send:
+    """Send ``request``; with a ``permit``, the driver releases it once the attempt ended."""
+
     request: PreparedRequest
     timeout: float | None
+    permit: Permit | None = None
 
 
 @dataclass(slots=True)
@@ -109,11 +127,16 @@ def should_retry(error: BaiJiaYunError, spec: Endpoint, opts: RequestOptions, at
     """Whether a failed attempt is repeated.
 
     A request that never left is always repeated (while attempts remain). One
-    that may have reached the platform is repeated only for endpoints declared
-    safe to repeat, or when the caller opted in with ``retry_writes``.
+    that may have reached the platform — a lost answer, a 5xx, an answer that
+    is not the JSON envelope (cut short, not JSON, an HTML page) — is repeated
+    only for endpoints declared safe to repeat, or when the caller opted in
+    with ``retry_writes``. A result that does not match its model is never
+    repeated (the same answer would come back).
     """
     if attempt > opts.max_retries:
         return False
+    if isinstance(error, DecodeError):  # an answer that is not the envelope (cut short, a page)
+        return spec.safe or opts.retry_writes
     if isinstance(error, APIConnectionError):
         return not error.may_have_been_sent or spec.safe or opts.retry_writes
     if isinstance(error, HTTPStatusError):
@@ -255,9 +278,11 @@ class ClientBase:
         options: RequestOptions,
         key_store: KeyStore | None,
         clock: Callable[[], float] = time.time,
+        rate_limit: Limiter | None = None,
     ) -> None:
         self._settings = settings
         self._options = options
+        self._limiter = rate_limit
         self._keys = PartnerKeyProvider(
             settings.partner_id, partner_key=settings.partner_key, store=key_store
         )
@@ -335,21 +360,38 @@ class ClientBase:
         return PreparedRequest("POST", url, spec.path, content, tuple(all_fields), files)
 
     # ---- the flow of one call
+    def _slot(
+        self, limiter: Limiter, opts: RequestOptions
+    ) -> Generator[Acquire | Sleep, Any, Permit]:
+        """Wait for a slot of the rate limit: ask, and pause as long as the limiter says."""
+        lease = opts.timeout if opts.timeout is not None else DEFAULT_LEASE
+        while True:
+            granted = yield Acquire(limiter, self._settings.partner_id, lease)
+            if isinstance(granted, Permit):
+                return granted
+            logger.debug("rate limit reached: waiting %.3fs for a slot", granted)
+            yield Sleep(granted)
+
     def _flow(
         self, spec: Endpoint, values: Mapping[str, Any], opts: RequestOptions | None = None
-    ) -> Generator[NeedKey | Send | Sleep, Any, Any]:
+    ) -> Generator[NeedKey | Acquire | Send | Sleep, Any, Any]:
         opts = opts or self._options
         fields, files = spec.prepare(values, self._ctx, validate=opts.validate)
         attempt = 0
         key: str | None = None
         refreshed = False
+        renewed: str | None = None  # the key a refresh brought: this call keeps it
+        limiter = self._limiter
+        permit: Permit | None = None
         while True:
             attempt += 1
             if spec.signed:
-                key = self._keys.static_key or (yield NeedKey())
-            request = self._build(spec, fields, files, key)
+                key = self._keys.static_key or renewed or (yield NeedKey())
+            if limiter is not None:  # every attempt is a request the platform counts
+                permit = yield from self._slot(limiter, opts)
+            request = self._build(spec, fields, files, key)  # signed after any wait
             started = time.perf_counter()
-            outcome = yield Send(request, opts.timeout)
+            outcome = yield Send(request, opts.timeout, permit)
             elapsed_ms = (time.perf_counter() - started) * 1000
             try:
                 if isinstance(outcome, BaiJiaYunError):
@@ -367,7 +409,8 @@ class ClientBase:
                 if exc.code == 1002 and spec.signed and self._keys.fetched and not refreshed:
                     refreshed = True
                     logger.info("POST %s: signature refused, refreshing the partner key", spec.path)
-                    if (yield NeedKey(stale=key)) == key:
+                    renewed = yield NeedKey(stale=key)
+                    if renewed == key:
                         logger.info(
                             "POST %s: the partner key is current; the signature was refused for "
                             "another reason (the clock? timestamps must be within 300 s)",

@@ -23,6 +23,7 @@ from .api import GROUP_ATTRIBUTES, Groups
 from .api.partner import Partner
 from .errors import CallbackSignatureError, ConfigurationError
 from .keys import KeyStore
+from .limits import Limiter
 from .links import get_web_sign as _get_web_sign
 
 
@@ -66,6 +67,7 @@ class _ClientMixin(ClientBase, Generic[_H]):
         http_client: _H | None = None,
         tz: str | _dt.tzinfo | None = None,
         clock: Callable[[], float] = time.time,
+        rate_limit: Limiter | None = None,
     ) -> None:
         settings = _config.resolve(
             partner_id=partner_id,
@@ -79,8 +81,16 @@ class _ClientMixin(ClientBase, Generic[_H]):
         max_retries = _config.check_max_retries(max_retries)
         if http_client is not None and not isinstance(http_client, self._http_class):
             raise ConfigurationError(f"http_client must be an httpx2.{self._http_class.__name__}")
+        if rate_limit is not None and not isinstance(rate_limit, Limiter):
+            raise ConfigurationError(
+                "rate_limit must be a limiter such as baijiayun.limits.RateLimit(200, per=10)"
+            )
         super().__init__(
-            settings, RequestOptions(timeout=timeout, max_retries=max_retries), key_store, clock
+            settings,
+            RequestOptions(timeout=timeout, max_retries=max_retries),
+            key_store,
+            clock,
+            rate_limit,
         )
         self._owns_http = http_client is None
         self._driver = type(self)._new_driver(http_client, timeout)

@@ -1,14 +1,16 @@
 """The only module that talks httpx2: the sync and async drivers of a call flow.
 
 Each driver runs the generator of :meth:`ClientBase._flow`, performing the I/O
-it asks for (a key, a request, a pause) and mapping every httpx2 failure to an
-:class:`~baijiayun.errors.APIConnectionError` that says whether the request
-may have reached the server. They also run tasks of several steps
-(``_task.py``: API calls, streamed transfers to an upload host, pauses).
+it asks for (a key, a slot of the rate limit, a request, a pause) and mapping
+every httpx2 failure to an :class:`~baijiayun.errors.APIConnectionError` that
+says whether the request may have reached the server. They also run tasks of
+several steps (``_task.py``: API calls, streamed transfers to an upload host,
+pauses).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -33,7 +35,7 @@ if TYPE_CHECKING:  # for type hints only: httpx2 loads both when it builds a poo
 
     import httpcore2
 
-from ._base import NeedKey, RawResponse, Send, Sleep
+from ._base import Acquire, NeedKey, RawResponse, Send, Sleep
 from ._endpoint import Endpoint
 from ._task import CallEndpoint, Transfer
 from .errors import (
@@ -44,10 +46,13 @@ from .errors import (
     ConfigurationError,
     ValidationError,
 )
+from .limits import Permit
+
+logger = logging.getLogger("baijiayun")
 
 FORM_HEADERS = httpx2.Headers({"Content-Type": "application/x-www-form-urlencoded"})
 
-Flow = Generator[NeedKey | Send | Sleep, Any, Any]
+Flow = Generator[NeedKey | Acquire | Send | Sleep, Any, Any]
 TaskFlow = Generator[CallEndpoint | Transfer | Sleep, Any, Any]
 
 # Failures that happen before any byte of the request reached the server.
@@ -80,6 +85,22 @@ def closed(action: Send) -> ClientClosedError:
         f"{action.request.path}: this client was closed (close() or its http_client's); "
         "nothing was sent. Make a new client, and close it only when no call uses it."
     )
+
+
+def _release(permit: Permit) -> None:
+    """Give a rate-limit slot back once its attempt ended; a failure here never hides the
+    attempt's outcome (the slot then frees when its lease runs out)."""
+    try:
+        permit.limiter.release(permit)
+    except Exception:
+        logger.warning("could not release a rate-limit slot", exc_info=True)
+
+
+async def _arelease(permit: Permit) -> None:
+    try:
+        await permit.limiter.arelease(permit)
+    except Exception:
+        logger.warning("could not release a rate-limit slot", exc_info=True)
 
 
 def _open(name: str, path: str, stack: ExitStack) -> Any:
@@ -174,6 +195,8 @@ class SyncDriver(_Driver):
             raise
         finally:
             _DEADLINE.reset(token)
+            if action.permit is not None:
+                _release(action.permit)
 
     def run(self, flow: Flow, key: Callable[[str | None], str]) -> Any:
         try:
@@ -183,6 +206,8 @@ class SyncDriver(_Driver):
                     value: Any = self.send(action)
                 elif isinstance(action, NeedKey):
                     value = key(action.stale)
+                elif isinstance(action, Acquire):
+                    value = action.limiter.try_acquire(action.key, action.lease)
                 else:
                     time.sleep(action.seconds)
                     value = None
@@ -276,6 +301,8 @@ class AsyncDriver(_Driver):
             raise
         finally:
             _DEADLINE.reset(token)
+            if action.permit is not None:
+                await _arelease(action.permit)
 
     async def run(self, flow: Flow, key: Callable[[str | None], Awaitable[str]]) -> Any:
         try:
@@ -285,6 +312,8 @@ class AsyncDriver(_Driver):
                     value: Any = await self.send(action)
                 elif isinstance(action, NeedKey):
                     value = await key(action.stale)
+                elif isinstance(action, Acquire):
+                    value = await action.limiter.atry_acquire(action.key, action.lease)
                 else:
                     import asyncio
 

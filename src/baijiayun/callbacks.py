@@ -20,12 +20,14 @@ your tests.
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import re
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from typing import Annotated, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 
@@ -34,12 +36,17 @@ from ._signing import encode_value, sign, signs_equal
 from ._wire import BEIJING
 from .errors import CallbackSignatureError, ConfigurationError
 
+if TYPE_CHECKING:
+    from ._redis import RedisDedupStore
+
 __all__ = [
+    "DEFAULT_CLAIM_TTL",
     "DEFAULT_DEDUP_TTL",
     "DEFAULT_TOLERANCE",
     "SUCCESS_BODY",
     "CallbackDeduplicator",
     "CallbackEvent",
+    "Claim",
     "ClassEnded",
     "ClassEvent",
     "ClassStarted",
@@ -49,6 +56,7 @@ __all__ = [
     "PlaybackFailed",
     "PlaybackGenerating",
     "PlaybackReady",
+    "RedisDedupStore",
     "TranscodeEvent",
     "UnknownEvent",
     "VideoEvent",
@@ -456,6 +464,21 @@ def parse_callback(fields: object) -> CallbackEvent:
 # --------------------------------------------------------------------------- duplicates
 DEFAULT_DEDUP_TTL = 3 * 24 * 3600.0
 """Seconds a ``qid`` is remembered."""
+DEFAULT_CLAIM_TTL = 300.0
+"""Seconds a claimed delivery stays claimed when its worker neither finishes nor releases it
+(it died): then the platform's next delivery is handled."""
+
+
+class Claim(str, enum.Enum):
+    """What :meth:`CallbackDeduplicator.claim` found."""
+
+    NEW = "new"
+    """First seen: handle it, then :meth:`~CallbackDeduplicator.done` (or
+    :meth:`~CallbackDeduplicator.release` when handling failed)."""
+    BUSY = "busy"
+    """Another worker is handling it now: answer a failure, the platform delivers again."""
+    DONE = "done"
+    """Handled already: answer success and do nothing."""
 
 
 @runtime_checkable
@@ -465,6 +488,11 @@ class DedupStore(Protocol):
     A store may also define ``discard(qid)``: then a delivery whose handler
     failed is forgotten, and the platform's next attempt is handled. With
     Redis: ``add_if_absent`` is ``SET key 1 NX EX ttl``, ``discard`` is ``DEL``.
+
+    A store that defines ``claim(qid, token, lease) -> "new" | "busy" | "done"``,
+    ``finish(qid, token, ttl)`` and ``unclaim(qid, token)`` tells a delivery
+    being handled from one handled already (:class:`MemoryDedupStore` and
+    :class:`~baijiayun.callbacks.RedisDedupStore` do).
     """
 
     def add_if_absent(self, qid: str, ttl: float) -> bool:
@@ -481,28 +509,54 @@ class MemoryDedupStore:
         self._max_size = max_size
         self._clock = clock
         self._expiry: OrderedDict[str, float] = OrderedDict()
+        self._claims: dict[str, str] = {}  # qid -> token, while it is being handled
         self._lock = threading.Lock()
 
     def add_if_absent(self, qid: str, ttl: float) -> bool:
+        return self.claim(qid, None, ttl) == "new"
+
+    def claim(self, qid: str, token: str | None, lease: float) -> str:
+        """``new`` (now claimed for ``lease`` seconds), ``busy`` (claimed) or ``done``."""
         now = self._clock()
         with self._lock:
             expires = self._expiry.get(qid)
             if expires is not None and expires > now:
-                return False
+                return "busy" if qid in self._claims else "done"
+            self._claims.pop(qid, None)
             while self._expiry:  # oldest first: drop the expired ones
                 oldest, when = next(iter(self._expiry.items()))
                 if when > now:
                     break
                 del self._expiry[oldest]
-            self._expiry[qid] = now + ttl
-            self._expiry.move_to_end(qid)
-            while len(self._expiry) > self._max_size:
-                self._expiry.popitem(last=False)
-            return True
+                self._claims.pop(oldest, None)
+            self._remember(qid, now + lease)
+            if token is not None:
+                self._claims[qid] = token
+            return "new"
+
+    def finish(self, qid: str, token: str, ttl: float) -> None:
+        with self._lock:
+            self._claims.pop(qid, None)
+            self._remember(qid, self._clock() + ttl)
+
+    def unclaim(self, qid: str, token: str) -> None:
+        with self._lock:
+            if self._claims.get(qid) == token:
+                del self._claims[qid]
+                self._expiry.pop(qid, None)
+
+    def _remember(self, qid: str, expires: float) -> None:
+        self._expiry[qid] = expires
+        self._expiry.move_to_end(qid)
+        while len(self._expiry) > self._max_size:
+            oldest, _ = self._expiry.popitem(last=False)
+            self._claims.pop(oldest, None)
 
     def discard(self, qid: str) -> None:
+        """Forget a handled ``qid``; a claim in progress is left to its owner."""
         with self._lock:
-            self._expiry.pop(qid, None)
+            if qid not in self._claims:
+                self._expiry.pop(qid, None)
 
     def __len__(self) -> int:
         return len(self._expiry)
@@ -557,9 +611,24 @@ def check_qid(
 class CallbackDeduplicator:
     """Drops repeated deliveries by ``qid`` (the platform repeats a callback it saw fail).
 
-    >>> dedup = CallbackDeduplicator()          # or CallbackDeduplicator(my_redis_store)
+    >>> dedup = CallbackDeduplicator()      # or CallbackDeduplicator(RedisDedupStore.from_url(...))
     >>> if dedup.is_new(event):
     ...     handle(event)
+
+    With several workers, or a handler that may fail, claim the delivery instead
+    (the ready-made receivers do):
+
+    >>> state = dedup.claim(event)          # Claim.NEW, Claim.BUSY or Claim.DONE
+    >>> if state is Claim.NEW:
+    ...     try:
+    ...         handle(event)
+    ...     except Exception:
+    ...         dedup.release(event)        # the platform's next delivery is handled
+    ...         raise
+    ...     dedup.done(event)               # repeats are dropped for ``ttl`` seconds
+
+    A claim lasts ``claim_ttl`` seconds unless done or released (its worker
+    died): then the next delivery is handled.
 
     Only a well-formed ``qid`` is accepted (see :func:`check_qid`): 24 digits
     whose Beijing time is within ``tolerance`` seconds of the clock (the same
@@ -573,11 +642,15 @@ class CallbackDeduplicator:
         ttl: float = DEFAULT_DEDUP_TTL,
         tolerance: float | None = DEFAULT_TOLERANCE,
         clock: Callable[[], float] = time.time,
+        claim_ttl: float = DEFAULT_CLAIM_TTL,
     ) -> None:
         self.store: DedupStore = store if store is not None else MemoryDedupStore()
         self.ttl = ttl
+        self.claim_ttl = claim_ttl
         self.tolerance = _check_tolerance(tolerance)
         self._clock = clock
+        self._tokens: OrderedDict[str, str] = OrderedDict()  # qid -> token of our claims
+        self._lock = threading.Lock()
 
     def is_new(self, item: CallbackEvent | Mapping[str, Any] | str | None) -> bool:
         """Whether this delivery (an event, its fields or its qid) is seen for the first time.
@@ -587,12 +660,62 @@ class CallbackDeduplicator:
         qid = check_qid(_qid_of(item), self.tolerance, self._clock())
         return self.store.add_if_absent(qid, self.ttl)
 
-    def release(self, item: CallbackEvent | Mapping[str, Any] | str | None) -> None:
-        """Forget a delivery whose handling failed, so a repeat is handled (if the store can)."""
+    def claim(self, item: CallbackEvent | Mapping[str, Any] | str | None) -> Claim:
+        """Claim this delivery for handling here: :class:`Claim` says what was found.
+
+        A store without claims (only ``add_if_absent``) answers NEW or DONE.
+        Raises :class:`CallbackSignatureError` when it has no well-formed ``qid``.
+        """
+        qid = check_qid(_qid_of(item), self.tolerance, self._clock())
+        claim = getattr(self.store, "claim", None)
+        if not callable(claim):
+            return Claim.NEW if self.store.add_if_absent(qid, self.ttl) else Claim.DONE
+        token = uuid.uuid4().hex
+        state = Claim(claim(qid, token, self.claim_ttl))
+        if state is Claim.NEW:
+            with self._lock:
+                self._tokens[qid] = token
+                while len(self._tokens) > 10_000:  # claims never done nor released
+                    self._tokens.popitem(last=False)
+        return state
+
+    def _token(self, qid: str) -> str | None:
+        with self._lock:
+            return self._tokens.pop(qid, None)
+
+    def done(self, item: CallbackEvent | Mapping[str, Any] | str | None) -> None:
+        """Mark a claimed delivery handled: repeats are dropped for ``ttl`` seconds."""
         qid = _qid_of(item)
+        token = self._token(qid) if qid else None
+        finish = getattr(self.store, "finish", None)
+        if qid and token is not None and callable(finish):
+            finish(qid, token, self.ttl)
+
+    def release(self, item: CallbackEvent | Mapping[str, Any] | str | None) -> None:
+        """Forget a delivery whose handling failed, so a repeat is handled (if the store can).
+
+        A claim is given back only if it is still this deduplicator's; another
+        worker's claim in progress is never touched.
+        """
+        qid = _qid_of(item)
+        if not qid:
+            return
+        token = self._token(qid)
+        unclaim = getattr(self.store, "unclaim", None)
+        if token is not None and callable(unclaim):
+            unclaim(qid, token)
+            return
         discard = getattr(self.store, "discard", None)
-        if qid and callable(discard):
+        if callable(discard):
             discard(qid)
 
     def __repr__(self) -> str:
         return f"CallbackDeduplicator(store={self.store!r}, ttl={self.ttl})"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RedisDedupStore":  # needs the redis extra: imported on first use
+        from ._redis import RedisDedupStore
+
+        return RedisDedupStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

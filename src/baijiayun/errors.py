@@ -14,6 +14,8 @@ pydantic exception reaches the caller unwrapped.
 * :class:`APIConnectionError` — the network failed; ``may_have_been_sent``
   tells whether the platform may have processed the request.
 * :class:`CallbackSignatureError` — a callback failed verification.
+* :class:`StoreError` — a shared store (Redis: keys, rate limit, callback
+  de-duplication) failed; nothing was sent.
 
 No message, ``repr`` or attribute of these exceptions ever holds a
 partner_key, secret_key or sign value.
@@ -43,6 +45,7 @@ __all__ = [
     "RoomDeletedError",
     "RoomNotFoundError",
     "SignatureError",
+    "StoreError",
     "UploadError",
     "ValidationError",
     "error_for_code",
@@ -103,6 +106,14 @@ class ConfigurationError(BaiJiaYunError):
 
 class ClientClosedError(BaiJiaYunError, RuntimeError):
     """A call on a client that was closed (or whose ``http_client`` was); nothing was sent."""
+
+
+class StoreError(BaiJiaYunError):
+    """A shared store (the Redis of ``RedisKeyStore``, ``RedisRateLimit`` or
+    ``RedisDedupStore``) could not be reached or answered wrongly.
+
+    Raised before the request is sent: nothing reached the platform.
+    """
 
 
 class ValidationError(BaiJiaYunError, ValueError):

@@ -12,7 +12,9 @@ the key: the clock, most likely).
 
 The store is pluggable: :class:`MemoryKeyStore` (per process) is the default;
 any object with ``get``/``set``/``delete`` (see :class:`KeyStore`) can share
-keys between processes.
+keys between processes. A :class:`SharedKeyStore` also makes the fetch
+single-flight across processes: :class:`RedisKeyStore` (extra ``redis``)
+is one, for many workers starting at once.
 """
 
 from __future__ import annotations
@@ -20,17 +22,23 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     import asyncio
 
+    from ._redis import RedisKeyStore
+
 __all__ = [
     "DEFAULT_KEY_TTL",
     "REFRESH_INTERVAL",
+    "KeyRecord",
     "KeyStore",
     "MemoryKeyStore",
     "PartnerKeyProvider",
+    "RedisKeyStore",
+    "SharedKeyStore",
 ]
 
 DEFAULT_KEY_TTL = 24 * 3600.0
@@ -54,6 +62,56 @@ class KeyStore(Protocol):
     def delete(self, partner_id: str) -> None:
         """Forget the cached key."""
         ...
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """A partner key as a shared store holds it."""
+
+    key: str
+    refreshed: bool = False
+    """Fetched within the last :data:`REFRESH_INTERVAL` seconds to replace this same key
+    after a 1002: the key is current, and a 1002 now is about something else."""
+
+    def __repr__(self) -> str:  # never the key
+        return f"KeyRecord(refreshed={self.refreshed})"
+
+
+@runtime_checkable
+class SharedKeyStore(KeyStore, Protocol):
+    """A :class:`KeyStore` that many processes share and that can lock a fetch among them.
+
+    :class:`PartnerKeyProvider` then fetches under the store's lock, after
+    reading the store again: one ``createkey`` for every process. ``get`` may
+    answer from this process's copy; ``read`` asks the shared store itself.
+    The ``a`` methods are the same for async callers and must not block the
+    event loop.
+    """
+
+    poll_interval: float
+    """Seconds between looks at the store while another process holds the lock."""
+
+    def read(self, partner_id: str) -> KeyRecord | None: ...
+
+    def write(
+        self, partner_id: str, partner_key: str, ttl: float | None, refreshed: bool
+    ) -> None: ...
+
+    def lock(self, partner_id: str) -> str | None:
+        """A token when this caller now holds the fetch lock (it expires), else None."""
+        ...
+
+    def unlock(self, partner_id: str, token: str) -> None: ...
+
+    async def aread(self, partner_id: str) -> KeyRecord | None: ...
+
+    async def awrite(
+        self, partner_id: str, partner_key: str, ttl: float | None, refreshed: bool
+    ) -> None: ...
+
+    async def alock(self, partner_id: str) -> str | None: ...
+
+    async def aunlock(self, partner_id: str, token: str) -> None: ...
 
 
 class MemoryKeyStore:
@@ -107,6 +165,7 @@ class PartnerKeyProvider:
         self._partner_id = partner_id
         self._static = partner_key
         self._store: KeyStore = store if store is not None else MemoryKeyStore()
+        self._shared = self._store if isinstance(self._store, SharedKeyStore) else None
         self._ttl = ttl
         self._clock = clock
         self._thread_lock = threading.Lock()
@@ -149,10 +208,20 @@ class PartnerKeyProvider:
 
     def _keep(self, key: str, stale: str | None) -> str:
         self._store.set(self._partner_id, key, self._ttl)
+        return self._remember(key, stale)
+
+    def _remember(self, key: str, stale: str | None) -> str:
         self._last = key
         if stale is not None:
             self._refreshed_at = self._clock()
         return key
+
+    def _from_record(self, record: KeyRecord | None, stale: str | None) -> str | None:
+        """The shared store's key, unless it is the refused one and was not just confirmed."""
+        if record is None or (record.key == stale and not record.refreshed):
+            return None
+        self._last = record.key
+        return record.key
 
     def known(self) -> str | None:
         """The key without fetching it: the static key, else the cached or last fetched one.
@@ -180,7 +249,32 @@ class PartnerKeyProvider:
             key = self._cached(stale) or self._settled(stale)
             if key is not None:
                 return key
+            if self._shared is not None:
+                return self._shared_get(self._shared, fetch, stale)
             return self._keep(fetch(), stale)
+
+    def _shared_get(
+        self, shared: SharedKeyStore, fetch: Callable[[], str], stale: str | None
+    ) -> str:
+        """Single flight across processes: read; else take the lock, read again, fetch, store."""
+        pid = self._partner_id
+        while True:
+            key = self._from_record(shared.read(pid), stale)
+            if key is not None:
+                return key
+            token = shared.lock(pid)
+            if token is None:  # another process is fetching: look again shortly
+                time.sleep(shared.poll_interval)
+                continue
+            try:
+                key = self._from_record(shared.read(pid), stale)
+                if key is not None:
+                    return key
+                key = fetch()
+                shared.write(pid, key, self._ttl, stale is not None)
+                return self._remember(key, stale)
+            finally:
+                shared.unlock(pid, token)
 
     async def aget(self, fetch: Callable[[], Awaitable[str]], *, stale: str | None = None) -> str:
         """Async twin of :meth:`get`: one fetch per event loop at a time."""
@@ -199,4 +293,39 @@ class PartnerKeyProvider:
             key = self._cached(stale) or self._settled(stale)
             if key is not None:
                 return key
+            if self._shared is not None:
+                return await self._ashared_get(self._shared, fetch, stale)
             return self._keep(await fetch(), stale)
+
+    async def _ashared_get(
+        self, shared: SharedKeyStore, fetch: Callable[[], Awaitable[str]], stale: str | None
+    ) -> str:
+        """Async twin of :meth:`_shared_get` (the store's ``a`` methods, ``asyncio.sleep``)."""
+        import asyncio
+
+        pid = self._partner_id
+        while True:
+            key = self._from_record(await shared.aread(pid), stale)
+            if key is not None:
+                return key
+            token = await shared.alock(pid)
+            if token is None:
+                await asyncio.sleep(shared.poll_interval)
+                continue
+            try:
+                key = self._from_record(await shared.aread(pid), stale)
+                if key is not None:
+                    return key
+                key = await fetch()
+                await shared.awrite(pid, key, self._ttl, stale is not None)
+                return self._remember(key, stale)
+            finally:
+                await shared.aunlock(pid, token)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RedisKeyStore":  # needs the redis extra: imported on first use
+        from ._redis import RedisKeyStore
+
+        return RedisKeyStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

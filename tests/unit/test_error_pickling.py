@@ -24,6 +24,7 @@ SAMPLES: list[errors.BaiJiaYunError] = [
     errors.CallbackSignatureError("stale"),
     errors.CallbackSignatureError("malformed", "too much text"),
     errors.ClientClosedError("/openapi/room/info: this client was closed"),
+    errors.StoreError("redis: ConnectionError: Connection refused"),
     errors.AccountError(2002, "no permission", path=INFO, http_status=200),
     *(
         errors.error_for_code(code, "教室不存在", path=INFO, http_status=200)

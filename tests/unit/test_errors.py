@@ -28,7 +28,7 @@ from baijiayun.errors import (
     UploadError,
 )
 
-from .conftest import ROOM_ID, envelope
+from .conftest import ROOM_ID, answer, envelope
 
 INFO = "/openapi/room/info"
 CREATE = "/openapi/room/create"
@@ -130,7 +130,29 @@ def test_bad_bodies_are_decode_errors(harness, answer, reason) -> None:
         harness.room("info", ROOM_ID)
     assert reason in info.value.reason
     assert info.value.path == INFO
-    assert len(harness.api.sent) == 1
+    assert len(harness.api.sent) == 3  # a read: repeated like a 5xx (default max_retries=2)
+
+
+def test_a_bad_body_on_a_read_is_retried_and_recovers(harness) -> None:
+    cut = httpx2.Response(200, text='{"code": 0, "msg": "", "da')
+    harness.api.script(INFO, cut, httpx2.Response(200, text="<html>portal</html>"), answer(INFO))
+    assert harness.room("info", ROOM_ID).room_id == str(ROOM_ID)
+    assert len(harness.api.sent) == 3
+
+
+def test_a_bad_body_on_a_write_is_not_retried(harness) -> None:
+    harness.api.script(CREATE, httpx2.Response(200, text='{"code": 0, "data": {"room_'))
+    with pytest.raises(DecodeError) as info:
+        harness.room("create", "t", 1_800_500_000, 1_800_503_600, 2)
+    assert info.value.reason == "body is not JSON"
+    assert len(harness.api.sent) == 1  # the platform may have created it: never re-sent
+
+
+def test_a_bad_body_on_a_write_is_retried_when_the_caller_opts_in(harness) -> None:
+    harness.api.script(CREATE, httpx2.Response(200, text="not json"), answer(CREATE))
+    opted = harness.with_options(retry_writes=True)
+    assert opted.room("create", "t", 1_800_500_000, 1_800_503_600, 2).room_id
+    assert len(harness.api.sent) == 2
 
 
 @pytest.mark.parametrize(
@@ -154,6 +176,7 @@ def test_result_shape_errors_are_decode_errors(harness, path, method, args, data
     assert info.value.path == path
     assert not isinstance(info.value, pydantic.ValidationError)
     assert info.value.__cause__ is None
+    assert len(harness.api.sent) == 1  # a result that does not fit its model is not repeated
 
 
 def test_connect_error_was_not_sent(make_harness, mode) -> None:

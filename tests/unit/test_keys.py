@@ -110,6 +110,34 @@ def test_1002_with_a_fetched_key_refreshes_once_and_resends(fetching) -> None:
     assert api.last.sign_ok(FETCHED_KEY_2)
 
 
+def test_the_resend_after_a_refresh_uses_the_refreshed_key(make_harness, mode) -> None:
+    """A store shared with other processes may still answer the refused key for a moment
+    (a read under way during the refresh): the resend uses the key the refresh brought."""
+
+    class Lagging:
+        def __init__(self) -> None:
+            self.data: dict = {}
+            self.lag: list = []
+
+        def get(self, partner_id):
+            return self.lag.pop() if self.lag else self.data.get(partner_id)
+
+        def set(self, partner_id, partner_key, ttl):
+            if partner_id in self.data:
+                self.lag.append(self.data[partner_id])  # the next read is late
+            self.data[partner_id] = partner_key
+
+        def delete(self, partner_id):
+            self.data.pop(partner_id, None)
+
+    h = make_harness(mode, partner_key=None, secret_key=SECRET_KEY, key_store=Lagging())
+    h.api.script(CREATEKEY, {"partner_key": FETCHED_KEY}, {"partner_key": FETCHED_KEY_2})
+    h.api.script(INFO, envelope(code=1002, msg="sign error"), answer(INFO))
+    assert h.room("info", ROOM_ID).room_id == str(ROOM_ID)
+    assert h.api.paths == [CREATEKEY, INFO, CREATEKEY, INFO]
+    assert h.api.last.sign_ok(FETCHED_KEY_2)
+
+
 def test_1002_twice_raises_after_one_refresh(fetching) -> None:
     api = fetching.api
     api.script(CREATEKEY, {"partner_key": FETCHED_KEY}, {"partner_key": FETCHED_KEY_2})

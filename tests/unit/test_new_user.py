@@ -28,14 +28,49 @@ def test_python_dash_m_baijiayun_runs_the_command() -> None:
     assert "Usage:" in result.stdout and "sandbox" in result.stdout
 
 
-def test_the_receivers_extra_is_in_all_and_redis_is_not_advertised() -> None:
+def test_the_receivers_and_redis_extras_are_in_all() -> None:
     tomllib = pytest.importorskip("tomllib")
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
         "optional-dependencies"
     ]
-    assert "redis" not in extras  # nothing uses it yet
-    assert "receivers" in extras["all"][0]
-    assert "redis" not in (ROOT / "README.md").read_text()
+    assert extras["redis"] == ["redis>=5"]
+    assert "receivers" in extras["all"][0] and "redis" in extras["all"][0]
+    assert "RedisKeyStore" in (ROOT / "README.md").read_text()  # advertised, and used:
+    from baijiayun.callbacks import RedisDedupStore
+    from baijiayun.keys import RedisKeyStore
+    from baijiayun.limits import RedisRateLimit
+
+    assert RedisKeyStore and RedisDedupStore and RedisRateLimit
+
+
+REDIS_MISSING = """
+import sys
+class Missing:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "redis":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, Missing())
+import baijiayun.keys, baijiayun.callbacks, baijiayun.limits  # fine without redis
+for build in (
+    lambda: baijiayun.keys.RedisKeyStore.from_url("redis://127.0.0.1:1/0"),
+    lambda: baijiayun.limits.RedisRateLimit.from_url("redis://127.0.0.1:1/0", 200, per=10),
+    lambda: baijiayun.callbacks.RedisDedupStore.from_url("redis://127.0.0.1:1/0"),
+):
+    try:
+        build()
+    except ModuleNotFoundError as exc:
+        print(exc)
+    else:
+        raise SystemExit("worked without redis")
+"""
+
+
+def test_the_redis_stores_without_redis_say_what_to_install() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", REDIS_MISSING], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("pip install 'baijiayun[redis]'") == 3
 
 
 BLOCK = """

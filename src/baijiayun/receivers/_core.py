@@ -16,6 +16,7 @@ from ..callbacks import (
     SUCCESS_BODY,
     CallbackDeduplicator,
     CallbackEvent,
+    Claim,
     _check_key,
     _check_tolerance,
     failure_body,
@@ -33,6 +34,8 @@ OK: Answer = (200, SUCCESS_BODY)
 INVALID: Answer = (400, failure_body("invalid callback"))
 HANDLER_ERROR: Answer = (500, failure_body("handler error"))
 SERVER_ERROR: Answer = (500, failure_body("server error"))
+BUSY: Answer = (409, failure_body("in progress"))
+"""Another worker is handling this delivery: the platform delivers it again later."""
 MAX_BODY = 1 << 20
 """Bytes of form a receiver reads at most: it stops reading there, with or without a
 ``Content-Length`` (a chunked body), and refuses the callback."""
@@ -131,17 +134,28 @@ class Receiver:
         event = parse_callback(verified)
         if self.dedup is not None:
             try:
-                new = self.dedup.is_new(event)
+                state = self.dedup.claim(event)
             except CallbackSignatureError as exc:  # no well-formed qid: cannot be de-duplicated
                 logger.warning("callback rejected: %s", exc.reason)
                 return None, INVALID
             except Exception:  # the store is down: let the platform deliver it again later
                 logger.exception("callback de-duplication failed (qid=%s)", event.qid)
                 return None, SERVER_ERROR
-            if not new:
+            if state is Claim.DONE:
                 logger.info("repeated callback ignored (qid=%s)", event.qid)
                 return None, OK
+            if state is Claim.BUSY:
+                logger.info("callback being handled by another worker (qid=%s)", event.qid)
+                return None, BUSY
         return event, OK
+
+    def handled(self, event: CallbackEvent) -> None:
+        """The handler returned: repeats of this delivery are dropped from now on."""
+        if self.dedup is not None:
+            try:
+                self.dedup.done(event)
+            except Exception:  # the claim expires; a repeat would be handled again
+                logger.exception("callback de-duplication failed (qid=%s)", event.qid)
 
     def failed(self, event: CallbackEvent) -> Answer:
         """Log the handler's exception (call from ``except``) and forget the delivery."""

@@ -63,6 +63,8 @@ def callback_view(
                 call(event)
             except Exception:
                 status, body = receiver.failed(event)
+            else:
+                receiver.handled(event)
         return JsonResponse(body, status=status)
 
     exempt: Callable[[HttpRequest], HttpResponse] = csrf_exempt(view)

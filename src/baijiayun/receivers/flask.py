@@ -66,6 +66,8 @@ def callback_view(
                     handler(event)
             except Exception:
                 status, body = receiver.failed(event)
+            else:
+                receiver.handled(event)
         return jsonify(body), status
 
     view.__name__ = name

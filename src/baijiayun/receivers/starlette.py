@@ -59,7 +59,11 @@ def callback_endpoint(
     run_async = is_async(handler)
 
     async def endpoint(request: Request) -> Response:
-        event, (status, body) = receiver.accept(await read_form(request))
+        fields = await read_form(request)
+        if dedup is None:
+            event, (status, body) = receiver.accept(fields)
+        else:  # the store may be a network round trip (Redis): off the event loop
+            event, (status, body) = await run_in_threadpool(receiver.accept, fields)
         if event is not None:
             try:
                 result: Any = (
@@ -68,7 +72,10 @@ def callback_endpoint(
                 if inspect.isawaitable(result):
                     await result
             except Exception:
-                status, body = receiver.failed(event)
+                status, body = await run_in_threadpool(receiver.failed, event)
+            else:
+                if dedup is not None:
+                    await run_in_threadpool(receiver.handled, event)
         return JSONResponse(body, status_code=status)
 
     return endpoint
