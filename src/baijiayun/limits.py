@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import threading
 import time
 from collections import deque
@@ -47,6 +48,7 @@ __all__ = [
     "Permit",
     "RateLimit",
     "RedisRateLimit",
+    "parse_rate",
 ]
 
 PLATFORM_LIMIT = (200, 10.0)
@@ -82,6 +84,21 @@ class Limiter(Protocol):
     async def atry_acquire(self, key: str, lease: float) -> Permit | float: ...
 
     async def arelease(self, permit: Permit) -> None: ...
+
+
+_RATE_RE = re.compile(r"\s*([0-9]+)\s*/\s*([0-9]*\.?[0-9]+)?\s*(s|sec|second|seconds)?\s*\Z")
+
+
+def parse_rate(text: str) -> tuple[int, float]:
+    """``"180/10s"``, ``"180/10"`` or ``"20/s"`` as ``(limit, period)``; ``ValueError`` if not."""
+    match = _RATE_RE.match(text)
+    if match is None:
+        raise ValueError(f"not a rate: {text!r} (expected N/SECONDS, e.g. 180/10s)")
+    limit = int(match.group(1))
+    period = float(match.group(2)) if match.group(2) else 1.0
+    if limit < 1 or period <= 0:
+        raise ValueError(f"not a rate: {text!r} (needs at least 1 request per positive period)")
+    return limit, period
 
 
 def check_rate(limit: Any, per: Any) -> tuple[int, float]:

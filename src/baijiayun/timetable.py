@@ -691,8 +691,8 @@ class Importer:
     Concurrency is asyncio tasks on one event loop: ``concurrency`` workers,
     each with at most one request in flight, sharing the client's connection
     pool; the ledger is touched only from the loop's thread, so it needs no
-    locks. Give the client a rate-limited transport (see
-    :mod:`baijiayun.ratelimit`) to stay under the platform's limit.
+    locks. Give the client a rate limit (``rate_limit=``, see
+    :mod:`baijiayun.limits`) to stay under the platform's limit.
     """
 
     def __init__(

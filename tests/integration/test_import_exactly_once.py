@@ -91,7 +91,7 @@ def import_command(url: str, timetable: Path, out: Path, *extra: str) -> list[st
         "--out",
         str(out),
         "--rate-limit",
-        "100000/1",  # the limiter itself is tested in tests/unit/test_ratelimit.py
+        "100000/1",  # the limiter itself is tested in tests/unit/test_rate_limit.py
         "--backoff",
         "0.01",
         "--settle",

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from ..ratelimit import AsyncRateLimitedTransport, RateLimiter, parse_rate
+from ..limits import RateLimit, parse_rate
 from ..timetable import (
     Importer,
     ImportReport,
@@ -222,16 +222,14 @@ def import_timetable(
         ledger = Ledger(ledger_file, state.account())
     except TimetableError as exc:
         raise CliError(str(exc)) from None
-    limiter = RateLimiter(*limit)
+    limiter = RateLimit(*limit)
     interrupted = False
     with ledger, _Progress(len(table.rows), not output.json_mode) as progress:
         importer: Importer | None = None
 
         async def run() -> ImportReport:
             nonlocal importer
-            async with state.async_client(
-                wrap=lambda transport: AsyncRateLimitedTransport(transport, limiter)
-            ) as client:
+            async with state.async_client(rate_limit=limiter) as client:
                 importer = Importer(client, ledger, table.rows, settings, progress)
                 return await importer.run()
 
