@@ -60,8 +60,7 @@ def canonical_string(fields: Iterable[tuple[str, str]], partner_key: str) -> str
     # Python orders str by code point, which is exactly the order of their UTF-8
     # bytes, so a plain sort is the byte-order sort (keys are unique).
     items = sorted(fields, key=_KEY)
-    body = "&".join([f"{k}={v}" for k, v in items])
-    return f"{body}&partner_key={partner_key}"
+    return "&".join(map("=".join, items)) + "&partner_key=" + partner_key
 
 
 def sign(fields: Mapping[str, str] | Iterable[tuple[str, str]], partner_key: str) -> str:
@@ -69,7 +68,7 @@ def sign(fields: Mapping[str, str] | Iterable[tuple[str, str]], partner_key: str
 
     ``fields`` must not contain ``sign``; values are the text that is sent.
     """
-    pairs = fields.items() if isinstance(fields, Mapping) else fields
+    pairs = fields.items() if isinstance(fields, (dict, Mapping)) else fields
     text = canonical_string(pairs, partner_key)
     return hashlib.md5(text.encode("utf-8")).hexdigest()
 

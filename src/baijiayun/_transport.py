@@ -358,7 +358,8 @@ class AsyncDriver(_Driver):
             task.close()
 
 
-LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20)
+LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=100)
+"""Connections kept open are not closed after each request, however many calls run at once."""
 _NOT_OURS = object()  # never equal to a timeout: the caller's client gets ours on each call
 
 
