@@ -24,6 +24,7 @@ import types
 import typing
 import warnings
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -97,6 +98,7 @@ class Binder:
         )
         self.required = frozenset(p.name for p in params if p.default is _EMPTY)
         self.defaults = {p.name: None if p.default is _EMPTY else p.default for p in params}
+        self._known = frozenset(self.names)
 
     def __call__(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
         if len(args) > len(self.positional):
@@ -104,19 +106,22 @@ class Binder:
                 f"{self.name}() takes {len(self.positional)} positional arguments "
                 f"but {len(args)} were given"
             )
+        given: AbstractSet[str] = kwargs.keys()
+        if not given <= self._known:
+            key = next(k for k in given if k not in self._known)
+            raise TypeError(f"{self.name}() got an unexpected keyword argument {key!r}")
         values = dict(self.defaults)
-        given = set(self.positional[: len(args)])
-        values.update(zip(self.positional, args, strict=False))
-        for key, value in kwargs.items():
-            if key not in values:
-                raise TypeError(f"{self.name}() got an unexpected keyword argument {key!r}")
-            if key in given:
+        if args:
+            by_position = dict(zip(self.positional, args, strict=False))
+            twice = given & by_position.keys()
+            if twice:
+                key = next(k for k in kwargs if k in twice)
                 raise TypeError(f"{self.name}() got multiple values for argument {key!r}")
-            values[key] = value
-            given.add(key)
-        missing = self.required - given
-        if missing:
-            first = next(n for n in self.names if n in missing)
+            values.update(by_position)
+            given = given | by_position.keys()
+        values.update(kwargs)
+        if not self.required <= given:
+            first = next(n for n in self.names if n in self.required and n not in given)
             raise TypeError(f"{self.name}() missing required argument {first!r}")
         return values
 
@@ -177,20 +182,42 @@ class Endpoint:
         return self.binder(args, kwargs)
 
     # ---- rules, on normalised values (both sides)
+    # Per-call work walks only what a call can touch: the parameters that carry rules,
+    # the values that were given (a create has 39 parameters, a call sets a handful).
+    @cached_property
+    def _rules(self) -> dict[str, tuple[Rule, ...]]:
+        return {p.name: p.rules for p in self.params if p.rules}
+
+    @cached_property
+    def _platform_rules(self) -> dict[str, tuple[Rule, ...]]:
+        return {p.name: p.platform_rules for p in self.params if p.platform_rules}
+
+    @cached_property
+    def _length_rules(self) -> dict[str, tuple[MaxLength, ...]]:
+        found = {p.name: tuple(r for r in p.rules if isinstance(r, MaxLength)) for p in self.params}
+        return {name: rules for name, rules in found.items() if rules}
+
+    @cached_property
+    def _required(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params if p.required)
+
+    @cached_property
+    def _all_checks(self) -> tuple[Check, ...]:
+        return self.checks + self.client_checks
+
     def validate(
         self, values: Mapping[str, Any], ctx: Context, *, platform_only: bool = False
     ) -> None:
         """Check every rule (only the platform's with ``platform_only``); raise on the first."""
-        for param in self.params:
-            value = values.get(param.name)
+        for name, rules in (self._platform_rules if platform_only else self._rules).items():
+            value = values.get(name)
             if value is None:
                 continue
-            for rule in param.platform_rules if platform_only else param.rules:
+            for rule in rules:
                 problem = rule.check(value)
                 if problem:
-                    raise ValidationError(param.name, problem, endpoint=self.path)
-        checks = self.checks if platform_only else self.checks + self.client_checks
-        for check in checks:
+                    raise ValidationError(name, problem, endpoint=self.path)
+        for check in self.checks if platform_only else self._all_checks:
             try:
                 check(values, ctx)
             except Invalid as exc:
@@ -202,27 +229,32 @@ class Endpoint:
     ) -> tuple[list[tuple[str, str]], dict[str, Any]]:
         """Validate and encode bound values into (signed form fields, file parts).
 
-        ``None`` is not sent. Raises :class:`~baijiayun.errors.ValidationError`
-        naming the parameter and the rule, before anything is sent.
+        ``None`` is not sent; names that are not parameters are ignored. Raises
+        :class:`~baijiayun.errors.ValidationError` naming the parameter and the
+        rule, before anything is sent.
         """
+        by_name = self.by_name
         normalised: dict[str, Any] = {}
-        for param in self.params:
-            value = values.get(param.name)
+        for name, value in values.items():
             if value is None:
-                if param.required and validate:
-                    raise ValidationError(param.name, "is required", endpoint=self.path)
+                continue
+            param = by_name.get(name)
+            if param is None:
                 continue
             try:
-                normalised[param.name] = param.kind.coerce(value, ctx)
+                normalised[name] = param.kind.coerce(value, ctx)
             except Invalid as exc:
-                raise ValidationError(param.name, exc.rule, endpoint=self.path) from None
+                raise ValidationError(name, exc.rule, endpoint=self.path) from None
         if validate:
+            for name in self._required:
+                if name not in normalised:
+                    raise ValidationError(name, "is required", endpoint=self.path)
             self.validate(normalised, ctx)
             self._warn(normalised)
         fields: list[tuple[str, str]] = []
         files: dict[str, Any] = {}
         for name, value in normalised.items():
-            kind = self.by_name[name].kind
+            kind = by_name[name].kind
             if kind.is_file:
                 files[name] = value
             else:
@@ -230,11 +262,12 @@ class Endpoint:
         return fields, files
 
     def _warn(self, values: Mapping[str, Any]) -> None:
-        for param in self.params:
-            for rule in param.rules:
-                note = rule.warning(values.get(param.name)) if isinstance(rule, MaxLength) else None
+        for name, rules in self._length_rules.items():
+            value = values.get(name)
+            for rule in rules:
+                note = rule.warning(value)
                 if note:
-                    warnings.warn(f"{self.path}: {param.name} {note}", UserWarning, stacklevel=6)
+                    warnings.warn(f"{self.path}: {name} {note}", UserWarning, stacklevel=6)
 
     # ---- the sandbox's side
     def parse_form(self, form: Mapping[str, str], ctx: Context) -> dict[str, Any]:
