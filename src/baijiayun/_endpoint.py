@@ -86,10 +86,13 @@ class Binder:
     """Maps ``(args, kwargs)`` of a call to ``{name: value}`` like Python would.
 
     Every parameter is in the result (defaults applied), in declaration order.
-    A bad call raises ``TypeError``, as calling a plain function would.
+    With ``sparse``, a parameter left at a ``None`` default is left out instead:
+    an endpoint's call does not send those, and a create with 51 parameters
+    then carries the handful it was given rather than 51 entries through
+    every step. A bad call raises ``TypeError``, as calling a plain function would.
     """
 
-    def __init__(self, name: str, signature: inspect.Signature) -> None:
+    def __init__(self, name: str, signature: inspect.Signature, *, sparse: bool = False) -> None:
         params = [p for p in signature.parameters.values() if p.name != "self"]
         self.name = name
         self.names = tuple(p.name for p in params)
@@ -97,7 +100,11 @@ class Binder:
             p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
         )
         self.required = frozenset(p.name for p in params if p.default is _EMPTY)
-        self.defaults = {p.name: None if p.default is _EMPTY else p.default for p in params}
+        self.defaults = {
+            p.name: None if p.default is _EMPTY else p.default
+            for p in params
+            if not (sparse and (p.default is _EMPTY or p.default is None))
+        }
         self._known = frozenset(self.names)
 
     def __call__(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
@@ -158,7 +165,7 @@ class Endpoint:
 
     @cached_property
     def binder(self) -> Binder:
-        return Binder(self.name, self.signature)
+        return Binder(self.name, self.signature, sparse=True)
 
     @cached_property
     def method_signature(self) -> inspect.Signature:

@@ -428,6 +428,8 @@ class OneOf(Rule):
     values: tuple[Any, ...]
 
     def check(self, value: Any) -> str | None:
+        if value in self.values:  # one plain value, the common case
+            return None
         return None if all(v in self.values for v in _each(value)) else self.describe()
 
     def describe(self) -> str:

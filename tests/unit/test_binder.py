@@ -87,3 +87,28 @@ def test_a_required_parameter_passed_as_none_is_refused_before_sending() -> None
     assert info.value.param == "room_id"
     assert "is required" in str(info.value)
     assert sent == []
+
+
+def test_an_endpoint_binds_only_what_it_was_given() -> None:
+    from baijiayun.api import REGISTRY
+
+    create = REGISTRY["/openapi/room/create"]
+    bound = create.bind(("Maths", 1_800_000_000, 1_800_003_600), {"type": 2})
+    assert bound == {
+        "title": "Maths",
+        "start_time": 1_800_000_000,
+        "end_time": 1_800_003_600,
+        "type": 2,
+    }
+    createkey = REGISTRY["/openapi/partner/createkey"]
+    # a default that is not None is sent
+    assert createkey.bind(("s",), {}) == {"secret_key": "s", "regenerate": 0}
+
+
+def test_a_sparse_binder_still_checks_the_call() -> None:
+    sparse = Binder("stub", inspect.signature(stub), sparse=True)
+    assert sparse((1, 2), {}) == {"room_id": 1, "user_number": 2, "user_name": "x", "limit": 5}
+    with pytest.raises(TypeError, match="missing required argument 'user_number'"):
+        sparse((1,), {})
+    with pytest.raises(TypeError, match="multiple values for argument 'room_id'"):
+        sparse((1,), {"room_id": 1, "user_number": 2})
