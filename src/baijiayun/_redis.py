@@ -32,9 +32,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._shared import REFRESH_INTERVAL, KeyRecord, Permit, check_rate
 from .errors import ConfigurationError, StoreError
-from .keys import REFRESH_INTERVAL, KeyRecord
-from .limits import Permit, check_rate
 
 if TYPE_CHECKING:
     import redis

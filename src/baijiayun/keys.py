@@ -22,8 +22,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from ._shared import REFRESH_INTERVAL, KeyRecord
 
 if TYPE_CHECKING:
     import asyncio
@@ -43,8 +44,6 @@ __all__ = [
 
 DEFAULT_KEY_TTL = 24 * 3600.0
 """Seconds a fetched partner key is trusted before it is fetched again."""
-REFRESH_INTERVAL = 30.0
-"""Seconds after a refresh during which a refused key is not fetched again."""
 
 
 @runtime_checkable
@@ -62,19 +61,6 @@ class KeyStore(Protocol):
     def delete(self, partner_id: str) -> None:
         """Forget the cached key."""
         ...
-
-
-@dataclass(frozen=True)
-class KeyRecord:
-    """A partner key as a shared store holds it."""
-
-    key: str
-    refreshed: bool = False
-    """Fetched within the last :data:`REFRESH_INTERVAL` seconds to replace this same key
-    after a 1002: the key is current, and a 1002 now is about something else."""
-
-    def __repr__(self) -> str:  # never the key
-        return f"KeyRecord(refreshed={self.refreshed})"
 
 
 @runtime_checkable

@@ -33,10 +33,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigurationError
+from ._shared import Limiter, Permit, check_rate
 
 if TYPE_CHECKING:
     from ._redis import RedisRateLimit
@@ -57,35 +56,6 @@ DEFAULT_LEASE = 300.0
 """Seconds a slot is held at most when the attempt has no timeout (``timeout=None``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Permit:
-    """A slot taken from ``limiter`` for one attempt; give it back with ``limiter.release``."""
-
-    limiter: Limiter = field(repr=False)
-    key: str
-    ticket: str
-
-
-@runtime_checkable
-class Limiter(Protocol):
-    """What a client needs of a rate limiter (see :class:`RateLimit`).
-
-    ``try_acquire`` never waits: it answers a :class:`Permit`, or the seconds
-    to wait before asking again. ``release`` is called once the attempt's
-    answer arrived (or the attempt failed); it must not raise. The ``a``
-    methods are the same for the async client: they must not block the event
-    loop.
-    """
-
-    def try_acquire(self, key: str, lease: float) -> Permit | float: ...
-
-    def release(self, permit: Permit) -> None: ...
-
-    async def atry_acquire(self, key: str, lease: float) -> Permit | float: ...
-
-    async def arelease(self, permit: Permit) -> None: ...
-
-
 _RATE_RE = re.compile(r"\s*([0-9]+)\s*/\s*([0-9]*\.?[0-9]+)?\s*(s|sec|second|seconds)?\s*\Z")
 
 
@@ -99,20 +69,6 @@ def parse_rate(text: str) -> tuple[int, float]:
     if limit < 1 or period <= 0:
         raise ValueError(f"not a rate: {text!r} (needs at least 1 request per positive period)")
     return limit, period
-
-
-def check_rate(limit: Any, per: Any) -> tuple[int, float]:
-    """``limit`` an integer >= 1, ``per`` a finite number of seconds > 0."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ConfigurationError(f"a rate limit needs an integer limit >= 1, not {limit!r}")
-    if (
-        isinstance(per, bool)
-        or not isinstance(per, (int, float))
-        or not math.isfinite(per)
-        or per <= 0
-    ):
-        raise ConfigurationError(f"a rate limit's period must be seconds > 0, not {per!r}")
-    return limit, float(per)
 
 
 class _Window:
