@@ -91,10 +91,9 @@ class TaskMethod(StubMethod, Generic[P, T]):
         self.run = run
 
     def _run_sync(self, client: ClientBase, values: dict[str, Any]) -> Any:
-        return client._run_task(self.run(client, values))
-
-    def _run_async(self, client: ClientBase, values: dict[str, Any]) -> Any:
         return client._run_task(self.run(client, values))  # a coroutine on the async client
+
+    _run_async = _run_sync  # the client's own driver runs the task either way
 
     @overload
     def __get__(self, obj: None, owner: Any) -> TaskMethod[P, T]: ...
