@@ -72,6 +72,15 @@ class Call:
             found = self._stores[cls] = cls(self.env, self.partner_id)
         return found  # type: ignore[return-value]
 
+    def page_args(self, default_size: int) -> tuple[int, int]:
+        """``(page, size)`` of a paging call, read through the endpoint's declared
+        :class:`~baijiayun._endpoint.Paging`: page 1 and ``default_size`` (the
+        platform's own default) when not sent, or sent as 0."""
+        paging = self.spec.paging
+        if paging is None:
+            raise TypeError(f"{self.spec.qualname} declares no paging")
+        return int(self.args.get(paging.page) or 1), int(self.args.get(paging.size) or default_size)
+
 
 @dataclass(frozen=True)
 class Route:

@@ -202,12 +202,8 @@ def interact_id(record: dict[str, Any]) -> str:
     return str(ident) if ident not in (None, "") else f"a{record['seq']}"
 
 
-def _page_args(call: Call) -> tuple[int, int]:
-    return int(call.args.get("page") or 1), int(call.args.get("page_size") or 20)
-
-
 def _page(call: Call, items: list[dict[str, Any]]) -> dict[str, Any]:
-    page, size = _page_args(call)
+    page, size = call.page_args(20)
     start = (max(page, 1) - 1) * size
     return {
         "list": items[start : start + size],
@@ -435,7 +431,7 @@ def teacher_delete(call: Call) -> None:
 
 @service.handles(Hudong.teacher_list)
 def teacher_list(call: Call) -> dict[str, Any]:
-    page, size = _page_args(call)
+    page, size = call.page_args(20)
     rows, total = call.store(InteractionStore).teachers_page(call.args["role"], page, size)
     teachers = [
         {

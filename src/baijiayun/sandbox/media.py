@@ -657,12 +657,8 @@ def delete_category(call: Call) -> dict[str, Any]:
     return {"category_id": category_id}
 
 
-def _page_args(call: Call, default_size: int) -> tuple[int, int]:
-    return int(call.args.get("page") or 1), int(call.args.get("page_size") or default_size)
-
-
 def _video_page(call: Call, where: str, default_size: int, **params: Any) -> dict[str, Any]:
-    page, size = _page_args(call, default_size)
+    page, size = call.page_args(default_size)
     rows, total = call.store(MediaStore).videos_page(where, page, size, **params)
     return {"list": [_summary(r) for r in rows], "total": total, "page": page, "limit": size}
 

@@ -387,10 +387,6 @@ def _playback(
     return found
 
 
-def _page_args(call: Call, default_size: int = 100) -> tuple[int, int]:
-    return int(call.args.get("page") or 1), int(call.args.get("page_size") or default_size)
-
-
 # --------------------------------------------------------------------------- handlers
 @service.handles(Playback.get_basic_info)
 def get_basic_info(call: Call) -> dict[str, Any]:
@@ -406,7 +402,7 @@ def get_basic_info(call: Call) -> dict[str, Any]:
 @service.handles(Playback.get_list)
 def get_list(call: Call) -> dict[str, Any]:
     store = call.store(PlaybackStore)
-    page, size = _page_args(call)
+    page, size = call.page_args(100)
     room_id = call.args.get("room_id")
     product = int(call.args.get("product_type") or 0)
     room = None if room_id is None else str(room_id)
@@ -444,7 +440,7 @@ def get_session_list(call: Call) -> dict[str, Any]:
     room = _room(call)
     store = call.store(PlaybackStore)
     sessions = [p for p in store.of_room(room["room_id"]) if p["session_id"]]
-    page, size = _page_args(call, default_size=max(1, len(sessions)))
+    page, size = call.page_args(max(1, len(sessions)))
     chosen = sessions[(page - 1) * size : page * size]
     return {
         "list": [
@@ -496,7 +492,7 @@ def update(call: Call) -> None:
 def get_crop_list(call: Call) -> dict[str, Any]:
     playback = _playback(call)
     store = call.store(PlaybackStore)
-    page, size = _page_args(call)
+    page, size = call.page_args(100)
     product = int(call.args.get("product_type") or 0)
     versions = store.versions(playback) if product in (0, playback["product"]) else []
     chosen = versions[(page - 1) * size : page * size]

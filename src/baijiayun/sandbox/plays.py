@@ -152,7 +152,7 @@ def _record(row: Any) -> dict[str, Any]:
 
 
 def _records(call: Call, where: str, **params: Any) -> dict[str, Any]:
-    page, size = int(call.args.get("page") or 1), int(call.args.get("page_size") or 100)
+    page, size = call.page_args(100)
     start: _dt.datetime = call.args["start_time"]
     end: _dt.datetime = call.args["end_time"]
     rows, total = call.store(PlayStore).page(

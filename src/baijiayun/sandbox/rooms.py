@@ -494,22 +494,18 @@ def get_code_info(call: Call) -> dict[str, Any]:
     }
 
 
-def _page_args(call: Call) -> tuple[int, int]:
-    return int(call.args.get("page") or 1), int(call.args.get("limit") or 100)
-
-
 @service.handles(Room.listcode)
 def listcode(call: Call) -> dict[str, Any]:
     store = call.store(RoomStore)
     room = store.get(call.args["room_id"])
-    page, limit = _page_args(call)
+    page, limit = call.page_args(100)
     rows, total = store.codes_page(room["room_id"], call.args.get("type") or REGULAR, page, limit)
     return {"list": [_code_item(r) for r in rows], "total": total, "page": page, "limit": limit}
 
 
 @service.handles(Room.list)
 def room_list(call: Call) -> dict[str, Any]:
-    page, limit = _page_args(call)
+    page, limit = call.page_args(100)
     rooms, total = call.store(RoomStore).page(call.args.get("product_type") or 0, page, limit)
     return {
         "list": [

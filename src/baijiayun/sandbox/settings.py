@@ -291,10 +291,6 @@ def _template(row: Any) -> dict[str, Any]:
     }
 
 
-def _page_args(call: Call) -> tuple[int, int]:
-    return int(call.args.get("page") or 1), int(call.args.get("page_size") or 20)
-
-
 def _page(items: list[dict[str, Any]], total: int, page: int, size: int) -> dict[str, Any]:
     return {"list": items, "total": total, "page": page, "page_size": size}
 
@@ -325,7 +321,7 @@ def get_watermark(call: Call) -> dict[str, Any]:
 
 @service.handles(LiveSetting.get_sensitive_word)
 def get_sensitive_word(call: Call) -> dict[str, Any]:
-    page, size = _page_args(call)
+    page, size = call.page_args(20)
     rows, total = call.store(SettingsStore).words_page(_product(call), page, size)
     words = [
         {"id": int(r["seq"]), "word": r["word"], "create_time": beijing(r["create_time"])}
@@ -381,7 +377,7 @@ def add_notice(call: Call) -> dict[str, Any]:
 
 @service.handles(LiveSetting.get_notice_list)
 def get_notice_list(call: Call) -> dict[str, Any]:
-    page, size = _page_args(call)
+    page, size = call.page_args(20)
     rows, total = call.store(SettingsStore).templates_page(
         "notice", _product(call), page, size, query=call.args.get("query")
     )
@@ -424,7 +420,7 @@ def add_quiz(call: Call) -> dict[str, Any]:
 
 @service.handles(LiveSetting.get_quiz_list)
 def get_quiz_list(call: Call) -> dict[str, Any]:
-    page, size = _page_args(call)
+    page, size = call.page_args(20)
     rows, total = call.store(SettingsStore).templates_page(
         "quiz", _product(call), page, size, query=call.args.get("query")
     )
@@ -493,7 +489,7 @@ def _evaluation(template: dict[str, Any]) -> dict[str, Any]:
 
 @service.handles(Evaluation.get_evaluation_list)
 def get_evaluation_list(call: Call) -> dict[str, Any]:
-    page, size = _page_args(call)
+    page, size = call.page_args(20)
     rows, total = call.store(SettingsStore).templates_page(
         "evaluation", 0, page, size, status=call.args.get("status")
     )

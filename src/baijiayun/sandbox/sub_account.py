@@ -200,8 +200,7 @@ def create_sub_account(call: Call) -> dict[str, Any]:
 
 @service.handles(SubAccount.get_sub_account_list)
 def get_sub_account_list(call: Call) -> dict[str, Any]:
-    page = int(call.args.get("page") or 1)
-    size = int(call.args.get("page_size") or 10)
+    page, size = call.page_args(10)
     status = int(call.args.get("status") or 0)
     accounts, total = call.store(SubAccountStore).page(status, page, size)
     return {
