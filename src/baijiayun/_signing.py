@@ -68,7 +68,7 @@ def sign(fields: Mapping[str, str] | Iterable[tuple[str, str]], partner_key: str
 
     ``fields`` must not contain ``sign``; values are the text that is sent.
     """
-    pairs = fields.items() if isinstance(fields, (dict, Mapping)) else fields
+    pairs = fields.items() if isinstance(fields, Mapping) else fields
     text = canonical_string(pairs, partner_key)
     return hashlib.md5(text.encode("utf-8")).hexdigest()
 
