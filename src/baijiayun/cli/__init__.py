@@ -14,7 +14,7 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``baijiayun`` console script; exits with the command's status."""
     try:
-        from ._commands import cli
+        from ._app import cli
     except ImportError as exc:  # click is an optional extra
         sys.stderr.write(
             f"error: the baijiayun command needs click: pip install 'baijiayun[cli]' ({exc})\n"

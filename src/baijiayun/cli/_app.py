@@ -9,11 +9,9 @@ No message prints a partner key, secret key or sign.
 from __future__ import annotations
 
 import contextlib
-import logging
+import importlib
 import os
-import sqlite3
 import sys
-import traceback
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -30,13 +28,22 @@ from ..errors import (
     HTTPStatusError,
     ValidationError,
 )
-from ._output import Output
 from ._settings import ConfigFileError, Resolved, data_dir, resolve
 
 if TYPE_CHECKING:
     from .._client import AsyncBaiJiaYunClient, BaiJiaYunClient
+    from ._output import Output
 
-__all__ = ["CliError", "HandledCommand", "RootGroup", "State", "cli", "json_option", "pass_state"]
+__all__ = [
+    "CliError",
+    "HandledCommand",
+    "LazyGroup",
+    "RootGroup",
+    "State",
+    "cli",
+    "json_option",
+    "pass_state",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -73,6 +80,8 @@ class State:
 
     @property
     def output(self) -> Output:
+        from ._output import Output  # rich loads with the first command that prints
+
         return Output(self.json)
 
     def resolved(self) -> Resolved:
@@ -83,6 +92,8 @@ class State:
     def embedded_sandbox(self) -> Any:
         """The embedded sandbox, its state in the user's data directory."""
         if self._box is None:
+            import sqlite3
+
             from ..sandbox import Sandbox
 
             folder = data_dir()
@@ -259,6 +270,8 @@ def _handle(invoke: Callable[[], Any], debug: bool) -> int:
         return 1
     except Exception as exc:
         if debug:
+            import traceback
+
             traceback.print_exc()
         message, hint, code = describe(exc)
         click.echo(f"error: {message}", err=True)
@@ -294,7 +307,63 @@ class _Handled:
         return code
 
 
-class RootGroup(_Handled, click.Group):
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported when one is run, not when the group is.
+
+    ``lazy`` maps a subcommand's name to ``(module, attribute, one-line help)``. The help
+    line is what ``--help`` and shell completion show without importing the module;
+    ``tests/unit/test_cli_lazy.py`` checks that it is the command's own short help, so
+    the docstring stays the one place the text is written.
+    """
+
+    def __init__(
+        self, *args: Any, lazy: dict[str, tuple[str, str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, tuple[str, str, str]] = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, attribute, _ = self.lazy[cmd_name]
+            command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def help_line(self, ctx: click.Context, name: str, limit: int) -> str | None:
+        """A subcommand's help line, without importing a lazy one."""
+        if name in self.lazy and name not in self.commands:
+            line = self.lazy[name][2]
+            return line if len(line) <= limit else line[: limit - 3].rsplit(" ", 1)[0] + "..."
+        command = self.get_command(ctx, name)
+        return None if command is None or command.hidden else command.get_short_help_str(limit)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(n, h) for n in names if (h := self.help_line(ctx, n, limit)) is not None]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        items = [
+            CompletionItem(name, help=self.help_line(ctx, name, 45))
+            for name in self.list_commands(ctx)
+            if name.startswith(incomplete)
+        ]
+        # the options of the group itself, as click offers them
+        items.extend(click.Command.shell_complete(self, ctx, incomplete))
+        return items
+
+
+class RootGroup(_Handled, LazyGroup):
     """The root command: every subcommand runs inside the error handling."""
 
 
@@ -308,8 +377,43 @@ SETTINGS_HELP = (
 )
 
 
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "call": ("baijiayun.cli._call", "call", "Call any endpoint: GROUP.METHOD name=value ..."),
+    "callback": (
+        "baijiayun.cli._callback",
+        "callback",
+        "Platform callbacks (class events, transcode results).",
+    ),
+    "completion": (
+        "baijiayun.cli._commands",
+        "completion",
+        "Print the shell completion script (click's) for SHELL.",
+    ),
+    "config": (
+        "baijiayun.cli._config_cmd",
+        "config",
+        "Settings profiles (TOML in the user's config directory; BAIJIAYUN_CONFIG names another "
+        "file).",
+    ),
+    "demo": (
+        "baijiayun.cli._commands",
+        "demo",
+        "A guided tour on the embedded sandbox (under a minute, no network, no credentials).",
+    ),
+    "room": (
+        "baijiayun.cli._room",
+        "room",
+        "Live rooms: create, change, look up, list, delete; join codes and enter links; and the "
+        "timetable import.",
+    ),
+    "sandbox": ("baijiayun.cli._sandbox", "sandbox", "Serve the sandbox over HTTP."),
+}
+"""The root's subcommands, loaded when run (``baijiayun --help`` imports none of them)."""
+
+
 @click.group(
     cls=RootGroup,
+    lazy=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=SETTINGS_HELP,
 )
@@ -370,6 +474,8 @@ def cli(
     state.debug = debug
     state.timeout = timeout
     if debug:
+        import logging
+
         logging.basicConfig(
             stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s"
         )

@@ -1,6 +1,7 @@
-"""Commands of the ``baijiayun`` CLI, gathered on the root group.
+"""Small commands of the root group (``demo``, ``completion``).
 
-``sandbox`` stays importable from here (``python -m baijiayun.sandbox`` uses it).
+The root group (``_app.cli``) loads each command's module when it is run; ``cli``
+stays importable from here for code written against earlier versions.
 """
 
 from __future__ import annotations
@@ -10,17 +11,11 @@ import time
 import click
 
 from ._app import State, cli, json_option, pass_state
-from ._call import call
-from ._callback import callback
-from ._config_cmd import config
-from ._import import import_timetable
-from ._room import room
-from ._sandbox import sandbox
 
-__all__ = ["cli", "import_timetable", "sandbox"]
+__all__ = ["cli", "completion", "demo"]
 
 
-@cli.command()
+@click.command()
 @click.option("--plain", is_flag=True, help="Plain text instead of rich output.")
 @json_option
 @pass_state
@@ -48,7 +43,7 @@ def demo(state: State, plain: bool) -> None:
 SHELLS = ("bash", "zsh", "fish")
 
 
-@cli.command()
+@click.command()
 @click.argument("shell", type=click.Choice(SHELLS))
 @pass_state
 def completion(state: object, shell: str) -> None:
@@ -65,10 +60,3 @@ def completion(state: object, shell: str) -> None:
     if cls is None:  # pragma: no cover - click ships all three
         raise click.UsageError(f"no completion for {shell}")
     click.echo(cls(cli, {}, "baijiayun", "_BAIJIAYUN_COMPLETE").source())
-
-
-cli.add_command(room)
-cli.add_command(call)
-cli.add_command(config)
-cli.add_command(callback)
-cli.add_command(sandbox)

@@ -29,7 +29,6 @@ from ..timetable import (
 )
 from ._app import CliError, State, json_option, pass_state
 from ._output import Output
-from ._room import room
 
 __all__ = ["import_timetable"]
 
@@ -113,7 +112,7 @@ def _summary(report: ImportReport, table: Timetable, out_path: Path, ledger: Pat
     )
 
 
-@room.command("import")
+@click.command("import")
 @click.argument("timetable", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--out",

@@ -10,8 +10,7 @@ import click
 from ..api import REGISTRY
 from ..api.room import ProductType
 from ..links import Role
-from ..timetable import parse_time
-from ._app import CliError, State, json_option, pass_state
+from ._app import CliError, LazyGroup, State, json_option, pass_state
 from ._values import parse_assignments
 
 __all__ = ["room"]
@@ -30,6 +29,8 @@ def _time(value: str | None, option: str) -> int | None:
     if value is None:
         return None
     try:
+        from ..timetable import parse_time  # the importer's reader, loaded when a time is given
+
         return int(parse_time(value).timestamp())
     except ValueError as exc:
         raise CliError(f"bad {option}: {exc}", exit_code=2) from None
@@ -52,7 +53,13 @@ option_args = click.option(
 )
 
 
-@click.group()
+IMPORT_HELP = "Create one room per row of a timetable CSV, with codes and enter links."
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy={"import": ("baijiayun.cli._import", "import_timetable", IMPORT_HELP)},
+)
 def room() -> None:
     """Live rooms: create, change, look up, list, delete; join codes and enter links;
     and the timetable import."""
