@@ -225,7 +225,7 @@ def test_platform_errors_show_their_code_and_what_to_do() -> None:
         ),
         (
             ["room", "delete", "26010112345678"],
-            1,
+            2,  # bad usage: --yes is missing where nobody can be asked
             "error: deleting room 26010112345678 needs confirmation",
         ),
         (

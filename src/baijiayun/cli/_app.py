@@ -427,7 +427,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 )
 @click.option("--secret-key", metavar="KEY", help="Secret key (BAIJIAYUN_SECRET_KEY).")
 @click.option(
-    "--private-domain", metavar="NAME", help="Private domain, e.g. e12345678 (BAIJIAYUN_...)."
+    "--private-domain",
+    metavar="NAME",
+    help="Private domain, e.g. e12345678 (BAIJIAYUN_PRIVATE_DOMAIN).",
 )
 @click.option("--base-url", metavar="URL", help="API base URL (BAIJIAYUN_BASE_URL).")
 @click.option(

@@ -20,7 +20,7 @@ from .._endpoint import Endpoint
 from .._group import PageMethod
 from ..api import REGISTRY
 from ._app import CliError, State, json_option, pass_state
-from ._output import Output, jsonable
+from ._output import Output, cell, jsonable
 from ._settings import mask
 from ._values import kind_text, parse_assignments, rules_text
 
@@ -90,21 +90,36 @@ def render_result(out: Output, spec: Endpoint, result: Any) -> None:
             out.note("(masked: the command never prints keys)")
         return
     if isinstance(result, list):
-        columns, rows = _records(result)
-        out.table(columns, _masked_rows(columns, rows), caption=f"{len(rows)} item(s)")
+        _items(out, result, [])
         return
     data = _masked(jsonable(result))
     items = getattr(result, "items", None)
     if isinstance(items, list) and isinstance(data, dict):
-        columns, rows = _records(items)
-        rest = {k: v for k, v in data.items() if k not in ("list", "items")}
-        caption = ", ".join(f"{k}={v}" for k, v in rest.items() if v is not None)
-        out.table(columns, _masked_rows(columns, rows), caption=caption or None)
+        # the page's own fields (total, page...) under their wire names, not the list again
+        field = type(result).model_fields.get("items") if isinstance(result, BaseModel) else None
+        listed = {"list", "items", (field.alias if field and field.alias else "items")}
+        rest = [(k, v) for k, v in data.items() if k not in listed and v is not None]
+        _items(out, items, rest)
         return
     if isinstance(data, dict):
         out.fields(data.items())
     else:
         out.text(str(data))
+
+
+def _items(out: Output, items: list[Any], rest: list[tuple[str, Any]]) -> None:
+    """A list answer: its items as a table (or one name/value list each when too wide)."""
+    columns, rows = _records(items)
+    about = [(k, v) for k, v in rest if not isinstance(v, (dict, list))]
+    caption = ", ".join(f"{k}={cell(v)}" for k, v in about)
+    counted = f"{len(rows)} item(s)" + (f"; {caption}" if caption else "")
+    if rows:
+        out.table(columns, _masked_rows(columns, rows), caption=counted)
+    else:
+        out.note(counted)
+    nested = [(k, v) for k, v in rest if isinstance(v, (dict, list))]
+    if nested:
+        out.fields(nested)
 
 
 def _masked_rows(columns: list[str], rows: list[list[Any]]) -> list[list[Any]]:

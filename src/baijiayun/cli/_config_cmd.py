@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
 
 import click
 
+from .._config import base_url_for
+from ..errors import ConfigurationError
 from ._app import CliError, State, json_option, pass_state
 from ._settings import (
     DEFAULT_PROFILE,
@@ -120,7 +123,13 @@ def show(state: State, local_profile: str | None) -> None:
     for key in FIELDS:
         value = resolved.values.get(key)
         shown = (mask(value) if key in SECRETS else value) if value else ""
-        rows.append((key, shown, resolved.sources.get(key, "")))
+        source = resolved.sources.get(key, "")
+        if key == "base_url" and not value:  # the URL the client will use all the same
+            domain = resolved.values.get("private_domain")
+            with contextlib.suppress(ConfigurationError):
+                shown = base_url_for(None, domain)
+                source = "from private_domain" if domain else "default"
+        rows.append((key, shown, source))
     paths = {"config file": str(resolved.path), "sandbox data": str(data_dir())}
     out = state.output
     if out.json_mode:

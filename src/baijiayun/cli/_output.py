@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import json
+import shutil
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -41,6 +43,21 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     return value
+
+
+def width_of(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK) characters count two, marks none."""
+    total = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return total
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns."""
+    return text + " " * max(0, width - width_of(text))
 
 
 def cell(value: Any) -> str:
@@ -93,15 +110,23 @@ class Output:
         """A remark that is not the result (stderr), so stdout stays parseable."""
         click.echo(line, err=True)
 
+    @property
+    def width(self) -> int:
+        """The terminal's width in columns (80 when it cannot be told)."""
+        console = self.console
+        if console is not None:
+            return int(console.width)
+        return shutil.get_terminal_size((80, 24)).columns
+
     def fields(self, pairs: Iterable[tuple[str, Any]], title: str | None = None) -> None:
         rows = [(name, cell(value)) for name, value in pairs]
         console = self.console
         if console is None:
             if title:
                 click.echo(title)
-            width = max((len(n) for n, _ in rows), default=0)
+            width = max((width_of(n) for n, _ in rows), default=0)
             for name, value in rows:
-                click.echo(f"  {name.ljust(width)}  {value}")
+                click.echo(f"  {pad(name, width)}  {value}")
             return
         from rich.table import Table
         from rich.text import Text
@@ -121,14 +146,25 @@ class Output:
         caption: str | None = None,
     ) -> None:
         texts = [[cell(v) for v in row] for row in rows]
-        console = self.console
-        if console is None:
-            widths = [max([len(c), *(len(r[i]) for r in texts)]) for i, c in enumerate(columns)]
+        widths = [
+            max([width_of(c), *(width_of(r[i]) for r in texts)]) for i, c in enumerate(columns)
+        ]
+        if len(columns) > 2 and sum(widths) + 3 * len(columns) + 1 > self.width:
+            # Too wide to read as a table: each item as its own name/value list.
             if title:
                 click.echo(title)
-            click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+            for number, row in enumerate(texts, 1):
+                self.fields(zip(columns, row, strict=True), title=f"[{number}/{len(texts)}]")
+            if caption:
+                click.echo(caption)
+            return
+        console = self.console
+        if console is None:
+            if title:
+                click.echo(title)
+            click.echo("  ".join(pad(c, w) for c, w in zip(columns, widths, strict=True)))
             for row in texts:
-                click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+                click.echo("  ".join(pad(v, w) for v, w in zip(row, widths, strict=True)))
             if caption:
                 click.echo(caption)
             return

@@ -10,7 +10,7 @@ import click
 from ..api import REGISTRY
 from ..api.room import ProductType
 from ..links import Role
-from ._app import CliError, LazyGroup, State, json_option, pass_state
+from ._app import USAGE_EXIT, CliError, LazyGroup, State, json_option, pass_state
 from ._values import parse_assignments
 
 __all__ = ["room"]
@@ -222,7 +222,9 @@ def delete(state: State, room_id: str, yes: bool) -> None:
     if not yes:
         if not sys.stdin.isatty():
             raise CliError(
-                f"deleting room {rid} needs confirmation", "add --yes to delete without asking"
+                f"deleting room {rid} needs confirmation",
+                "add --yes to delete without asking",
+                exit_code=USAGE_EXIT,
             )
         click.confirm(f"Delete room {rid}?", abort=True, err=True)
     with state.client() as client:

@@ -7,6 +7,7 @@ URL — the first line on stdout — is printed only once the server is listenin
 
 from __future__ import annotations
 
+import datetime as _dt
 import errno
 import json
 import sqlite3
@@ -17,6 +18,7 @@ from typing import Any
 
 import click
 
+from .._wire import BEIJING
 from ..sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, SANDBOX_SECRET_KEY
 from ._app import CliError, HandledCommand
 from ._settings import mask
@@ -53,7 +55,8 @@ class RequestLog:
             extra += " dropped"
         if answer.delay:
             extra += f" +{answer.delay:g}s delay"
-        stamp = time.strftime("%H:%M:%S") + f".{int(time.time() * 1000) % 1000:03d}"
+        now = _dt.datetime.now(BEIJING)  # Beijing time, as every time the command shows
+        stamp = now.strftime("%H:%M:%S") + f".{now.microsecond // 1000:03d}"
         self._echo(
             f"{stamp} {request.method} {_printable(request.path)} {answer.status} "
             f"code={code} {elapsed:.1f}ms{extra}"
@@ -96,6 +99,7 @@ def _banner(url: str, db: str, partner: tuple[str, str, str], log: bool) -> str:
     shown_secret = secret_key if default else mask(secret_key)
     return (
         f"BaiJiaYun sandbox at {url} (state: {db}; control API: {url}_sandbox/)\n"
+        f"  console     = {url}_sandbox/ui\n"
         f"  partner_id  = {partner_id}\n  partner_key = {shown_key}\n"
         f"  secret_key  = {shown_secret}\n"
         + (
