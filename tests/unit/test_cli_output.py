@@ -52,7 +52,9 @@ def test_a_table_too_wide_for_80_columns_becomes_one_list_per_item(
     assert "北京好学教育科技有限公司" in printed and "李老师" in printed
     assert all(width_of(line) <= 80 for line in printed.splitlines())
     # name and value on one line, names aligned
-    assert any(line.split() == ["company", "北京好学教育科技有限公司"] for line in printed.splitlines())
+    assert any(
+        line.split() == ["company", "北京好学教育科技有限公司"] for line in printed.splitlines()
+    )
 
 
 def test_a_table_that_fits_stays_a_table(
