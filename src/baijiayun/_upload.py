@@ -40,6 +40,7 @@ from .errors import (
     BaiJiaYunError,
     DecodeError,
     HTTPStatusError,
+    InsecureUploadError,
     UploadError,
     ValidationError,
     error_for_code,
@@ -247,7 +248,11 @@ class Uploader:
         name = values["name"] if values["name"] is not None else source.name
         if not name and resumed is None:
             raise ValidationError("name", "is required for bytes or a file object without a name")
+        # Over https, the upload host must be reached over https too (the platform gives
+        # http upload URLs unless asked with use_https=1).
+        secure = urlsplit(client.base_url).scheme == "https"
         ask = {
+            "use_https": 1 if secure else None,
             "file_name": name,
             "definition": values["definition"],
             "audio_with_view": values["audio_with_view"],
@@ -261,7 +266,11 @@ class Uploader:
         if resumed is None:
             get_url.prepare(ask, client._ctx, validate=opts.validate)
         else:
-            resume_url.prepare({"video_id": resumed}, client._ctx, validate=opts.validate)
+            resume_url.prepare(
+                {"video_id": resumed, "use_https": 1 if secure else None},
+                client._ctx,
+                validate=opts.validate,
+            )
         if category_id is not None:
             categorise.prepare(
                 {"video_id": 1, "category_id": category_id}, client._ctx, validate=opts.validate
@@ -269,9 +278,10 @@ class Uploader:
         if resumed is None:
             ticket = yield CallEndpoint(get_url, ask)
             video_id, url, offset = int(ticket.video_id), str(ticket.upload_url), 0
+            _check_scheme(url, secure, video_id)
         else:
             video_id = int(resumed)
-            url, offset = yield from _resume(resume_url, video_id, total)
+            url, offset = yield from _resume(resume_url, video_id, total, secure)
         if category_id is not None:
             yield CallEndpoint(categorise, {"video_id": video_id, "category_id": category_id})
         progress = values["progress"]
@@ -301,17 +311,25 @@ class Uploader:
                 delay,
             )
             yield Sleep(delay)
-            url, offset = yield from _resume(resume_url, video_id, total)
+            url, offset = yield from _resume(resume_url, video_id, total, secure)
             _report(progress, offset, total)
         return video_id
 
 
-def _resume(spec: Any, video_id: int, total: int) -> Task[tuple[str, int]]:
+def _check_scheme(url: str, secure: bool, video_id: int) -> None:
+    """Refuse a plain http upload URL when the API is reached over https."""
+    parts = urlsplit(url)
+    if secure and parts.scheme != "https":
+        raise InsecureUploadError(parts.hostname or "(no host)", video_id)
+
+
+def _resume(spec: Any, video_id: int, total: int, secure: bool) -> Task[tuple[str, int]]:
     """Ask where to continue and how many bytes the upload host holds."""
-    resume = yield CallEndpoint(spec, {"video_id": video_id, "use_https": None})
+    resume = yield CallEndpoint(spec, {"video_id": video_id, "use_https": 1 if secure else None})
     held = int(resume.upload_size)
     if not 0 <= held <= total:
         raise DecodeError(
             f"upload_size {held} is outside the file (0-{total})", str(held), path=spec.path
         )
+    _check_scheme(str(resume.upload_url), secure, video_id)
     return str(resume.upload_url), held

@@ -40,6 +40,7 @@ __all__ = [
     "DecodeError",
     "EndpointNotFoundError",
     "HTTPStatusError",
+    "InsecureUploadError",
     "ParameterError",
     "PermissionDeniedError",
     "RoomDeletedError",
@@ -180,6 +181,23 @@ class RoomDeletedError(APIError):
 
 class UploadError(APIError):
     """Code 4001: the file upload failed."""
+
+
+class InsecureUploadError(BaiJiaYunError):
+    """The platform gave a plain ``http://`` upload URL to a client that reaches the API over
+    ``https://``. Raised before any byte of the file is sent (the file and the upload token
+    would travel in the clear); ``.video_id`` names the video the upload URL was made for."""
+
+    def __init__(self, host: str, video_id: int | None = None) -> None:
+        super().__init__(
+            f"refusing to send the file over plain http to {host}: the API is reached over "
+            "https, so the upload must be too (nothing of the file was sent)"
+        )
+        self.host = host
+        self.video_id = video_id
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.host, self.video_id))
 
 
 _BY_CODE: dict[int, type[APIError]] = {

@@ -25,6 +25,7 @@ SAMPLES: list[errors.BaiJiaYunError] = [
     errors.CallbackSignatureError("malformed", "too much text"),
     errors.ClientClosedError("/openapi/room/info: this client was closed"),
     errors.StoreError("redis: ConnectionError: Connection refused"),
+    errors.InsecureUploadError("upload.example.com", 10_000_077),
     errors.AccountError(2002, "no permission", path=INFO, http_status=200),
     *(
         errors.error_for_code(code, "教室不存在", path=INFO, http_status=200)

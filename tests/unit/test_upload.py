@@ -19,7 +19,12 @@ import pytest
 
 from baijiayun import ValidationError
 from baijiayun._upload import PIECE_SIZE, ChunkBody, UploadSource
-from baijiayun.errors import APIConnectionError, HTTPStatusError, UploadError
+from baijiayun.errors import (
+    APIConnectionError,
+    HTTPStatusError,
+    InsecureUploadError,
+    UploadError,
+)
 
 from .conftest import envelope, parse_multipart
 
@@ -131,6 +136,7 @@ def test_chunks_on_the_wire(harness, host, video_file) -> None:
     assert {
         k: v for k, v in asked.form.items() if k not in ("partner_id", "timestamp", "sign")
     } == {
+        "use_https": "1",  # the client is on https: the upload host must be too
         "file_name": "第一讲.mp4",
         "definition": "16",
     }
@@ -336,3 +342,47 @@ def test_a_chunk_body_is_produced_piece_by_piece() -> None:
     assert files["data"] == ("a%22b.mp4", data[1000:201_000])
     assert dict(body.headers(len(data)))["Content-Range"] == f"bytes 1000-200999/{len(data)}"
     assert hashlib.md5(b"".join(body.pieces())).digest() == hashlib.md5(joined).digest()
+
+
+PLAIN_URL = "http://upload.example.com/up/video?vid=77&token=first"
+
+
+def test_an_http_upload_url_is_refused_on_an_https_client(harness, api, video_file) -> None:
+    host = UploadHost()
+    api.script(UPLOAD, {"video_id": VIDEO_ID, "upload_url": PLAIN_URL})
+    api.script(HOST_PATH, host)
+    with pytest.raises(InsecureUploadError) as caught:
+        upload(harness, video_file[0])
+    assert host.chunks == []  # not one byte of the file left
+    assert caught.value.video_id == VIDEO_ID
+    assert "upload.example.com" in str(caught.value) and "token" not in str(caught.value)
+
+
+def test_an_http_resume_url_is_refused_on_an_https_client(harness, api, video_file) -> None:
+    host = UploadHost("lose")
+    api.script(UPLOAD, {"video_id": VIDEO_ID, "upload_url": FIRST_URL})
+    api.script(HOST_PATH, host)
+    api.script(RESUME, {"video_id": VIDEO_ID, "upload_url": PLAIN_URL, "upload_size": 0})
+    with pytest.raises(InsecureUploadError):
+        upload(harness, video_file[0], max_resumes=3)
+    assert [c["url"] for c in host.chunks] == [FIRST_URL]  # nothing went to the http URL
+    (resumed,) = api.to(RESUME)
+    assert resumed.form["use_https"] == "1"
+
+
+def test_a_client_on_http_takes_an_http_upload_url(make_harness, api, mode, video_file) -> None:
+    plain = make_harness(mode, base_url="http://127.0.0.1:8123/")
+    host = UploadHost()
+    api.script(UPLOAD, {"video_id": VIDEO_ID, "upload_url": PLAIN_URL})
+    api.script(HOST_PATH, host)
+    assert upload(plain, video_file[0]) == VIDEO_ID
+    assert bytes(host.data) == video_file[1]
+    (asked,) = api.to(UPLOAD)
+    assert "use_https" not in asked.form
+
+
+def test_the_insecure_upload_error_pickles() -> None:
+    import pickle
+
+    again = pickle.loads(pickle.dumps(InsecureUploadError("up.example.com", 7)))
+    assert (type(again), again.host, again.video_id) == (InsecureUploadError, "up.example.com", 7)
