@@ -23,7 +23,7 @@ from baijiayun._wire import CSV, STR, OneOf
 from baijiayun.api import REGISTRY
 from baijiayun.api.live_setting import WATERMARK_MAX_BYTES
 from baijiayun.callbacks import sign_callback
-from baijiayun.keys import DEFAULT_KEY_TTL, KeyRecord, SharedKeyStore
+from baijiayun.keys import DEFAULT_KEY_TTL, KeyRecord, PartnerKeyProvider, SharedKeyStore
 
 from .conftest import (
     CREATEKEY,
@@ -119,6 +119,11 @@ def test_one_refresh_per_refused_key_whatever_the_retries(make_harness, mode, mo
     interval is set to 0 here, so the call alone must keep to one refresh.
     """
     monkeypatch.setattr(baijiayun.keys, "REFRESH_INTERVAL", 0.0)
+    provider = PartnerKeyProvider("1")  # the patch takes effect: the provider no longer settles
+    fetched = iter(["a", "b", "c"])
+    provider.get(lambda: next(fetched))
+    assert provider.get(lambda: next(fetched), stale="a") == "b"
+    assert provider.get(lambda: next(fetched), stale="b") == "c"
     h = make_harness(mode, partner_key=None, secret_key=SECRET_KEY, max_retries=3)
     third = "thirdFetchedPartnerKey+/0123456789abcdefghijklmnopqrstuvw=="
     h.api.script(
