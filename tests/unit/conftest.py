@@ -25,8 +25,10 @@ import pytest
 
 import baijiayun._base
 from baijiayun import AsyncBaiJiaYunClient, BaiJiaYunClient
-from baijiayun.sandbox import Sandbox
-from harness import CASES, World, call
+
+from .fixtures import ROOM_ID, default_answers
+
+__all__ = ["ROOM_ID"]  # re-exported: the room of the fixtures, for the tests
 
 # --------------------------------------------------------------------------- constants
 PARTNER_ID = "12345678"
@@ -43,41 +45,13 @@ NOW = 1_800_000_000  # 2027-01-15 08:00:00 UTC: the fixed "now" of every test
 CREATEKEY = "/openapi/partner/createkey"
 
 
-def _recorded_answers() -> tuple[dict[str, Any], int]:
-    """Every endpoint's ``data``, as the sandbox answers it (seeded, clock at NOW).
-
-    The fake platform answers these unless a test scripts something else, so
-    the unit tests' answers are the sandbox's own, and the sandbox's agree with
-    the models (``tests/integration/test_registry.py`` checks them strictly).
-    """
-    answers: dict[str, Any] = {}
-
-    def record(response: httpx2.Response) -> None:
-        response.read()
-        answers[response.request.url.path] = response.json()["data"]
-
-    sandbox = Sandbox(
-        seed=2027,
-        partner_id=PARTNER_ID,
-        partner_key=PARTNER_KEY,
-        secret_key=SECRET_KEY,
-        clock=lambda: NOW,
-        raise_errors=True,
-    )
-    http = httpx2.Client(transport=sandbox.transport(), event_hooks={"response": [record]})
-    client = sandbox.client(http_client=http, clock=lambda: NOW)
-    world = World.build(sandbox, client)
-    for name, case in CASES.items():
-        call(client, name, **case(world))
-    answers[CREATEKEY] = {"partner_key": FETCHED_KEY}
-    return answers, int(world.room_id)
-
-
-DEFAULT_DATA, ROOM_ID = _recorded_answers()
+DEFAULT_DATA: dict[str, Any] = {**default_answers(), CREATEKEY: {"partner_key": FETCHED_KEY}}
+"""Every endpoint's default ``data``: the unit tests' own fixtures (``fixtures.py``), never
+the sandbox's answers. A test that needs a particular value scripts it."""
 
 
 def answer(path: str, **changes: Any) -> dict[str, Any]:
-    """The sandbox's recorded answer for ``path``, with some fields changed."""
+    """The default answer for ``path``, with some fields changed."""
     return {**DEFAULT_DATA[path], **changes}
 
 

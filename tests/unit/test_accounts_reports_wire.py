@@ -838,9 +838,13 @@ def test_money_refuses_what_is_not_an_amount(value: Any) -> None:
 
 # --------------------------------------------------------------------------- typed results
 def test_peaks_are_keyed_by_hour_and_date(harness) -> None:
+    harness.api.script(
+        "/openapi/live_account/getHourPeakUser",
+        {"peak_user": {str(hour): hour * 2 for hour in range(24)}},
+    )
     hours = _call(harness, "live_account.get_hour_peak_user", DAY)
     assert sorted(hours) == list(range(24))
-    assert all(isinstance(v, int) for v in hours.values())
+    assert all(isinstance(v, int) for v in hours.values()) and hours[23] == 46
     harness.api.script(
         "/openapi/live_account/getDayPeakUser", {"peak_user": {"2027-01-14": 3, "2027-01-15": 7}}
     )
@@ -923,6 +927,14 @@ def test_attention_exports_give_the_csv_and_typed_rows(harness) -> None:
             focused_count=20,
         ),
     ]
+    harness.api.script(
+        "/openapi/room_data/exportAttentionDetail",
+        {
+            "file_name": "d.csv",
+            "csv": "user_number,user_name,attention_id,focused,check_time\r\n"
+            "101,Ann,att-1,1,2027-01-15 10:00:05\r\n102,Bo,att-1,0,2027-01-15 10:00:07\r\n",
+        },
+    )
     detail = _call(harness, "room_data.export_attention_detail", ROOM_ID, "att-1")
     parsed = detail.rows()
     assert parsed and all(isinstance(r, AttentionResult) for r in parsed)

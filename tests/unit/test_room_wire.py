@@ -567,12 +567,21 @@ def test_info_times_are_aware_beijing_datetimes(harness) -> None:
 
 
 def test_listcode_and_code_info_results(harness) -> None:
+    listed = answer("/openapi/room/listcode")
+    two = {**listed["list"][0], "user_number": "2002", "code": "k2002x"}
+    listed = {**listed, "list": [*listed["list"], two], "total": 2}
+    harness.api.script("/openapi/room/listcode", listed)
+    harness.api.script(
+        "/openapi/room/getCodeInfo",
+        answer("/openapi/room/getCodeInfo", room_id=str(ROOM_ID), user_number="1001"),
+    )
     codes = harness.room("listcode", ROOM_ID)
     first = DEFAULT_DATA["/openapi/room/listcode"]["list"][0]
     assert isinstance(codes, CodeList)
     assert codes.items[0].code == first["code"]
     assert codes["list"][0].code == first["code"]
-    assert codes.total == 2  # the world's user 1001, and the recorded getcode's 2002
+    assert codes.total == 2
+    assert [c.user_number for c in codes.items][1:] == ["2002"]
     info = harness.room("get_code_info", first["code"])
     assert isinstance(info, CodeInfo)
     assert (info.room_id, info.user_number) == (str(ROOM_ID), "1001")
@@ -584,6 +593,27 @@ def test_null_data_results(harness) -> None:
 
 
 def test_results_of_the_other_room_calls_are_typed(harness) -> None:
+    api = harness.api
+    api.script("/openapi/room/getSpotVideo", {"list": [{"video_id": 10_000_001}]})
+    api.script(
+        "/openapi/room/getPushLiveUrl",
+        answer("/openapi/room/getPushLiveUrl", push_url=f"rtmp://push.example/live/{ROOM_ID}"),
+    )
+    subs = answer("/openapi/room/getGroupSubRoomId")["list"][0]
+    api.script(
+        "/openapi/room/getGroupSubRoomId",
+        {"list": [{**subs, "group_id": 1}, {**subs, "group_id": 2}]},
+    )
+    audition = answer("/openapi/room/getAuditionCode")["list"][0]
+    api.script(
+        "/openapi/room/getAuditionCode",
+        {
+            "list": [
+                {**audition, "user_number": 7, "expire_time": "2027-01-22 16:00:00"},
+                {**audition, "user_number": 8, "expire_time": "2027-01-22 16:00:00"},
+            ]
+        },
+    )
     spots = harness.room("get_spot_video", ROOM_ID)
     assert isinstance(spots, SpotVideos)
     assert [v.video_id for v in spots.items] == [10_000_001]

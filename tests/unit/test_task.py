@@ -137,6 +137,10 @@ def opened(monkeypatch) -> list[io.BufferedReader]:
 def test_a_file_opened_from_a_path_is_always_closed(harness, tmp_path, opened, outcome) -> None:
     path = tmp_path / "v.mp4"
     path.write_bytes(b"" if outcome == "empty" else b"x" * 70_000)
+    harness.api.script(
+        "/openapi/video/getUploadUrl",
+        {"video_id": 166536, "upload_url": "https://upload.example/_upload/video?token=t"},
+    )
     harness.api.script("/_upload/video", httpx2.Response(200, json={"code": 1, "msg": "ok"}))
     if outcome == "network":
         harness.api.script("/_upload/video", httpx2.ConnectError("refused"))

@@ -48,7 +48,12 @@ def _entry(item: Any) -> Any:
 
 
 def _sent(ids: Any) -> Any:
-    return ids if isinstance(ids, str) else [_entry(i) for i in ids]
+    if isinstance(ids, str):
+        return ids
+    entries = [_entry(i) for i in ids]
+    if isinstance(ids, (set, frozenset)):  # what is signed never depends on hash order
+        entries.sort(key=encode_value)
+    return entries
 
 
 def _entry_texts(ids: Any) -> list[str]:
