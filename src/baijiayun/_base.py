@@ -225,21 +225,31 @@ def convert_result(spec: Endpoint, data: Any, http_status: int = 200) -> Any:
     A successful answer is never lost: where ``data`` does not fit, the
     :class:`~baijiayun.errors.ResultShapeError` carries it (redacted), names the
     fields that did not fit and, for a write, says the write was carried out.
-    A write answered with ``null`` reads as ``{}`` (its fields are optional).
+    A write answered with ``null`` reads as ``{}`` (its fields are optional); an
+    unwrapped field that is absent reads as ``None`` where the declared type allows it.
     """
     whole = data
+    missing = False
     if spec.unwrap is not None:
-        if not isinstance(data, dict) or spec.unwrap not in data:
-            raise _shape_error(spec, whole, [f"{spec.unwrap}: Field required"], http_status)
-        data = data[spec.unwrap]
+        if isinstance(data, dict) and spec.unwrap in data:
+            data = data[spec.unwrap]
+        elif data is None or isinstance(data, dict):
+            data, missing = None, True
+        else:
+            problems = [f"{spec.unwrap}: the answer is not an object"]
+            raise _shape_error(spec, whole, problems, http_status)
     adapter = spec.adapter
     if adapter is None:
         return None
-    if data is None and not spec.safe and _is_model(spec.result_type):
+    if data is None and not missing and not spec.safe and _is_model(spec.result_type):
         data = {}
     try:
         return adapter.validate_python(data)
     except _PydanticValidationError as exc:
+        if missing:
+            raise _shape_error(
+                spec, whole, [f"{spec.unwrap}: Field required"], http_status
+            ) from None
         problems = [
             ".".join(str(part) for part in error["loc"]) + f": {error['msg']}"
             if error["loc"]

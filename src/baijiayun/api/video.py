@@ -162,12 +162,13 @@ class Video(Group[ModeT], name="video"):
         """Transcode a video into more definitions (status 20 until done)."""
 
     @endpoint("update", unwrap="video_id")
-    def update(self, video_id: VideoId, name: Name) -> int:
-        """Rename a video (the name is the only thing that can change); returns its id."""
+    def update(self, video_id: VideoId, name: Name) -> int | None:
+        """Rename a video (the name is the only thing that can change); returns its id
+        (None when the answer echoes none)."""
 
     @endpoint("delete", unwrap="video_id")
-    def delete(self, video_id: VideoId) -> int:
-        """Delete a video; returns its id."""
+    def delete(self, video_id: VideoId) -> int | None:
+        """Delete a video; returns its id (None when the answer echoes none)."""
 
     @endpoint("getCategoryList", safe=True, unwrap="list")
     def get_category_list(self) -> list[Category]:
