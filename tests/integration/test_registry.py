@@ -115,6 +115,7 @@ SANDBOX_GAPS = {
     "video.get_player_token": "lacks 'video_id' (one source shows it)",
     "video.get_player_token_batch": "answers a list; the source shows {video_id: token}",
     "video.get_url": "answers 'list', not 'play_info' keyed by definition",
+    "video.get_category_list": "entries have category_id, not id, level, video_count, children",
     "hudong.interact_data_save": "answers null, not the saved ids",
 }
 

@@ -26,8 +26,8 @@ from ._media import DateTime, Definition, Definitions, Page, PublishStatus, Vide
 from ._types import ExpiresIn, Flag, Int, Str
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
+    from ..models import video  # ``video.X``: a model only its own module exports
     from ..models.video import (
-        Category,
         CategoryAdded,
         CategoryInfo,
         ResumeUploadUrl,
@@ -171,7 +171,7 @@ class Video(Group[ModeT], name="video"):
         """Delete a video; returns its id (None when the answer echoes none)."""
 
     @endpoint("getCategoryList", safe=True, unwrap="list")
-    def get_category_list(self) -> list[Category]:
+    def get_category_list(self) -> list[video.CategoryNode]:
         """Every category of the account (two levels: ``parent_id`` 0 is the top level)."""
 
     @endpoint("getCategoryInfo", safe=True)

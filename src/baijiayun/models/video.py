@@ -21,6 +21,7 @@ __all__ = [
     "Category",
     "CategoryAdded",
     "CategoryInfo",
+    "CategoryNode",
     "ResumeUploadUrl",
     "ShareUrls",
     "UploadUrl",
@@ -144,6 +145,24 @@ class Category(Result):
     parent_id: int | None = None
     """0 for a top-level category."""
     create_time: BeijingTime | None = None
+
+
+class CategoryNode(Category):
+    """One category of ``video/getCategoryList``, with its subcategories.
+
+    Source: a consumer parsing ``data.list`` of the real endpoint (code index ids
+    12235219154 CoursesServiceImpl.java, 12353251005 CategoryVo.java and 12620479429
+    CategoryResp.java; charles7c continew, 2024-04): each entry has ``id`` (not
+    ``category_id``), ``parent_id``, ``level``, ``name``, ``video_count`` and
+    ``children`` (entries of the same fields).
+    """
+
+    id: int | None = None
+    """The category's id, as this listing names it."""
+    level: int | None = None
+    """1 for a top-level category, 2 for a subcategory."""
+    video_count: int | None = None
+    children: list[CategoryNode] = Field(default_factory=list)
 
 
 class CategoryInfo(Category):
