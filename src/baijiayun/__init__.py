@@ -25,6 +25,7 @@ from .errors import (
     HTTPStatusError,
     ParameterError,
     PermissionDeniedError,
+    ResultShapeError,
     RoomDeletedError,
     RoomNotFoundError,
     SignatureError,
@@ -36,6 +37,7 @@ from .keys import KeyStore, MemoryKeyStore
 
 if TYPE_CHECKING:
     from ._client import AsyncBaiJiaYunClient, BaiJiaYunClient
+    from ._raw import RawResult
     from .callbacks import CallbackDeduplicator, parse_callback, sign_callback, verify_callback
     from .links import Role, enter_url, playback_url, video_url, web_sign
 
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "AsyncBaiJiaYunClient": "_client",
     "BaiJiaYunClient": "_client",
+    "RawResult": "_raw",
     "CallbackDeduplicator": "callbacks",
     "parse_callback": "callbacks",
     "sign_callback": "callbacks",
@@ -95,6 +98,8 @@ __all__ = [
     "MemoryKeyStore",
     "ParameterError",
     "PermissionDeniedError",
+    "RawResult",
+    "ResultShapeError",
     "Role",
     "RoomDeletedError",
     "RoomNotFoundError",

@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -26,6 +27,7 @@ from pydantic_core import from_json
 
 from . import _config
 from ._endpoint import Endpoint
+from ._raw import RawResult
 from ._signing import sign
 from ._wire import Context
 from .errors import (
@@ -36,7 +38,9 @@ from .errors import (
     BaiJiaYunError,
     DecodeError,
     HTTPStatusError,
+    ResultShapeError,
     error_for_code,
+    redact_data,
 )
 from .keys import KeyStore, PartnerKeyProvider
 from .limits import DEFAULT_LEASE, Limiter, Permit
@@ -100,6 +104,7 @@ class PreparedRequest:
 class RawResponse:
     status: int
     body: bytes
+    headers: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,8 @@ class RequestOptions:
     retry_writes: bool = False
     backoff_base: float = 0.25
     backoff_max: float = 8.0
+    raw: bool = False
+    """Return a :class:`~baijiayun.RawResult` (the ``data`` unconverted), not the result."""
 
 
 _RNG = random.Random()
@@ -212,27 +219,90 @@ def _msg_text(msg: Any) -> str:
     return "" if msg is None else str(msg)[: MSG_CHARS + 1]
 
 
-def convert_result(spec: Endpoint, data: Any) -> Any:
-    """Unwrap the declared field and build the declared result type."""
+def convert_result(spec: Endpoint, data: Any, http_status: int = 200) -> Any:
+    """Unwrap the declared field and build the declared result type.
+
+    A successful answer is never lost: where ``data`` does not fit, the
+    :class:`~baijiayun.errors.ResultShapeError` carries it (redacted), names the
+    fields that did not fit and, for a write, says the write was carried out.
+    A write answered with ``null`` reads as ``{}`` (its fields are optional); an
+    unwrapped field that is absent reads as ``None`` where the declared type allows it.
+    """
+    whole = data
+    missing = False
     if spec.unwrap is not None:
-        if not isinstance(data, dict) or spec.unwrap not in data:
-            raise DecodeError(
-                f"result has no {spec.unwrap!r}", _data_excerpt(spec, data), path=spec.path
-            )
-        data = data[spec.unwrap]
+        if isinstance(data, dict) and spec.unwrap in data:
+            data = data[spec.unwrap]
+        elif data is None or isinstance(data, dict):
+            data, missing = None, True
+        else:
+            problems = [f"{spec.unwrap}: the answer is not an object"]
+            raise _shape_error(spec, whole, problems, http_status)
     adapter = spec.adapter
     if adapter is None:
         return None
-    if data is None:
-        raise DecodeError("the answer has no data", "null", path=spec.path)
+    if data is None and not missing and not spec.safe and _is_model(spec.result_type):
+        data = {}
     try:
         return adapter.validate_python(data)
     except _PydanticValidationError as exc:
-        raise DecodeError(
-            f"result does not match {spec.result_type!r}: {exc.error_count()} error(s)",
-            _data_excerpt(spec, data),
-            path=spec.path,
-        ) from None
+        if missing:
+            raise _shape_error(
+                spec, whole, [f"{spec.unwrap}: Field required"], http_status
+            ) from None
+        problems = [
+            ".".join(str(part) for part in error["loc"]) + f": {error['msg']}"
+            if error["loc"]
+            else error["msg"]
+            for error in exc.errors(include_url=False, include_input=False)
+        ]
+        raise _shape_error(spec, whole, problems, http_status) from None
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and hasattr(tp, "model_fields")
+
+
+def _shape_error(
+    spec: Endpoint, data: Any, problems: list[str], http_status: int
+) -> ResultShapeError:
+    shown = _masked(data) if bears_key(spec) else redact_data(data)
+    expected = getattr(spec.result_type, "__name__", None) or repr(spec.result_type)
+    if spec.unwrap is not None:
+        expected = f"{expected} (in data[{spec.unwrap!r}])"
+    return ResultShapeError(
+        spec.path,
+        expected,
+        shown,
+        problems,
+        carried_out=not spec.safe,
+        data_excerpt=_data_excerpt(spec, shown),
+        http_status=http_status,
+    )
+
+
+def _masked(value: Any) -> Any:
+    """An answer that may hold a key: its structure, every text and number ``***``."""
+    if isinstance(value, dict):
+        return {str(k): _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value if value is None or isinstance(value, bool) else "***"
+
+
+def raw_result(spec: Endpoint, response: RawResponse, data: Any) -> RawResult[Any]:
+    """A successful answer, unconverted (see :class:`~baijiayun.RawResult`)."""
+    envelope = from_json(response.body)
+    return RawResult(
+        data=data,
+        code=0,
+        msg=_msg_text(envelope.get("msg")),
+        http_status=response.status,
+        headers=dict(response.headers or {}),
+        path=spec.path,
+        envelope=envelope,
+        _convert=partial(convert_result, spec, http_status=response.status),
+    )
 
 
 def _data_excerpt(spec: Endpoint, data: Any) -> str:
@@ -323,6 +393,14 @@ class ClientBase:
     def _call(self, spec: Endpoint, values: dict[str, Any]) -> Any:
         """Make one call (the sync client returns the result, the async one an awaitable)."""
         raise NotImplementedError
+
+    def _call_raw(self, spec: Endpoint, values: dict[str, Any]) -> Any:
+        """:meth:`_call`, returning a :class:`~baijiayun.RawResult` (``data`` unconverted)."""
+        raise NotImplementedError
+
+    @property
+    def _raw_options(self) -> RequestOptions:
+        return replace(self._options, raw=True)
 
     def _run_task(self, task: Generator[Any, Any, Any]) -> Any:
         """Drive a task of several steps (see ``_task.py``): its result, or an awaitable of it."""
@@ -449,4 +527,6 @@ class ClientBase:
                 outcome.status,
                 elapsed_ms,
             )
-            return convert_result(spec, data)
+            if opts.raw:
+                return raw_result(spec, outcome, data)
+            return convert_result(spec, data, outcome.status)

@@ -188,6 +188,9 @@ class BaiJiaYunClient(_ClientMixin[httpx2.Client], Groups[SyncMode]):
     def _call(self, spec: Endpoint, values: dict[str, Any]) -> Any:
         return self._driver.run(self._flow(spec, values, self._options), self._key)
 
+    def _call_raw(self, spec: Endpoint, values: dict[str, Any]) -> Any:
+        return self._driver.run(self._flow(spec, values, self._raw_options), self._key)
+
     def _run_task(self, task: Generator[Any, Any, Any]) -> Any:
         return self._driver.run_task(task, self._call)
 
@@ -230,6 +233,9 @@ class AsyncBaiJiaYunClient(_ClientMixin[httpx2.AsyncClient], Groups[AsyncMode]):
 
     async def _call(self, spec: Endpoint, values: dict[str, Any]) -> Any:
         return await self._driver.run(self._flow(spec, values, self._options), self._key)
+
+    async def _call_raw(self, spec: Endpoint, values: dict[str, Any]) -> Any:
+        return await self._driver.run(self._flow(spec, values, self._raw_options), self._key)
 
     async def _run_task(self, task: Generator[Any, Any, Any]) -> Any:
         return await self._driver.run_task(task, self._call)

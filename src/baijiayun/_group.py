@@ -47,11 +47,14 @@ from ._endpoint import Binder, Check, Endpoint, Paging, declare, without_self
 
 if TYPE_CHECKING:
     from ._base import ClientBase
+    from ._raw import RawResult
 
 __all__ = [
+    "AsyncEndpointCall",
     "AsyncMode",
     "Bound",
     "ComposedMethod",
+    "EndpointCall",
     "EndpointMethod",
     "Group",
     "ModeT",
@@ -64,6 +67,7 @@ __all__ = [
 P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
+R_co = TypeVar("R_co", covariant=True)
 
 RESULT_MODELS = "baijiayun.models"
 """Where return annotations a group module imports only for type checking are found."""
@@ -137,6 +141,30 @@ class GroupMethod:
         """Called once the group class exists (its name and prefix are known)."""
 
 
+class EndpointCall(Protocol[P, R_co]):
+    """An endpoint bound to the sync client: call it for the result, ``.raw(...)`` for the
+    answer's ``data`` unconverted (a :class:`~baijiayun.RawResult`)."""
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+
+    def raw(self, *args: P.args, **kwargs: P.kwargs) -> RawResult[R_co]:
+        """The same call; its answer's ``data`` as plain JSON values, with the envelope and
+        the HTTP status and headers (``.parse()`` builds the result)."""
+        ...
+
+
+class AsyncEndpointCall(Protocol[P, R_co]):
+    """An endpoint bound to the async client: await it for the result, await
+    ``.raw(...)`` for the answer's ``data`` unconverted."""
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Coroutine[Any, Any, R_co]: ...
+
+    def raw(self, *args: P.args, **kwargs: P.kwargs) -> Coroutine[Any, Any, RawResult[R_co]]:
+        """The same call; its answer's ``data`` as plain JSON values, with the envelope and
+        the HTTP status and headers (``.parse()`` builds the result)."""
+        ...
+
+
 class EndpointMethod(GroupMethod, Generic[P, R]):
     """One API call, declared by a stub (see :func:`endpoint`)."""
 
@@ -191,20 +219,35 @@ class EndpointMethod(GroupMethod, Generic[P, R]):
     @overload
     def __get__(self, obj: None, owner: Any) -> EndpointMethod[P, R]: ...
     @overload
-    def __get__(self, obj: Bound[SyncMode], owner: Any) -> Callable[P, R]: ...
+    def __get__(self, obj: Bound[SyncMode], owner: Any) -> EndpointCall[P, R]: ...
     @overload
-    def __get__(self, obj: Bound[AsyncMode], owner: Any) -> Callable[P, Coroutine[Any, Any, R]]: ...
+    def __get__(self, obj: Bound[AsyncMode], owner: Any) -> AsyncEndpointCall[P, R]: ...
     def __get__(self, obj: Any, owner: Any) -> Any:
         if obj is None:
             return self
         spec = self.spec
-        call = obj._client._call
+        client = obj._client
+        call = client._call
         bind = spec.binder
 
         def method(*args: Any, **kwargs: Any) -> Any:
             return call(spec, bind(args, kwargs))
 
-        return _bound_function(method, spec.name, spec.doc, spec.method_signature)
+        def raw(*args: Any, **kwargs: Any) -> Any:
+            return client._call_raw(spec, bind(args, kwargs))
+
+        bound = _bound_function(method, spec.name, spec.doc, spec.method_signature)
+        bound.raw = _bound_function(  # type: ignore[attr-defined]
+            raw, "raw", _RAW_DOC.format(name=spec.name), spec.method_signature
+        )
+        return bound
+
+
+_RAW_DOC = (
+    "``{name}(...)`` returning its answer's ``data`` unconverted: a RawResult with "
+    "``data`` (plain JSON values), ``code``, ``msg``, ``http_status``, ``headers`` and "
+    "``parse()`` (the declared result)."
+)
 
 
 class HasItems(Protocol[T]):

@@ -8,6 +8,7 @@ test checks the committed files match, so the docs cannot drift from the code.
 from __future__ import annotations
 
 import sys
+import types
 import typing
 from typing import Any
 
@@ -22,6 +23,8 @@ def _type_name(tp: Any) -> str:
         return "None"
     if typing.get_origin(tp) is typing.Annotated:
         return _type_name(typing.get_args(tp)[0])
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return " | ".join(_type_name(a) for a in typing.get_args(tp))
     if typing.get_origin(tp) is not None:
         args = ", ".join(_type_name(a) for a in typing.get_args(tp))
         return f"{typing.get_origin(tp).__name__}[{args}]"

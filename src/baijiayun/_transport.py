@@ -129,7 +129,7 @@ def _file_parts(files: Mapping[str, Any], stack: ExitStack) -> dict[str, Any]:
 
 
 def _raw(response: httpx2.Response) -> RawResponse:
-    return RawResponse(response.status_code, response.content)
+    return RawResponse(response.status_code, response.content, response.headers)
 
 
 class _Driver:

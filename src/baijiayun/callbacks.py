@@ -375,6 +375,11 @@ class TranscodeEvent(CallbackEvent):
     file_md5: str | None = None
     now_definition: str | None = None
     origin_definition: str | None = None
+    version: LenientInt = None
+    """The cropped playback's version (absent when the playback was not cropped).
+    Source: https://api.eshikao.com/Help/Api/POST-version-Course-PPLiveTranscodeCallbackUrl"""
+    content: str | None = None
+    """Sent empty in a stored delivery (code index id 41985710481, 2018-04)."""
 
 
 class VideoEvent(TranscodeEvent):

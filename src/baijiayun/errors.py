@@ -11,6 +11,9 @@ pydantic exception reaches the caller unwrapped.
   ``path`` and ``http_status``.
 * :class:`HTTPStatusError` — a non-2xx HTTP answer (usually a proxy).
 * :class:`DecodeError` — a body that is not the platform's JSON envelope.
+* :class:`ResultShapeError` — a successful answer (``code`` 0) whose ``data``
+  is not the declared result; it carries that ``data`` (and, for a write, says
+  the write was carried out).
 * :class:`APIConnectionError` — the network failed; ``may_have_been_sent``
   tells whether the platform may have processed the request.
 * :class:`CallbackSignatureError` — a callback failed verification.
@@ -43,6 +46,7 @@ __all__ = [
     "InsecureUploadError",
     "ParameterError",
     "PermissionDeniedError",
+    "ResultShapeError",
     "RoomDeletedError",
     "RoomNotFoundError",
     "SignatureError",
@@ -249,6 +253,69 @@ class DecodeError(BaiJiaYunError):
         self.path = path
         self.http_status = http_status
         super().__init__(f"{reason} from {path or '?'} (HTTP {http_status}): {body_excerpt!r}")
+
+
+class ResultShapeError(DecodeError):
+    """The platform answered ``code: 0`` but its ``data`` is not the declared result.
+
+    Nothing the platform did is lost: ``data`` is the decoded ``data`` as plain
+    JSON values (any ``partner_key``, ``secret_key`` or ``sign`` replaced by
+    ``***``); ``problems`` says which fields did not fit (``"list.0.room_id:
+    Field required"``). ``carried_out`` is True for a write (an endpoint not
+    declared safe to repeat): the platform did it, so do not send it again.
+    ``client.<group>.<method>.raw(...)`` returns any call's ``data`` unconverted.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        expected: str,
+        data: Any,
+        problems: list[str] | tuple[str, ...],
+        *,
+        carried_out: bool,
+        data_excerpt: str = "",
+        http_status: int = 200,
+    ) -> None:
+        self.expected = expected
+        self.data = data
+        self.problems = tuple(clip(p, EXCERPT_CHARS) for p in problems)
+        self.carried_out = carried_out
+        shown = "; ".join(self.problems[:5])
+        if len(self.problems) > 5:
+            shown += f"; and {len(self.problems) - 5} more"
+        reason = f"result does not match {expected}: {shown or 'no detail'}"
+        if carried_out:
+            reason += (
+                " — the platform answered code 0: the write was carried out, do not repeat it;"
+                " the answer's data is on .data"
+            )
+        else:
+            reason += " — the answer's data is on .data"
+        super().__init__(reason, data_excerpt, path=path, http_status=http_status)
+
+
+def redact_data(value: Any) -> Any:
+    """``value`` (decoded JSON) with every partner_key, secret_key and sign value set to ``***``.
+
+    Mappings are walked by key name; text anywhere goes through :func:`redact`
+    (a signed query string inside a URL). Returns plain JSON values (a copy).
+    """
+    if isinstance(value, dict):
+        return {
+            str(k): "***" if str(k).lower() in _SECRET_KEYS else redact_data(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [redact_data(v) for v in value]
+    if isinstance(value, str):
+        return redact(value)
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return redact(str(value))
+
+
+_SECRET_KEYS = frozenset({"partner_key", "secret_key", "sign"})
 
 
 class APIConnectionError(BaiJiaYunError):

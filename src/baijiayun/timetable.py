@@ -53,6 +53,7 @@ from .errors import (
     BaiJiaYunError,
     DecodeError,
     HTTPStatusError,
+    ResultShapeError,
     ValidationError,
 )
 from .links import Role
@@ -682,6 +683,8 @@ def _error_text(exc: BaiJiaYunError) -> str:
 
 def _transient(exc: BaiJiaYunError) -> bool:
     """A failure that says nothing about the request itself: worth repeating later."""
+    if isinstance(exc, ResultShapeError):  # code 0: the platform did it; never repeated
+        return False
     return isinstance(exc, (APIConnectionError, HTTPStatusError, DecodeError))
 
 

@@ -6,8 +6,10 @@ a case in ``tests/harness.py`` or a concrete result type fails here.
 
 from __future__ import annotations
 
+import json
 import typing
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -77,15 +79,86 @@ def recorded(mode: str, sandbox: Sandbox, request: pytest.FixtureRequest) -> Ite
     http.close()
 
 
-@pytest.mark.parametrize("name", NAMES)
+def _evidence() -> dict[str, tuple[set[str], set[str]]]:
+    """Per path with a public example (``tests/fixtures/platform``): the fields its sources
+    document (``list[].x`` for a listing's items), and those their complete lists show are
+    not sent."""
+    found: dict[str, tuple[set[str], set[str]]] = {}
+    for file in sorted(FIXTURES.glob("*.json")):
+        example = json.loads(file.read_text(encoding="utf-8"))
+        if example["kind"] != "answer" or example["data"] is None:
+            continue
+        fields, absent = found.setdefault(example["path"], (set(), set()))
+        fields.update(example["fields"])
+        for field in example["fields"]:
+            value = example["data"].get(field)
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                fields.update(f"{field}[].{key}" for key in value[0])
+        absent.update(example.get("absent", []))
+    return found
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platform"
+EVIDENCE = _evidence()
+
+# Where a public source shows the answer, the sandbox still differs (issue 18, item 3: the
+# sandbox is fixed separately). Strict: once the sandbox is fixed, the mark must go.
+SANDBOX_GAPS = {
+    "room.info": "sends an invented 'status'; lacks 24 documented fields (media_type, ...)",
+    "playback.get_basic_info": "sends 'room_id'; lacks total_size, total_transcode_size, "
+    "total_ext_media_size",
+    "playback.get_list": "items lack playback_id, play_times, play_url, total_transcode_size",
+    "playback.get_player_token_batch": "answers a list; the source shows {room_id: token}",
+    "video.get_status": "lacks 'info'",
+    "video.get_category_video": "items lack audit_status, category_level1_id.., file_md5, "
+    "origin_definition, total_transcode_size",
+    "video.get_player_token": "lacks 'video_id' (one source shows it)",
+    "video.get_player_token_batch": "answers a list; the source shows {video_id: token}",
+    "video.get_url": "answers 'list', not 'play_info' keyed by definition",
+    "video.get_category_list": "entries have category_id, not id, level, video_count, children",
+    "hudong.interact_data_save": "answers null, not the saved ids",
+}
+
+
+def _evidenced_problems(name: str, data: Any) -> list[str]:
+    """What the sandbox's answer misses of the evidence, or sends against it."""
+    fields, absent = EVIDENCE[REGISTRY[name].path]
+    if not isinstance(data, dict):
+        return [f"data is {type(data).__name__}, the sources show an object"]
+    sent = set(data)
+    for key, value in data.items():
+        if isinstance(value, list):
+            sent.update(f"{key}[].{item_key}" for item in value[:1] for item_key in item)
+    problems = [f"{f!r} is documented but not sent" for f in sorted(fields - sent)]
+    problems += [f"{f!r} is sent, the sources show it is not" for f in sorted(absent & data.keys())]
+    return problems
+
+
+STRICT_NAMES = [
+    pytest.param(
+        n,
+        marks=pytest.mark.xfail(reason=SANDBOX_GAPS[n], strict=True) if n in SANDBOX_GAPS else (),
+    )
+    for n in NAMES
+]
+
+
+@pytest.mark.parametrize("name", STRICT_NAMES)
 def test_every_endpoint_answers_its_declared_type_strictly(
     recorded: Any, world: World, name: str
 ) -> None:
-    """The sandbox's answer has exactly the fields the result model declares."""
+    """The sandbox's answer reads as its model. Where a public example exists, the sandbox
+    sends every field the sources document (and none they show absent), and the model
+    accepts every example (``tests/unit/test_platform_evidence.py``); elsewhere the
+    sandbox's answer is its own choice and has exactly the fields the model declares."""
     spec = REGISTRY[name]
     result = call(recorded, name, **CASES[name](world))
     data = recorded.recorder.data[spec.path]
-    strict_check(spec.result_type, unwrapped(name, data))
+    if spec.path in EVIDENCE:
+        problems = _evidenced_problems(name, data)
+        assert not problems, "\n".join(problems)
+    else:
+        strict_check(spec.result_type, unwrapped(name, data))
     if spec.result_type is None:
         assert result is None
     else:

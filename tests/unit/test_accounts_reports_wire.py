@@ -692,9 +692,9 @@ BAD = [
     ),
     pytest.param(
         "sub_account.modify_sub_account",
-        {"sub_partner_id": SUB, "live_on": 0},
+        {"sub_partner_id": SUB, "live_on": 3},
         "live_on",
-        "must be one of 1, 2",
+        "must be one of 0, 1, 2",
         id="live-on-modify",
     ),
     pytest.param(

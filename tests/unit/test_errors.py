@@ -166,7 +166,7 @@ def test_a_bad_body_on_a_write_is_retried_when_the_caller_opts_in(harness) -> No
         ("/openapi/room/getcode", "getcode", (ROOM_ID, 1), None),
         ("/openapi/room/list", "list", (), {"rooms": []}),
         ("/openapi/room/list", "list", (), {"list": "nope"}),
-        ("/openapi/room/list", "list", (), {"list": [{"title": "no id"}]}),
+        ("/openapi/room/list", "list", (), {"list": [{"room_id": {"not": "an id"}}]}),
     ],
 )
 def test_result_shape_errors_are_decode_errors(harness, path, method, args, data) -> None:

@@ -409,7 +409,7 @@ def test_bad_call_shapes_raise_type_error(harness) -> None:
     with pytest.raises(TypeError):
         harness.client.room.info(room_idd=ROOM_ID)
     with pytest.raises(TypeError):
-        harness.client.room.create("t", START, END)
+        harness.client.room.create("t", START)
     # keyword-only additions cannot be given positionally
     with pytest.raises(TypeError):
         harness.client.room.getcode(ROOM_ID, 1, AVATAR, 1)

@@ -22,6 +22,7 @@ from ._classroom_types import JsonObjects, PageNo, PageSize
 from ._types import Date, DateTime, Int, RoomId, Str
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
+    from ..models import hudong  # ``hudong.X``: a model only its own module exports
     from ..models.hudong import (
         AiUserCounts,
         CheckinData,
@@ -142,9 +143,9 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         class_name: Str,
         student_list: StudentList,
         origin: Str,
-    ) -> None:
+    ) -> hudong.InteractSaved:
         """Save a dual-teacher class from your scheduling system: its assistant teacher
-        and students.
+        and students. Returns the platform's ids of each, beside yours.
 
         ``student_list``: a list of students (:class:`Student`), sent as JSON text;
         ``origin`` names the scheduling system the data comes from.

@@ -50,10 +50,11 @@ class LiveAccount(Group[ModeT], name="live_account"):
         """
 
     @endpoint("setClassCallbackUrl", unwrap="url")
-    def set_class_callback_url(self, url: CallbackUrl) -> str:
+    def set_class_callback_url(self, url: CallbackUrl) -> str | None:
         """Set the URL the platform calls on class events (start, end, ...).
 
-        ``url`` must be an absolute http:// or https:// URL.
+        ``url`` must be an absolute http:// or https:// URL. Returns the URL the
+        platform echoes, or None when its answer holds none (``null`` or ``{}``).
         """
 
     @endpoint("getClassCallbackUrl", safe=True, unwrap="url")

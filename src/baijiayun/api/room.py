@@ -146,10 +146,12 @@ def check_max_users(values: Mapping[str, Any], ctx: Context) -> None:
 
 
 def check_group_live(values: Mapping[str, Any], ctx: Context) -> None:
-    """Group live (``is_group_live``/``new_group_live``) needs a large class (type 2)."""
-    if (values.get("is_group_live") or values.get("new_group_live")) and values.get(
-        "type"
-    ) != RoomType.LARGE_CLASS:
+    """Group live (``is_group_live``/``new_group_live``) needs a large class (type 2, also
+    the platform's default when ``type`` is not sent)."""
+    room_type = values.get("type", RoomType.LARGE_CLASS)
+    if (values.get("is_group_live") or values.get("new_group_live")) and (
+        room_type != RoomType.LARGE_CLASS
+    ):
         raise Invalid("group live needs a large class (type 2)", "type")
 
 
@@ -162,7 +164,7 @@ class Room(Group[ModeT], name="room"):
         title: Title,
         start_time: Timestamp,
         end_time: Timestamp,
-        type: RoomType | int,
+        type: RoomType | int | None = None,
         industry_type: Literal[0, 1] | None = None,
         max_users: Int | None = None,
         pre_enter_time: NonNegative | None = None,
@@ -221,7 +223,8 @@ class Room(Group[ModeT], name="room"):
                 client's ``tz``, Asia/Shanghai by default). A room that is not long-term
                 must last more than 15 minutes and less than 24 hours.
             type: 1 one-to-one (legacy), 2 large class, 3 small class (legacy),
-                4 small class, 5 dual-teacher, 6 basic one-to-one.
+                4 small class, 5 dual-teacher, 6 basic one-to-one. Not sent when None:
+                the platform's default is 2 (the vendor's 大班课直播服务端API, API 2).
             industry_type: 0 education, 1 enterprise.
             max_users: seats on stage: 1–12 for type 4, 1 for type 6; 0/unset is unlimited
                 for large classes.

@@ -76,6 +76,12 @@ def check_one_day(values: Mapping[str, Any], ctx: Context) -> None:
         raise Invalid("must be on the same day as start_time", "end_time")
 
 
+def check_date_given(values: Mapping[str, Any], ctx: Context) -> None:
+    """``date`` is required (it follows the optional ``product_type`` in the signature)."""
+    if values.get("date") is None:
+        raise Invalid("is required", "date")
+
+
 class RoomData(Group[ModeT], name="room_data"):
     """Reports on rooms: attendance, peaks and what users did in class."""
 
@@ -84,8 +90,12 @@ class RoomData(Group[ModeT], name="room_data"):
         """The answer tool's questions in a room: how many answered, how many correctly."""
 
     @endpoint("exportChatMsg", safe=True, unwrap="list")
-    def export_chat_msg(self, room_id: RoomId, date: Date) -> list[ChatMessage]:
-        """The chat messages sent in a room on one day, oldest first."""
+    def export_chat_msg(self, room_id: RoomId, date: Date | None = None) -> list[ChatMessage]:
+        """The chat messages sent in a room on one day, oldest first.
+
+        Without ``date``: a long-term room's latest class day, a normal room's whole
+        class (zoulux/baijiayun ``src/BJCloud.php``, citing the vendor's wiki/detail/79).
+        """
 
     @endpoint("exportLiveReport", safe=True, paging=PAGING)
     def export_live_report(
@@ -103,9 +113,15 @@ class RoomData(Group[ModeT], name="room_data"):
         :meth:`iter_live_report` walks the pages instead, one in memory at a time.
         """
 
-    @endpoint("getAllRoomUserStat", safe=True, unwrap="room_user_stat")
-    def get_all_room_user_stat(self, product_type: ProductType | int, date: Date) -> RoomUserStats:
-        """For each room used on a day: its students, all its users and its peak online."""
+    @endpoint("getAllRoomUserStat", safe=True, unwrap="room_user_stat", checks=(check_date_given,))
+    def get_all_room_user_stat(
+        self, product_type: ProductType | int | None = None, date: Date | None = None
+    ) -> RoomUserStats:
+        """For each room used on a day: its students, all its users and its peak online.
+
+        ``date`` is required. ``product_type`` is sent only when given (a 2018 copy of
+        the vendor's table lists only ``partner_id`` and ``date``).
+        """
 
     @endpoint("getRoomPeakUser", safe=True, checks=(check_one_day,))
     def get_room_peak_user(

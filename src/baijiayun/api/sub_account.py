@@ -166,7 +166,7 @@ class SubAccount(Group[ModeT], name="sub_account"):
     def modify_sub_account(
         self,
         sub_partner_id: PartnerId,
-        live_on: Literal[1, 2] | None = None,
+        live_on: Literal[0, 1, 2] | None = None,
         video_on: Literal[0, 1, 2] | None = None,
         storage_limit: Positive | None = None,
         max_storage_limit: Positive | None = None,
@@ -182,7 +182,8 @@ class SubAccount(Group[ModeT], name="sub_account"):
     ) -> None:
         """Change a sub-account; only the parameters given are sent.
 
-        ``live_on``: 1 live service running, 2 stopped. ``video_on``: 0 not opened,
+        ``live_on``: 0 not opened, 1 live service running, 2 stopped (0/1 as another
+        source uses it, 1/2 as the vendor's table does). ``video_on``: 0 not opened,
         1 running, 2 stopped. A stopped account with a service turned back on works
         again. The quotas are as in :meth:`create_sub_account`.
         """

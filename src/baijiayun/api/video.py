@@ -26,8 +26,8 @@ from ._media import DateTime, Definition, Definitions, Page, PublishStatus, Vide
 from ._types import ExpiresIn, Flag, Int, Str
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
+    from ..models import video  # ``video.X``: a model only its own module exports
     from ..models.video import (
-        Category,
         CategoryAdded,
         CategoryInfo,
         ResumeUploadUrl,
@@ -162,15 +162,16 @@ class Video(Group[ModeT], name="video"):
         """Transcode a video into more definitions (status 20 until done)."""
 
     @endpoint("update", unwrap="video_id")
-    def update(self, video_id: VideoId, name: Name) -> int:
-        """Rename a video (the name is the only thing that can change); returns its id."""
+    def update(self, video_id: VideoId, name: Name) -> int | None:
+        """Rename a video (the name is the only thing that can change); returns its id
+        (None when the answer echoes none)."""
 
     @endpoint("delete", unwrap="video_id")
-    def delete(self, video_id: VideoId) -> int:
-        """Delete a video; returns its id."""
+    def delete(self, video_id: VideoId) -> int | None:
+        """Delete a video; returns its id (None when the answer echoes none)."""
 
     @endpoint("getCategoryList", safe=True, unwrap="list")
-    def get_category_list(self) -> list[Category]:
+    def get_category_list(self) -> list[video.CategoryNode]:
         """Every category of the account (two levels: ``parent_id`` 0 is the top level)."""
 
     @endpoint("getCategoryInfo", safe=True)

@@ -35,10 +35,11 @@ class VideoAccount(Group[ModeT], name="video_account"):
         """
 
     @endpoint("setTranscodeCallbackUrl", unwrap="url")
-    def set_transcode_callback_url(self, url: CallbackUrl) -> str:
+    def set_transcode_callback_url(self, url: CallbackUrl) -> str | None:
         """Set the URL the platform calls when a video or playback is transcoded.
 
-        ``url`` must be an absolute http:// or https:// URL.
+        ``url`` must be an absolute http:// or https:// URL. Returns the URL the
+        platform echoes, or None when its answer holds none (``null`` or ``{}``).
         """
 
     @endpoint("getTranscodeCallbackUrl", safe=True, unwrap="url")

@@ -26,6 +26,7 @@ from ..errors import (
     ConfigurationError,
     DecodeError,
     HTTPStatusError,
+    ResultShapeError,
     ValidationError,
 )
 from ._settings import ConfigFileError, Resolved, data_dir, resolve
@@ -226,6 +227,13 @@ def describe(exc: BaseException) -> tuple[str, str | None, int]:
         return (
             f"HTTP {exc.status} from {exc.path or 'the platform'}",
             "the platform (or a proxy before it) is failing: try again later",
+            1,
+        )
+    if isinstance(exc, ResultShapeError):
+        done = "the platform did it (code 0): do not repeat it; " if exc.carried_out else ""
+        return (
+            f"answer from {exc.path} not in the expected shape: {exc.reason}",
+            f"{done}the SDK's model does not fit this answer: please report it",
             1,
         )
     if isinstance(exc, DecodeError):

@@ -10,9 +10,9 @@ __all__ = ["Document"]
 class Document(Result):
     """An uploaded document (slides, PDF, picture, or an H5 courseware URL)."""
 
-    fid: int
+    fid: int | None = None
     """The document's id."""
-    name: str
+    name: str | None = None
     ext: str | None = None
     """The file extension without the dot (``pdf``, ``pptx``, ``h5``)."""
     size: int | None = None

@@ -11,8 +11,8 @@ __all__ = ["EvaluationList", "EvaluationTemplate"]
 class EvaluationTemplate(Result):
     """An after-class evaluation template."""
 
-    evaluate_id: int
-    title: str
+    evaluate_id: int | None = None
+    title: str | None = None
     status: int | None = None
     """1 enabled, 0 disabled."""
     create_time: BeijingTime | None = None

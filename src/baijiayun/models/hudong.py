@@ -22,6 +22,7 @@ __all__ = [
     "ClassRoster",
     "InteractRecord",
     "InteractRecords",
+    "InteractSaved",
     "InteractSummaries",
     "InteractSummary",
     "RandomAskRecord",
@@ -29,6 +30,9 @@ __all__ = [
     "RedPackageRecord",
     "RedPackageRecords",
     "RosterStudent",
+    "SavedAssistant",
+    "SavedClass",
+    "SavedStudent",
     "Teacher",
     "TeacherList",
     "VoteRecord",
@@ -39,14 +43,14 @@ __all__ = [
 class InteractSummary(Result):
     """One interaction run in a room (a check-in, a vote, ...), with how many took part."""
 
-    interact_id: str
-    room_id: str
-    type: str
+    interact_id: str | None = None
+    room_id: str | None = None
+    type: str | None = None
     start_time: BeijingTime | None = None
     """When the first user took part."""
     end_time: BeijingTime | None = None
     """When the last user took part."""
-    user_count: int
+    user_count: int | None = None
     """Distinct users who took part."""
 
 
@@ -57,9 +61,9 @@ class InteractSummaries(SizedPage[InteractSummary]):
 class InteractRecord(Result):
     """One user's part in an interaction."""
 
-    interact_id: str
-    room_id: str
-    type: str
+    interact_id: str | None = None
+    room_id: str | None = None
+    type: str | None = None
     user_number: str | None = None
     user_name: str | None = None
     time: BeijingTime | None = None
@@ -74,8 +78,8 @@ class InteractRecords(SizedPage[InteractRecord]):
 class VoteRecord(Result):
     """One vote cast in a class."""
 
-    vote_id: str
-    room_id: str
+    vote_id: str | None = None
+    room_id: str | None = None
     type: str | None = None
     sub_type: str | None = None
     user_number: str | None = None
@@ -91,8 +95,8 @@ class VoteRecords(SizedPage[VoteRecord]):
 class RedPackageRecord(Result):
     """One red package grabbed in a class."""
 
-    red_package_id: str
-    room_id: str
+    red_package_id: str | None = None
+    room_id: str | None = None
     type: str | None = None
     user_number: str | None = None
     user_name: str | None = None
@@ -107,8 +111,8 @@ class RedPackageRecords(SizedPage[RedPackageRecord]):
 class RandomAskRecord(Result):
     """One user picked by a random roll call."""
 
-    ask_id: str
-    room_id: str
+    ask_id: str | None = None
+    room_id: str | None = None
     type: str | None = None
     user_number: str | None = None
     user_name: str | None = None
@@ -122,10 +126,10 @@ class RandomAskRecords(SizedPage[RandomAskRecord]):
 class AiUserCount(Result):
     """How many users attended a room on one day."""
 
-    room_id: str
-    date: _dt.date
+    room_id: str | None = None
+    date: _dt.date | None = None
     """The day (Beijing), sent as ``YYYY-MM-DD``."""
-    user_count: int
+    user_count: int | None = None
 
 
 class AiUserCounts(SizedPage[AiUserCount]):
@@ -135,7 +139,7 @@ class AiUserCounts(SizedPage[AiUserCount]):
 class CheckinUser(Result):
     """A user who checked in."""
 
-    user_number: str
+    user_number: str | None = None
     user_name: str | None = None
     checkin_time: BeijingTime | None = None
 
@@ -143,9 +147,9 @@ class CheckinUser(Result):
 class CheckinData(Result):
     """Answer of ``interact_data/getCheckinData``: who checked in to one check-in."""
 
-    checkin_id: str
-    room_id: str
-    user_count: int
+    checkin_id: str | None = None
+    room_id: str | None = None
+    user_count: int | None = None
     items: list[CheckinUser] = Field(default_factory=list, alias="list")
 
 
@@ -160,7 +164,7 @@ class RosterStudent(Result):
 class ClassRoster(Result):
     """Answer of ``interact_data/list``: a dual-teacher class, its assistant and students."""
 
-    class_id: str
+    class_id: str | None = None
     class_name: str | None = None
     origin: str | None = None
     assist_teacher_id: str | None = None
@@ -172,7 +176,7 @@ class ClassRoster(Result):
 class Teacher(Result):
     """A teacher of the interaction system."""
 
-    teacher_id: str
+    teacher_id: str | None = None
     teacher_name: str | None = None
     teacher_mobile: str | None = None
     role: int | None = None
@@ -181,3 +185,44 @@ class Teacher(Result):
 
 class TeacherList(SizedPage[Teacher]):
     """Answer of ``teacher/list``."""
+
+
+class SavedAssistant(Result):
+    """The assistant teacher of a saved class: your id and the platform's."""
+
+    assist_teacher_id: str | None = None
+    """Your id, as sent."""
+    id: int | None = None
+    """The platform's id of the assistant."""
+
+
+class SavedClass(Result):
+    """A saved class: your id and the platform's."""
+
+    class_id: str | None = None
+    """Your id, as sent."""
+    id: int | None = None
+    """The platform's id of the class."""
+
+
+class SavedStudent(Result):
+    """One saved student: your id and the platform's."""
+
+    student_id: str | None = None
+    """Your id, as sent."""
+    id: int | None = None
+    """The platform's id of the student."""
+
+
+class InteractSaved(Result):
+    """Answer of ``interact_data/save``: the platform ids of the saved assistant, class and
+    students, each beside the id you sent.
+
+    Source: http://dev.baijiacloud.com/default/wiki/detail/74 (the vendor's page
+    双师课堂创建互动成员接口, API 1: ``assist_teacher_list``, ``class_list``,
+    ``student_list``). Every field is optional: a write's answer is never refused.
+    """
+
+    assist_teacher_list: SavedAssistant | None = None
+    class_list: SavedClass | None = None
+    student_list: list[SavedStudent] = Field(default_factory=list)

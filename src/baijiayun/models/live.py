@@ -10,5 +10,5 @@ __all__ = ["UserCount"]
 class UserCount(Result):
     """Answer of ``live/getUserCount``: the users in the room now."""
 
-    user_count: int
+    user_count: int | None = None
     """Distinct users in the room at the moment of the call."""

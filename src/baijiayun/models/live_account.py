@@ -21,23 +21,23 @@ DayPeaks = dict[_dt.date, int]
 class DailyCost(Result):
     """One day of ``live_account/getPartnerDailyCost``."""
 
-    date: _dt.date
-    user_count: int
+    date: _dt.date | None = None
+    user_count: int | None = None
     """User visits (人次): each user counts once per room and day."""
-    minutes: int
+    minutes: int | None = None
     """User minutes: the time users spent in rooms, each visit rounded up to a minute."""
-    amount: Money
+    amount: Money | None = None
     """What the day cost (CNY)."""
 
 
 class RoomCost(Result):
     """One room of ``live_account/getAllRoomCost``."""
 
-    room_id: str
+    room_id: str | None = None
     title: str | None = None
-    date: _dt.date
-    user_count: int
+    date: _dt.date | None = None
+    user_count: int | None = None
     """User visits (人次) in the room that day."""
-    minutes: int
+    minutes: int | None = None
     """User minutes in the room that day."""
-    amount: Money
+    amount: Money | None = None

@@ -15,7 +15,7 @@ __all__ = ["HorseLamp", "SensitiveWord", "SensitiveWords", "Watermark"]
 class Watermark(Result):
     """Answer of ``live_setting/getWatermark``."""
 
-    pos: int
+    pos: int | None = None
     """1 top left, 2 top right, 3 bottom right, 4 bottom left, 0 off."""
     url: str | None = None
     """Where the watermark image is served from (None when none was uploaded)."""
@@ -24,7 +24,7 @@ class Watermark(Result):
 class HorseLamp(Result):
     """Answer of ``live_setting/getLiveHorseLamp``: the marquee over the video."""
 
-    type: int
+    type: int | None = None
     """0 off, 1 the fixed text ``value``, 2 the viewer's nickname."""
     value: str | None = None
     color: str | None = None
@@ -35,8 +35,8 @@ class HorseLamp(Result):
 class SensitiveWord(Result):
     """One word of ``live_setting/getSensitiveWord``."""
 
-    id: int
-    word: str
+    id: int | None = None
+    word: str | None = None
     create_time: BeijingTime | None = None
 
 

@@ -11,8 +11,8 @@ __all__ = ["NoticeCreated", "NoticeList", "NoticeTemplate"]
 class NoticeTemplate(Result):
     """A notice template: the text and link shown in rooms it is assigned to."""
 
-    id: int
-    content: str
+    id: int | None = None
+    content: str | None = None
     link: str | None = None
     product_type: int | None = None
     create_time: BeijingTime | None = None
@@ -21,7 +21,7 @@ class NoticeTemplate(Result):
 class NoticeCreated(Result):
     """Answer of ``live_setting/addNotice``: the new template's id."""
 
-    id: int
+    id: int | None = None
 
 
 class NoticeList(SizedPage[NoticeTemplate]):

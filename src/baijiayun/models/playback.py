@@ -47,9 +47,14 @@ PlaybackTokens = Annotated[list[PlaybackToken], token_entries("room_id")]
 
 
 class PlaybackItem(Result):
-    """One playback (or, in a listing with ``crop_video=1``, one version of it)."""
+    """One playback (or, in a listing with ``crop_video=1``, one version of it).
 
-    room_id: str
+    Fields of ``playback/getList`` as a public consumer reads them (code index id
+    52497919905, ``App/Console/Commands/GetBaiJiaYunPlaybackList.php``): none is
+    shown to be always sent, so each is optional.
+    """
+
+    room_id: str | None = None
     session_id: str | None = None
     """The session of a long-term room (``yyyymmdd`` and a sequence), else None."""
     video_id: int | None = None
@@ -67,14 +72,30 @@ class PlaybackItem(Result):
     """The cover image."""
     create_time: BeijingTime | None = None
     """When the playback was generated."""
+    playback_id: int | None = None
+    total_transcode_size: int | None = None
+    """Bytes after transcoding."""
+    play_times: int | None = None
+    play_url: str | None = None
 
 
 class PlaybackInfo(PlaybackItem):
-    """Answer of ``playback/getBasicInfo``."""
+    """Answer of ``playback/getBasicInfo``.
 
-    status: int
+    Source: https://dev.baijiayun.com/default/wiki/detail/6 (the vendor's 回放服务端API,
+    API 1), read the same way by lizhongyuan3/cloud-live (BjPlayBackGetBasicInfoResponse)
+    and a Go client (code index id 10971003336, LiveBackInfo). The answer has no
+    ``room_id``; a playback not generated yet answers only ``{"status": 0}``, so
+    every field, ``status`` included, is optional.
+    """
+
+    status: int | None = None
     """0 not generated (the other fields are then None), 10 generating, 20 transcoding,
     30 failed, 100 ready."""
+    total_size: int | None = None
+    """Bytes of the playback's video."""
+    total_ext_media_size: int | None = None
+    """Bytes of the related extra videos (students, an auxiliary camera) after transcoding."""
 
 
 class PlaybackList(Page[PlaybackItem]):
@@ -84,7 +105,7 @@ class PlaybackList(Page[PlaybackItem]):
 class Session(Result):
     """One recorded session of a long-term room."""
 
-    session_id: str
+    session_id: str | None = None
     status: int | None = None
     video_id: int | None = None
     length: int | None = None
@@ -98,9 +119,9 @@ class SessionList(Page[Session]):
 class CropItem(Result):
     """One version of a playback: the recording, a crop, or a replacement."""
 
-    room_id: str
+    room_id: str | None = None
     session_id: str | None = None
-    version: int
+    version: int | None = None
     name: str | None = None
     video_id: int | None = None
     length: int | None = None

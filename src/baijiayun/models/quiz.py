@@ -11,8 +11,8 @@ __all__ = ["QuizCreated", "QuizList", "QuizTemplate"]
 class QuizTemplate(Result):
     """A quiz template (a paper), made from an uploaded Excel sheet."""
 
-    id: int
-    name: str
+    id: int | None = None
+    name: str | None = None
     is_force: int | None = None
     """1: students must take it."""
     product_type: int | None = None
@@ -22,7 +22,7 @@ class QuizTemplate(Result):
 class QuizCreated(Result):
     """Answer of ``live_setting/addQuiz``: the new template's id (a ``paper_id`` of ``quiz/*``)."""
 
-    id: int
+    id: int | None = None
 
 
 class QuizList(SizedPage[QuizTemplate]):

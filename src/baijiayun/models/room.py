@@ -31,7 +31,12 @@ __all__ = [
 
 
 class RoomCreated(Result):
-    """Answer of ``room/create``: the 14-digit room id and its three codes."""
+    """Answer of ``room/create``: the 14-digit room id and its three codes.
+
+    Source: the vendor's 大班课直播服务端API, API 2 (bjycloud/baijiayun-skills@eb56797
+    ``skills/baijiayun-room/references/api-room.md``): the four fields in its table and
+    example, so they are required.
+    """
 
     room_id: str
     admin_code: str
@@ -42,7 +47,7 @@ class RoomCreated(Result):
 class RoomSummary(Result):
     """One room of ``room/list``."""
 
-    room_id: str
+    room_id: str | None = None
     title: str | None = None
     type: int | None = None
     start_time: BeijingTime | None = None
@@ -51,8 +56,15 @@ class RoomSummary(Result):
 
 
 class RoomInfo(RoomSummary):
-    """Answer of ``room/info``: the room's settings, times and admin/teacher codes."""
+    """Answer of ``room/info``: the room's settings, times and admin/teacher codes.
 
+    Source: the vendor's 大班课直播服务端API, API 5 (bjycloud/baijiayun-skills@eb56797
+    ``skills/baijiayun-room/references/api-room.md``), table and example. It has no
+    class status (read ``result.get("status")`` should the platform send one).
+    """
+
+    room_id: str
+    """The room (always sent, as a number)."""
     max_users: int | None = None
     template_name: str | None = None
     industry_type: int | None = None
@@ -71,15 +83,41 @@ class RoomInfo(RoomSummary):
     """Comma-joined ends that may not enter (``web``, ``h5``)."""
     admin_code: str | None = None
     teacher_code: str | None = None
-    create_from: str | None = None
-    status: str | None = None
-    """Class status: ``scheduled``, ``live`` or ``ended``."""
+    create_from: int | str | None = Field(default=None, union_mode="left_to_right")
+    """Where the room was made: an int per the vendor (1 the open API, 2 the admin
+    console, ... up to 12; ``9`` in its example). Text that is not a number is kept as
+    sent (the SDK's sandbox still answers ``"openapi"``)."""
+    is_private: int | None = None
+    media_type: int | None = None
+    """0 video, 1 audio only."""
+    enable_share: int | None = None
+    is_discuss_live: int | None = None
+    speak_camera_turnon: int | None = None
+    teacher_need_detect_device: int | None = None
+    student_need_detect_device: int | None = None
+    auto_playback_record: int | None = None
+    is_video_main: int | None = None
+    m_is_video_main: int | None = None
+    m_template: int | None = None
+    enable_weixin_auth: int | None = None
+    system_auto_allocate_name: int | None = None
+    has_student_raise: int | None = None
+    switch_room_role: int | None = None
+    enable_group_users_public: int | None = None
+    group_admin_permission: int | None = None
+    enable_group_chat_public: int | None = None
+    enable_live_sell: int | None = None
+    sell_goods_in_large_class: int | None = None
+    enable_mock_sync_chat_message: int | None = None
+    enable_ppt_page_down: int | None = None
+    mock_live_record: int | None = None
+    push_live_record: int | None = None
 
 
 class CodeItem(Result):
     """One student code of ``room/listcode``."""
 
-    code: str
+    code: str | None = None
     user_number: str | None = None
     user_avatar: str | None = None
     create_time: BeijingTime | None = None
@@ -94,7 +132,7 @@ class CodeList(Page[CodeItem]):
 class CodeInfo(CodeItem):
     """Answer of ``room/getCodeInfo``: the room and user a code belongs to."""
 
-    room_id: str
+    room_id: str | None = None
     user_role: int | None = None
     """0 student, 1 teacher, 2 admin/assistant."""
     type: int | None = None
@@ -106,8 +144,8 @@ class CodeInfo(CodeItem):
 class AuditionCode(Result):
     """One audition code of ``room/getAuditionCode``."""
 
-    user_number: str
-    code: str
+    user_number: str | None = None
+    code: str | None = None
     expire_time: BeijingTime | None = None
 
 
@@ -120,7 +158,7 @@ class AuditionCodes(Result):
 class GroupCode(Result):
     """The teacher and student codes of one group of a group-live room."""
 
-    group_id: int
+    group_id: int | None = None
     teacher_code: str | None = None
     student_code: str | None = None
 
@@ -134,8 +172,8 @@ class GroupLiveCodes(Result):
 class SubRoom(Result):
     """One small-class room of a group-live room."""
 
-    group_id: int
-    room_id: str
+    group_id: int | None = None
+    room_id: str | None = None
 
 
 class GroupSubRooms(Result):
@@ -147,7 +185,7 @@ class GroupSubRooms(Result):
 class PushLiveUrl(Result):
     """Answer of ``room/getPushLiveUrl``: where the encoder pushes the stream."""
 
-    push_url: str
+    push_url: str | None = None
 
 
 class PullStreamUrls(Result):
@@ -159,7 +197,7 @@ class PullStreamUrls(Result):
 
 
 class SpotVideo(Result):
-    video_id: int
+    video_id: int | None = None
 
 
 class SpotVideos(Result):

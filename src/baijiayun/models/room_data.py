@@ -66,7 +66,7 @@ RowT = TypeVar("RowT", bound=Result)
 class UserRow(Result):
     """A row about one user of a room."""
 
-    user_number: str
+    user_number: str | None = None
     user_name: str | None = None
 
 
@@ -74,16 +74,16 @@ class UserRow(Result):
 class LiveReportRow(UserRow):
     """One visit of ``room_data/exportLiveReport``: a user's stay in the room."""
 
-    room_id: str
-    date: _dt.date
+    room_id: str | None = None
+    date: _dt.date | None = None
     """The (Beijing) day the visit began."""
-    user_role: int
+    user_role: int | None = None
     """0 student, 1 teacher, 2 assistant."""
-    first_time: BeijingTime
+    first_time: BeijingTime | None = None
     """When the user entered."""
     last_time: BeijingTime | None = None
     """When the user left (None while still in the room)."""
-    actual_listen_time: int
+    actual_listen_time: int | None = None
     """Seconds in the room (until now for a user still in it)."""
 
 
@@ -99,13 +99,13 @@ class LiveReport(Result):
 class RoomUserStat(Result):
     """One room of ``room_data/getAllRoomUserStat``."""
 
-    room_id: str
+    room_id: str | None = None
     title: str | None = None
-    student_count: int
+    student_count: int | None = None
     """Students who entered the room that day."""
-    total_user_count: int
+    total_user_count: int | None = None
     """Users of every role who entered the room that day."""
-    peak_user: int
+    peak_user: int | None = None
     """The most users online at once that day."""
 
 
@@ -126,8 +126,8 @@ RoomUserStats = Annotated[list[RoomUserStat], BeforeValidator(_room_entries)]
 class RoomPeakUser(Result):
     """Answer of ``room_data/getRoomPeakUser``: the peak online per 10 minutes of one day."""
 
-    date: _dt.date
-    peak_user: dict[_dt.time, int]
+    date: _dt.date | None = None
+    peak_user: dict[_dt.time, int] = Field(default_factory=dict)
     """``{15:10: 3}``: at most 3 users online from 15:10:00 to 15:19:59."""
 
 
@@ -135,12 +135,12 @@ class RoomPeakUser(Result):
 class AnswerQuestion(Result):
     """One question of ``room_data/exportAnswerStat``."""
 
-    question_id: str
+    question_id: str | None = None
     question: str | None = None
     start_time: BeijingTime | None = None
     """When the first answer came."""
-    answer_count: int
-    correct_count: int
+    answer_count: int | None = None
+    correct_count: int | None = None
 
 
 class AnswerStat(Result):
@@ -152,15 +152,15 @@ class AnswerStat(Result):
 class UserAnswer(UserRow):
     """One user's answer of ``room_data/exportAnswerByQuestionId``."""
 
-    answer: str
+    answer: str | None = None
     correct: bool | None = None
-    answer_time: BeijingTime
+    answer_time: BeijingTime | None = None
 
 
 class QuestionAnswers(Result):
     """Answer of ``room_data/exportAnswerByQuestionId``."""
 
-    question_id: str
+    question_id: str | None = None
     items: list[UserAnswer] = Field(default_factory=list, alias="list")
 
 
@@ -172,18 +172,18 @@ class ChatMessage(Result):
     """None for a message the platform or the school's backend sent."""
     user_name: str | None = None
     user_role: int | None = None
-    content: str
-    send_time: BeijingTime
+    content: str | None = None
+    send_time: BeijingTime | None = None
 
 
 class UserPraise(UserRow):
-    praise_count: int
+    praise_count: int | None = None
 
 
 class PraiseStat(Result):
     """Answer of ``room_data/exportRoomPraiseStat``."""
 
-    total: int
+    total: int | None = None
     """Praise given in the room, by everyone."""
     items: list[UserPraise] = Field(default_factory=list, alias="list")
 
@@ -192,25 +192,25 @@ class PraiseStat(Result):
 class RoomQuiz(Result):
     """One quiz of ``room_data/getRoomQuiz``."""
 
-    quiz_id: str
+    quiz_id: str | None = None
     title: str | None = None
     start_time: BeijingTime | None = None
     """When the quiz was given (or its first answer came)."""
-    answer_count: int
+    answer_count: int | None = None
     """Users who answered."""
 
 
 class QuizUserAnswer(UserRow):
-    answer: str
+    answer: str | None = None
     score: Decimal | None = None
     correct: bool | None = None
-    answer_time: BeijingTime
+    answer_time: BeijingTime | None = None
 
 
 class QuizAnswers(Result):
     """Answer of ``room_data/getQuizUserAnswer``."""
 
-    quiz_id: str
+    quiz_id: str | None = None
     items: list[QuizUserAnswer] = Field(default_factory=list, alias="list")
 
 
@@ -219,8 +219,8 @@ class ExpressionReport(UserRow):
     """One picture of ``room_data/getExpReportList``."""
 
     expression: str | None = None
-    image_url: str
-    capture_time: BeijingTime
+    image_url: str | None = None
+    capture_time: BeijingTime | None = None
 
 
 class ExpressionReports(Result):
@@ -233,7 +233,7 @@ class ExpressionReports(Result):
 class UserCheckin(UserRow):
     """One user of ``room_data/getUserCheckinInfo``."""
 
-    checkin_count: int
+    checkin_count: int | None = None
     """Check-ins of the room the user answered."""
     last_checkin_time: BeijingTime | None = None
 
@@ -241,23 +241,23 @@ class UserCheckin(UserRow):
 class UserCheckins(Result):
     """Answer of ``room_data/getUserCheckinInfo``."""
 
-    checkin_total: int
+    checkin_total: int | None = None
     """Check-ins the room had."""
     items: list[UserCheckin] = Field(default_factory=list, alias="list")
 
 
 class CheckinRecord(UserRow):
-    checkin_time: BeijingTime
+    checkin_time: BeijingTime | None = None
 
 
 class CheckinRound(Result):
     """Answer of ``room_data/getCheckinInfo``: one check-in of a room."""
 
-    session_id: str
+    session_id: str | None = None
     start_time: BeijingTime | None = None
-    user_count: int
+    user_count: int | None = None
     """Students in the room when the check-in began."""
-    checkin_count: int
+    checkin_count: int | None = None
     items: list[CheckinRecord] = Field(default_factory=list, alias="list")
 
 
@@ -265,44 +265,44 @@ class CheckinRound(Result):
 class RaiseRecord(UserRow):
     """One raised hand of ``room_data/getRoomRaiseData``."""
 
-    raise_time: BeijingTime
-    on_stage: bool
+    raise_time: BeijingTime | None = None
+    on_stage: bool | None = None
     """Whether the teacher took the user on stage."""
-    speak_seconds: int
+    speak_seconds: int | None = None
 
 
 class RaiseData(Result):
     """Answer of ``room_data/getRoomRaiseData``."""
 
-    total: int
+    total: int | None = None
     items: list[RaiseRecord] = Field(default_factory=list, alias="list")
 
 
 # --------------------------------------------------------------------------- red packets
 class UserRedPackage(UserRow):
-    grab_count: int
-    amount: Money
+    grab_count: int | None = None
+    amount: Money | None = None
 
 
 class RedPackageStat(Result):
     """Answer of ``room_data/getRoomRedPackage``: red packets grabbed in a room, per user."""
 
-    grab_count: int
-    total_amount: Money
+    grab_count: int | None = None
+    total_amount: Money | None = None
     items: list[UserRedPackage] = Field(default_factory=list, alias="list")
 
 
 class RedPackageGrab(UserRow):
-    amount: Money
-    grab_time: BeijingTime
+    amount: Money | None = None
+    grab_time: BeijingTime | None = None
 
 
 class RedPackageRecordInfo(Result):
     """Answer of ``room_data/getRedPackageRecordInfo``: one red packet."""
 
-    red_package_id: str
-    grab_count: int
-    total_amount: Money
+    red_package_id: str | None = None
+    grab_count: int | None = None
+    total_amount: Money | None = None
     items: list[RedPackageGrab] = Field(default_factory=list, alias="list")
 
 
@@ -311,8 +311,8 @@ class AwardRecord(UserRow):
     """One prize won, of ``room_data/exportAwardStat``."""
 
     award_id: str | None = None
-    prize: str
-    award_time: BeijingTime
+    prize: str | None = None
+    award_time: BeijingTime | None = None
 
 
 class AwardStat(Result):
@@ -322,10 +322,10 @@ class AwardStat(Result):
 class QaRecord(UserRow):
     """One question of ``room_data/exportQaStat``."""
 
-    question: str
+    question: str | None = None
     answer: str | None = None
     """The reply, if one was given."""
-    ask_time: BeijingTime
+    ask_time: BeijingTime | None = None
 
 
 class QaStat(Result):
@@ -335,10 +335,10 @@ class QaStat(Result):
 class QuestionnaireRecord(UserRow):
     """One filled-in questionnaire of ``room_data/exportQuestionnaireStat``."""
 
-    questionnaire_id: str
-    answers: dict[str, str]
+    questionnaire_id: str | None = None
+    answers: dict[str, str] = Field(default_factory=dict)
     """Each question's answer, by question."""
-    submit_time: BeijingTime
+    submit_time: BeijingTime | None = None
 
 
 class QuestionnaireStat(Result):
@@ -348,9 +348,9 @@ class QuestionnaireStat(Result):
 class EvaluationRecord(UserRow):
     """One evaluation of ``room_data/getEvaluationStat``."""
 
-    score: int
+    score: int | None = None
     comment: str | None = None
-    submit_time: BeijingTime
+    submit_time: BeijingTime | None = None
 
 
 class EvaluationStat(Result):
@@ -373,11 +373,11 @@ class CsvExport(Result, Generic[RowT]):
 
     row_type: ClassVar[Any] = Result
     file_name: str | None = None
-    csv: str
+    csv: str | None = None
 
     def rows(self) -> list[RowT]:
         """The CSV's rows as typed models (a leading BOM and blank lines are ignored)."""
-        text = self.csv.lstrip("\ufeff")
+        text = (self.csv or "").lstrip("\ufeff")
         reader = csv.DictReader(io.StringIO(text))
         adapter: TypeAdapter[RowT] = _adapter(self.row_type)
         return [adapter.validate_python(row) for row in reader if any(row.values())]
@@ -396,20 +396,20 @@ def _adapter(tp: Any) -> TypeAdapter[Any]:
 class AttentionCheck(Result):
     """One attention check of ``room_data/exportAttentionList``."""
 
-    attention_id: str
-    start_time: BeijingTime
-    user_count: int
+    attention_id: str | None = None
+    start_time: BeijingTime | None = None
+    user_count: int | None = None
     """Users the check reached."""
-    focused_count: int
+    focused_count: int | None = None
     """Users who were paying attention."""
 
 
 class AttentionResult(UserRow):
     """One user's result in an attention check (``room_data/exportAttentionDetail``)."""
 
-    attention_id: str
-    focused: bool
-    check_time: BeijingTime
+    attention_id: str | None = None
+    focused: bool | None = None
+    check_time: BeijingTime | None = None
 
 
 class AttentionListExport(CsvExport[AttentionCheck]):

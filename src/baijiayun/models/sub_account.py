@@ -28,16 +28,16 @@ class SubAccountCreated(Result):
 class SubAccountInfo(Result):
     """A sub-account (``sub_account/getSubAccountInfo`` and each list entry)."""
 
-    sub_partner_id: str
+    sub_partner_id: str | None = None
     mobile: str | None = None
     email: str | None = None
     contacts: str | None = None
     company: str | None = None
-    status: int
+    status: int | None = None
     """1 in use, 2 stopped or no service opened."""
-    live_on: int
+    live_on: int | None = None
     """0 not opened, 1 running, 2 stopped."""
-    video_on: int
+    video_on: int | None = None
     """0 not opened, 1 running, 2 stopped."""
     effect_time: _dt.date | None = None
     expire_time: _dt.date | None = None

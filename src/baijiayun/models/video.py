@@ -21,6 +21,7 @@ __all__ = [
     "Category",
     "CategoryAdded",
     "CategoryInfo",
+    "CategoryNode",
     "ResumeUploadUrl",
     "ShareUrls",
     "UploadUrl",
@@ -28,6 +29,7 @@ __all__ = [
     "VideoImages",
     "VideoInfo",
     "VideoList",
+    "VideoPlayInfo",
     "VideoState",
     "VideoSummary",
     "VideoToken",
@@ -49,31 +51,44 @@ VideoTokens = Annotated[list[VideoToken], token_entries("video_id")]
 
 
 class UploadUrl(Result):
-    """Answer of ``video/getUploadUrl``: the new video and where to upload its file."""
+    """Answer of ``video/getUploadUrl``: the new video and where to upload its file.
+
+    Source: a stored platform answer (code index id 41985710481, 2018-04:
+    ``{"upload_url": ..., "video_id": 166536}``), the same two fields in
+    lizhongyuan3/cloud-live and a Go client (code index id 10971003336).
+    """
 
     video_id: int
     upload_url: str
 
 
 class ResumeUploadUrl(UploadUrl):
-    """Answer of ``video/getResumeUploadUrl``."""
+    """Answer of ``video/getResumeUploadUrl`` (no public source shows its fields)."""
 
-    upload_size: int
+    video_id: int | None = None  # type: ignore[assignment]
+    upload_url: str | None = None  # type: ignore[assignment]
+    upload_size: int | None = None
     """Bytes the upload host already holds: continue from there."""
 
 
 class VideoState(Result):
-    """Answer of ``video/getStatus``."""
+    """Answer of ``video/getStatus``.
 
-    video_id: int
-    status: int
+    Source: a Go client (code index id 10971003336, VideoChangeCodeStatus) reads only
+    ``status`` and ``info``; ``video_id`` is not shown to be echoed.
+    """
+
+    video_id: int | None = None
+    status: int | None = None
     """10 uploading, 20 transcoding, 30 failed, 31/32 timed out, 100 ready."""
+    info: str | None = None
+    """The status as text."""
 
 
 class VideoSummary(Result):
     """One video of a listing."""
 
-    video_id: int
+    video_id: int | None = None
     name: str | None = None
     status: int | None = None
     publish_status: int | None = None
@@ -88,7 +103,13 @@ class VideoSummary(Result):
 
 
 class VideoInfo(VideoSummary):
-    """Answer of ``video/getInfo``."""
+    """Answer of ``video/getInfo``.
+
+    Source: consumer code (code index id 17753618801, BajiayunUtil.java: ``preface_url``,
+    ``name``, ``total_transcode_size``, ``total_size``, ``status``, ``length``) and
+    lizhongyuan3/cloud-live (BjVideoGetInfoResponse); neither shows ``video_id`` echoed,
+    so it is optional.
+    """
 
     total_transcode_size: int | None = None
     file_md5: str | None = None
@@ -119,11 +140,29 @@ class VideoImages(Result):
 class Category(Result):
     """A video category."""
 
-    category_id: int
+    category_id: int | None = None
     name: str | None = None
     parent_id: int | None = None
     """0 for a top-level category."""
     create_time: BeijingTime | None = None
+
+
+class CategoryNode(Category):
+    """One category of ``video/getCategoryList``, with its subcategories.
+
+    Source: a consumer parsing ``data.list`` of the real endpoint (code index ids
+    12235219154 CoursesServiceImpl.java, 12353251005 CategoryVo.java and 12620479429
+    CategoryResp.java; charles7c continew, 2024-04): each entry has ``id`` (not
+    ``category_id``), ``parent_id``, ``level``, ``name``, ``video_count`` and
+    ``children`` (entries of the same fields).
+    """
+
+    id: int | None = None
+    """The category's id, as this listing names it."""
+    level: int | None = None
+    """1 for a top-level category, 2 for a subcategory."""
+    video_count: int | None = None
+    children: list[CategoryNode] = Field(default_factory=list)
 
 
 class CategoryInfo(Category):
@@ -135,11 +174,18 @@ class CategoryInfo(Category):
 class CategoryAdded(Result):
     """Answer of ``video/addCategory``."""
 
-    category_id: int
+    category_id: int | None = None
+
+
+class VideoPlayInfo(Result):
+    """One definition's file in ``video/getUrl``'s ``play_info``."""
+
+    url: str | None = None
+    size: int | None = None
 
 
 class VideoUrl(Result):
-    """A transcoded file of one definition."""
+    """A transcoded file of one definition (the ``list`` form of ``video/getUrl``)."""
 
     definition: int | None = None
     url: str | None = None
@@ -147,8 +193,16 @@ class VideoUrl(Result):
 
 
 class VideoUrls(Result):
-    """Answer of ``video/getUrl``: a transcoded video's addresses, by definition."""
+    """Answer of ``video/getUrl``: a transcoded video's addresses, by definition.
 
+    Source: consumer code (code index id 17753618801, BajiayunUtil.java ``getUrl()``)
+    reads ``data.play_info.low.url``: ``play_info`` maps a definition name (``low``,
+    ...) to its file. ``items`` (a ``list`` of files, this SDK's earlier reading) is
+    kept for answers that send one; :meth:`url` reads either.
+    """
+
+    play_info: dict[str, VideoPlayInfo] = Field(default_factory=dict)
+    """The files by definition name (``play_info["low"].url``)."""
     video_id: int | None = None
     format: str | None = None
     length: int | None = None
@@ -157,6 +211,17 @@ class VideoUrls(Result):
     expire_time: BeijingTime | None = None
     """When the addresses stop working."""
     items: list[VideoUrl] = Field(default_factory=list, alias="list")
+
+    def url(self, definition: str | int | None = None) -> str | None:
+        """The address of ``definition`` (a ``play_info`` name, or a ``list`` entry's
+        ``definition``); without one, the first address sent. None when there is none."""
+        for name, info in self.play_info.items():
+            if info.url and (definition is None or name == str(definition)):
+                return info.url
+        for item in self.items:
+            if item.url and (definition is None or str(item.definition) == str(definition)):
+                return item.url
+        return None
 
 
 class ShareUrls(Result):

@@ -38,13 +38,13 @@ class PlayRecords(Page[PlayRecord]):
 class PlayRank(Result):
     """One entry of ``video_data/getVideoPlayCountRank``."""
 
-    video_id: int
+    video_id: int | None = None
     name: str | None = None
-    play_count: int
+    play_count: int | None = None
 
 
 class DailyPlayCount(Result):
     """Plays on one day (Beijing time)."""
 
-    date: _dt.date
-    play_count: int
+    date: _dt.date | None = None
+    play_count: int | None = None
