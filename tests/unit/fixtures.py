@@ -64,6 +64,8 @@ class _Builder:
 
     def __init__(self) -> None:
         self._numbers = itertools.count(1)
+        self._building: list[type[BaseModel]] = []
+        """The models being built, outermost first (a model may nest itself: a tree)."""
 
     def number(self) -> int:
         return next(self._numbers)
@@ -85,6 +87,9 @@ class _Builder:
             return self.model(tp)
         if origin in (list, tuple, set, frozenset) or tp in (list, tuple):
             args = typing.get_args(tp) or (Any,)
+            item = _strip_optional(args[0])
+            if isinstance(item, type) and item in self._building:
+                return []  # a tree's leaves have no children
             return [self.value(args[0], name)]
         if origin is dict or tp is dict:
             key_tp, value_tp = typing.get_args(tp) or (str, Any)
@@ -129,8 +134,12 @@ class _Builder:
     def model(self, cls: type[BaseModel]) -> dict[str, Any]:
         row_type = getattr(cls, "row_type", None)
         data: dict[str, Any] = {}
-        for field_name, info in cls.model_fields.items():
-            data[info.alias or field_name] = self.value(info.annotation, field_name)
+        self._building.append(cls)
+        try:
+            for field_name, info in cls.model_fields.items():
+                data[info.alias or field_name] = self.value(info.annotation, field_name)
+        finally:
+            self._building.pop()
         if "csv" in data and isinstance(row_type, type) and issubclass(row_type, BaseModel):
             data["csv"] = self.csv(row_type)
         return data
