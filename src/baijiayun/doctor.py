@@ -17,17 +17,29 @@ import dataclasses
 import datetime as _dt
 import decimal
 import enum
+import functools
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 if typing.TYPE_CHECKING:
     from ._endpoint import Endpoint
 
-__all__ = ["Drift", "check_answer", "compare", "expected_types", "json_type", "shape_of"]
+__all__ = [
+    "Drift",
+    "Finding",
+    "Report",
+    "arguments",
+    "check_account",
+    "check_answer",
+    "compare",
+    "expected_types",
+    "json_type",
+    "shape_of",
+]
 
 JSONType = Literal["string", "integer", "number", "boolean", "null", "object", "array"]
 
@@ -200,14 +212,12 @@ def compare(annotation: Any, data: Any, where: str = "data") -> list[Drift]:
     return drifts
 
 
-def _compare(annotation: Any, data: Any, where: str, drifts: list[Drift], depth: int) -> None:
+def _compare(
+    annotation: Any, data: Any, where: str, drifts: list[Drift], depth: int, loose: bool = False
+) -> None:
     if depth > MAX_DEPTH:
         return
-    allowed = expected_types(annotation)
     kind = json_type(data)
-    if allowed and kind not in allowed:
-        drifts.append(Drift("type", where, f"{kind}, the model reads {'|'.join(sorted(allowed))}"))
-        return
     model = _model_of(annotation)
     if model is not None and kind == "object":
         _compare_model(model, data, where, drifts, depth)
@@ -216,9 +226,35 @@ def _compare(annotation: Any, data: Any, where: str, drifts: list[Drift], depth:
     if item is not None and kind == "array":
         for value in data:
             before = len(drifts)
-            _compare(item, value, f"{where}[]", drifts, depth + 1)
+            _compare(item, value, f"{where}[]", drifts, depth + 1, loose)
             if len(drifts) > before:
                 break  # the items share one shape: the first that drifts says it
+        return
+    if model is None and item is None and _reads(annotation, data, loose):
+        return
+    allowed = expected_types(annotation)
+    if allowed and kind in allowed and model is None and item is None:
+        return
+    wanted = "|".join(sorted(allowed)) or "something else"
+    drifts.append(Drift("type", where, f"{kind}, the model reads {wanted}"))
+
+
+@functools.lru_cache(maxsize=512)
+def _reader(annotation: Any, loose: bool) -> TypeAdapter[Any]:
+    config = ConfigDict(coerce_numbers_to_str=True) if loose else None
+    return TypeAdapter(annotation, config=config)
+
+
+def _reads(annotation: Any, value: Any, loose: bool) -> bool:
+    """Whether the SDK reads ``value`` as ``annotation`` (pydantic's lax rules: ``"2"`` is
+    an int, a number is text where the model takes numbers as text)."""
+    try:
+        _reader(annotation, loose).validate_python(value)
+    except (ValidationError, TypeError):
+        return False
+    except Exception:  # an annotation pydantic cannot build a reader for alone
+        return json_type(value) in expected_types(annotation)
+    return True
 
 
 def _compare_model(
@@ -238,7 +274,8 @@ def _compare_model(
         value = data[key]
         if value is None and not field.is_required():
             continue  # an optional field sent as null reads as its default
-        _compare(field.annotation, value, path, drifts, depth + 1)
+        loose = bool(model.model_config.get("coerce_numbers_to_str"))
+        _compare(field.annotation, value, path, drifts, depth + 1, loose)
     for key in data:
         if key not in known:
             name = ID_KEY if _is_id(str(key)) else str(key)
@@ -257,3 +294,218 @@ def check_answer(spec: Endpoint, data: Any) -> list[Drift]:
     if spec.result_type is None or spec.result_type is type(None):
         return []  # a write answering nothing the SDK reads: any data will do
     return compare(spec.result_type, data)
+
+
+# --------------------------------------------------------------------------- the run
+Status = Literal["conforms", "drifts", "skipped", "error"]
+
+
+@dataclasses.dataclass
+class Finding:
+    """What one endpoint's check found."""
+
+    qualname: str
+    path: str
+    status: Status
+    detail: str = ""
+    """Why it was skipped, or the error's class and code (never a value of the answer)."""
+    drifts: list[Drift] = dataclasses.field(default_factory=list)
+    shape: dict[str, Any] | None = None
+
+
+@dataclasses.dataclass
+class Report:
+    """Every finding, and what was learnt of the account on the way."""
+
+    findings: list[Finding]
+    clock_skew: float | None = None
+    """This machine's clock minus the platform's ``ts`` (seconds), from the first answer."""
+    problem: str | None = None
+    """Why the run stopped before the endpoints (the key refused, no network, ...)."""
+
+    @property
+    def conforms(self) -> bool:
+        """No drift, no error, and the run got to the endpoints."""
+        return self.problem is None and all(
+            f.status in ("conforms", "skipped") for f in self.findings
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON: shapes and drifts only, never a value from an answer."""
+        return {
+            "conforms": self.conforms,
+            "problem": self.problem,
+            "clock_skew_seconds": None if self.clock_skew is None else round(self.clock_skew, 1),
+            "endpoints": {
+                f.qualname: {
+                    "path": f.path,
+                    "status": f.status,
+                    "detail": f.detail,
+                    "drifts": [dataclasses.asdict(d) for d in f.drifts],
+                    "shape": f.shape,
+                }
+                for f in self.findings
+            },
+        }
+
+
+def _first_value(rules: Any) -> Any:
+    """The first allowed value of a parameter with a fixed set (``OneOf``), else ``None``."""
+    for rule in rules:
+        values = getattr(rule, "values", None)
+        if isinstance(values, tuple) and values:
+            return values[0]
+    return None
+
+
+def arguments(spec: Endpoint, context: Mapping[str, Any]) -> dict[str, Any] | str:
+    """Keyword arguments for ``spec`` from what the account listed, or why there are none."""
+    values: dict[str, Any] = {}
+    for param in spec.params:
+        if not param.required:
+            continue
+        if param.name in context:
+            values[param.name] = context[param.name]
+            continue
+        first = _first_value(param.rules)
+        if first is None:
+            return f"needs {param.name}"
+        values[param.name] = first
+    return values
+
+
+def base_context(today: _dt.date) -> dict[str, Any]:
+    """Arguments every account has: yesterday's reports, last week's, a token's life."""
+    yesterday = today - _dt.timedelta(days=1)
+    week_ago = today - _dt.timedelta(days=7)
+    beijing = _dt.timezone(_dt.timedelta(hours=8))
+    return {
+        "date": yesterday,
+        "start_date": week_ago,
+        "end_date": yesterday,
+        "start_time": _dt.datetime.combine(yesterday, _dt.time(), beijing),
+        "end_time": _dt.datetime.combine(yesterday, _dt.time(23, 59, 59), beijing),
+        "expires_in": 3600,
+        "page": 1,
+        "page_size": 10,
+    }
+
+
+def _first_item(data: Any) -> Mapping[str, Any] | None:
+    """The first entry of a listing's ``data`` (a list, or an object with one list)."""
+    items: Any = data
+    if isinstance(data, Mapping):
+        lists = [v for v in data.values() if isinstance(v, list)]
+        items = lists[0] if lists else None
+    if isinstance(items, list) and items and isinstance(items[0], Mapping):
+        return items[0]
+    return None
+
+
+def _learn(*names: tuple[str, str]) -> Callable[[Any], dict[str, Any]]:
+    """Take ``field`` of a listing's first entry as the argument ``name`` (and its plural)."""
+
+    def learn(data: Any) -> dict[str, Any]:
+        first = _first_item(data)
+        found: dict[str, Any] = {}
+        for name, field_name in names:
+            if first is not None and first.get(field_name) not in (None, ""):
+                found[name] = first[field_name]
+                found[name + "s"] = [first[field_name]]
+        return found
+
+    return learn
+
+
+DISCOVER: tuple[tuple[str, Callable[[Any], dict[str, Any]]], ...] = (
+    ("room.list", _learn(("room_id", "room_id"))),
+    ("video.get_video_list", _learn(("video_id", "video_id"))),
+    (
+        "video.get_category_list",
+        _learn(("category_id", "id"), ("category_id", "category_id")),
+    ),
+    (
+        "sub_account.get_sub_account_list",
+        _learn(("sub_partner_id", "sub_partner_id")),
+    ),
+    ("room.listcode", _learn(("code", "code"))),
+)
+"""Listings read first, and what each teaches the later calls."""
+
+
+def check_account(
+    client: Any, today: _dt.date, *, progress: Callable[[str], None] | None = None
+) -> Report:
+    """Call every read-only endpoint of ``client`` that arguments can be formed for.
+
+    Only endpoints declared ``safe`` (reads) are called: nothing is created, changed
+    or deleted. Listings are read first; what they hold (a room, a video, a code)
+    becomes the arguments of the calls that need one.
+    """
+    import time
+
+    from .api import REGISTRY
+    from .errors import APIConnectionError, APIError, BaiJiaYunError
+    from .errors import ValidationError as BadArguments
+
+    context = base_context(today)
+    findings: dict[str, Finding] = {}
+    report = Report([])
+    order = [name for name, _ in DISCOVER]
+    specs = sorted(
+        (s for s in REGISTRY if s.safe),
+        key=lambda s: (order.index(s.qualname) if s.qualname in order else len(order), s.qualname),
+    )
+    learners = dict(DISCOVER)
+    for spec in specs:
+        if progress is not None:
+            progress(spec.qualname)
+        values = arguments(spec, context)
+        if isinstance(values, str):
+            findings[spec.qualname] = Finding(spec.qualname, spec.path, "skipped", values)
+            continue
+        method = getattr(getattr(client, spec.group), spec.name)
+        try:
+            try:
+                raw = method.raw(**values)
+            except BadArguments as exc:  # a parameter required by a check, not by name
+                if exc.param not in context or exc.param in values:
+                    raise
+                raw = method.raw(**values, **{exc.param: context[exc.param]})
+        except BadArguments as exc:
+            findings[spec.qualname] = Finding(
+                spec.qualname, spec.path, "skipped", f"needs {exc.param} ({exc.rule})"
+            )
+            continue
+        except APIConnectionError as exc:
+            report.problem = f"cannot reach the platform: {type(exc).__name__}"
+            break
+        except APIError as exc:
+            if exc.code in (1002, 2001, 2003) and not any(
+                f.status != "skipped" for f in findings.values()
+            ):
+                report.problem = f"the account or key was refused: {exc.code}"
+                break
+            # The platform refused what was guessed (a room of another kind, no permission):
+            # that says nothing about answer shapes.
+            findings[spec.qualname] = Finding(
+                spec.qualname, spec.path, "skipped", f"refused: {type(exc).__name__} {exc.code}"
+            )
+            continue
+        except BaiJiaYunError as exc:
+            findings[spec.qualname] = Finding(spec.qualname, spec.path, "error", type(exc).__name__)
+            continue
+        if report.clock_skew is None and isinstance(raw.envelope.get("ts"), (int, float)):
+            report.clock_skew = time.time() - float(raw.envelope["ts"])
+        drifts = check_answer(spec, raw.data)
+        findings[spec.qualname] = Finding(
+            spec.qualname,
+            spec.path,
+            "drifts" if drifts else "conforms",
+            drifts=drifts,
+            shape=shape_of(raw.data),
+        )
+        if spec.qualname in learners:
+            context.update({k: v for k, v in learners[spec.qualname](raw.data).items()})
+    report.findings = sorted(findings.values(), key=lambda f: f.qualname)
+    return report

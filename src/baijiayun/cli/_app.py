@@ -408,6 +408,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "demo",
         "A guided tour on the embedded sandbox (under a minute, no network, no credentials).",
     ),
+    "doctor": (
+        "baijiayun.cli._doctor",
+        "doctor",
+        "Check this account against the SDK: read-only calls, answers compared with the models.",
+    ),
     "room": (
         "baijiayun.cli._room",
         "room",

@@ -45,6 +45,11 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+FOLD = 24
+"""Columns a long cell keeps on one line before a table folds it (a table wider than its
+columns allow at this width is printed as one name/value list per item)."""
+
+
 def width_of(text: str) -> int:
     """Columns ``text`` takes in a terminal: wide (CJK) characters count two, marks none."""
     total = 0
@@ -149,8 +154,12 @@ class Output:
         widths = [
             max([width_of(c), *(width_of(r[i]) for r in texts)]) for i, c in enumerate(columns)
         ]
-        if len(columns) > 2 and sum(widths) + 3 * len(columns) + 1 > self.width:
-            # Too wide to read as a table: each item as its own name/value list.
+        if (
+            len(columns) > 2
+            and sum(min(w, FOLD) for w in widths) + 3 * len(columns) + 1 > self.width
+        ):
+            # Too many columns to read as a table, even with long cells folded over lines:
+            # each item as its own name/value list.
             if title:
                 click.echo(title)
             for number, row in enumerate(texts, 1):
