@@ -23,12 +23,12 @@ them in one call: ``client.links.playback_url(room_id)``,
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from typing import Annotated, Any, Protocol
 from urllib.parse import quote, urlencode
 
 from ._endpoint import Endpoint, declare
-from ._roles import Role  # bound before .api is imported: api.links imports it from here
 from ._signing import sign
 from ._wire import Context, HttpUrl, NonEmpty, OneOf, Range
 from .api._types import Int, RoomId, Str, UserNum
@@ -51,6 +51,14 @@ __all__ = [
 ENTER_PATH = "/web/room/enter"
 PLAYBACK_PATH = "/web/playback/index"
 VIDEO_PATH = "/web/video/player"
+
+
+class Role(enum.IntEnum):
+    """``user_role`` of an enter link."""
+
+    STUDENT = 0
+    TEACHER = 1
+    ASSISTANT = 2
 
 
 UserName = Annotated[Str, NonEmpty()]

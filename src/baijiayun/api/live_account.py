@@ -1,7 +1,7 @@
 """Live account API: ``/openapi/live_account/*`` — account-wide live settings, peaks and costs.
 
 Receive class callbacks with :mod:`baijiayun.callbacks` (or a ready receiver in
-:mod:`baijiayun.receivers`). Dates are Beijing dates: pass a ``date`` (or text
+:mod:`baijiayun.callbacks.receivers`). Dates are Beijing dates: pass a ``date`` (or text
 ``YYYY-MM-DD``); ``product_type`` narrows a report to one product line
 (:class:`~baijiayun.api.room.ProductType`), unset means every line.
 """

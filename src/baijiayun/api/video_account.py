@@ -1,7 +1,7 @@
 """Video account API: ``/openapi/video_account/*`` — account-wide VOD usage and settings.
 
 VOD and playback transcode callbacks share the one URL set here; receive them
-with :mod:`baijiayun.callbacks` (or a ready receiver in :mod:`baijiayun.receivers`).
+with :mod:`baijiayun.callbacks` (or a ready receiver in :mod:`baijiayun.callbacks.receivers`).
 """
 
 from __future__ import annotations

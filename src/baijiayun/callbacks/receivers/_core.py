@@ -10,20 +10,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from ..callbacks import (
+from ...errors import CallbackSignatureError
+from ..dedup import CallbackDeduplicator, Claim
+from ..events import CallbackEvent, parse_callback
+from ..verify import (
     DEFAULT_TOLERANCE,
     MAX_FIELDS,
     SUCCESS_BODY,
-    CallbackDeduplicator,
-    CallbackEvent,
-    Claim,
     _check_key,
     _check_tolerance,
     failure_body,
-    parse_callback,
     verify_callback,
 )
-from ..errors import CallbackSignatureError
 
 logger = logging.getLogger("baijiayun.callbacks")
 
