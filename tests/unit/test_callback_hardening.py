@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from baijiayun.callbacks.receivers._core import MAX_BODY, form_fields
 
 from baijiayun import CallbackDeduplicator, sign_callback, verify_callback
 from baijiayun.callbacks import check_qid
+from baijiayun.callbacks.receivers._core import MAX_BODY, form_fields
 from baijiayun.errors import CallbackSignatureError
 
 from .test_receivers import FRAMEWORKS, KEY, OK, Recorder, body_of, django_env  # noqa: F401
