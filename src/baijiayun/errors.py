@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ._signing import SECRET_NAMES
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -57,10 +59,11 @@ EXCERPT_CHARS = 200
 MSG_CHARS = 1000
 """Characters of the platform's ``msg`` an :class:`APIError` keeps at most."""
 
-# A value named partner_key, secret_key or sign, in JSON (`"sign": "..."`), a form
-# (`sign=...`) or a repr (`'sign': '...'`); a value cut off by the excerpt's end too.
+# A value named in SECRET_NAMES (partner_key, secret_key, sign), in JSON (`"sign": "..."`),
+# a form (`sign=...`) or a repr (`'sign': '...'`); a value cut off by the excerpt's end too.
+_NAMES = "|".join(sorted(map(re.escape, SECRET_NAMES)))
 _SECRET_VALUE = re.compile(
-    r"""(?<![A-Za-z0-9_])(["']?(?:partner_key|secret_key|sign)["']?\s*[:=]\s*)"""
+    rf"""(?<![A-Za-z0-9_])(["']?(?:{_NAMES})["']?\s*[:=]\s*)"""
     r"""("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s&,;)}\]]*)""",
     re.IGNORECASE,
 )

@@ -29,7 +29,7 @@ from typing import Annotated, Any, Protocol
 from urllib.parse import quote, urlencode
 
 from ._endpoint import Endpoint, declare
-from ._signing import sign
+from ._signing import SIGN, sign
 from ._wire import Context, HttpUrl, NonEmpty, OneOf, Range
 from .api._types import Int, RoomId, Str, UserNum
 from .errors import ValidationError
@@ -159,7 +159,7 @@ def enter_fields(
 def signed_enter_url(base_url: str, partner_key: str, fields: list[tuple[str, str]]) -> str:
     """The enter link for fields from :func:`enter_fields`, with their sign appended."""
     base = _base(base_url)
-    fields = [*fields, ("sign", sign(fields, _check_key(partner_key)))]
+    fields = [*fields, (SIGN, sign(fields, _check_key(partner_key)))]
     return _link(base, ENTER, fields)
 
 

@@ -13,8 +13,7 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .._config import CALLBACK_TOLERANCE
-from .._signing import encode_value, sign, signs_equal
+from .._signing import SIGN, TIMESTAMP_TOLERANCE, encode_value, sign, signs_equal
 from ..errors import CallbackSignatureError, ConfigurationError
 
 __all__ = [
@@ -30,9 +29,8 @@ __all__ = [
     "verify_callback",
 ]
 
-SIGN = "sign"
 TIMESTAMP = "timestamp"
-DEFAULT_TOLERANCE = CALLBACK_TOLERANCE
+DEFAULT_TOLERANCE = TIMESTAMP_TOLERANCE
 """Seconds a callback's ``timestamp`` (and ``qid``) may differ from now (either way)."""
 MAX_FIELDS = 1000
 MAX_CHARS = 1 << 20

@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 from .. import __version__
+from .._config import DATA_DIR_ENV, ENV_VARS
 from ..errors import (
     APIConnectionError,
     APIError,
@@ -93,7 +94,7 @@ class State:
             except (OSError, sqlite3.Error) as exc:
                 raise CliError(
                     f"cannot keep the embedded sandbox's state in {path}: {exc}",
-                    "set BAIJIAYUN_DATA_DIR to a writable directory",
+                    f"set {DATA_DIR_ENV} to a writable directory",
                 ) from None
         return self._box
 
@@ -315,17 +316,20 @@ SETTINGS_HELP = (
 )
 @click.version_option(__version__, "--version", "-V", prog_name="baijiayun")
 @click.option("--profile", metavar="NAME", help="Profile of the config file (default: default).")
-@click.option("--partner-id", metavar="ID", help="Partner id (BAIJIAYUN_PARTNER_ID).")
+@click.option("--partner-id", metavar="ID", help=f"Partner id ({ENV_VARS['partner_id']}).")
 @click.option(
     "--partner-key",
     metavar="KEY",
-    help="Partner key (BAIJIAYUN_PARTNER_KEY; a flag shows in process lists, prefer a profile).",
+    help=f"Partner key ({ENV_VARS['partner_key']}; a flag shows in process lists, "
+    "prefer a profile).",
 )
-@click.option("--secret-key", metavar="KEY", help="Secret key (BAIJIAYUN_SECRET_KEY).")
+@click.option("--secret-key", metavar="KEY", help=f"Secret key ({ENV_VARS['secret_key']}).")
 @click.option(
-    "--private-domain", metavar="NAME", help="Private domain, e.g. e12345678 (BAIJIAYUN_...)."
+    "--private-domain",
+    metavar="NAME",
+    help=f"Private domain, e.g. e12345678 ({ENV_VARS['private_domain']}).",
 )
-@click.option("--base-url", metavar="URL", help="API base URL (BAIJIAYUN_BASE_URL).")
+@click.option("--base-url", metavar="URL", help=f"API base URL ({ENV_VARS['base_url']}).")
 @click.option(
     "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="S"
 )

@@ -8,11 +8,11 @@ import sys
 
 import click
 
+from .._config import PROFILE_ENV
 from ._app import CliError, State, json_option, pass_state
 from ._settings import (
     DEFAULT_PROFILE,
     FIELDS,
-    PROFILE_ENV,
     SECRETS,
     check_profile_name,
     config_path,

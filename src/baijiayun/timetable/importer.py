@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .._base import RequestOptions, backoff_delay
+from .._signing import TIMESTAMP_TOLERANCE
 from ..errors import (
     APIConnectionError,
     APIError,
@@ -32,9 +33,10 @@ from .rows import Row, same_title
 
 __all__ = ["CLOCK_SKEW", "ImportReport", "ImportSettings", "Importer", "Progress"]
 
-CLOCK_SKEW = 360.0
+CLOCK_SKEW = TIMESTAMP_TOLERANCE + 60.0
 """Seconds a room's ``create_time`` may precede the moment its create was sent and still
-match in reconciliation (signatures already keep clocks within 300 s of the platform's)."""
+match in reconciliation (signatures already keep clocks within
+:data:`~baijiayun._signing.TIMESTAMP_TOLERANCE` of the platform's, plus a minute)."""
 
 
 class Progress(Protocol):
