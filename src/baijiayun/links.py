@@ -29,9 +29,9 @@ from typing import Annotated, Any, Protocol
 from urllib.parse import quote, urlencode
 
 from ._endpoint import Endpoint, declare
+from ._params import Int, RoomId, Str, UserNum, VideoId
 from ._signing import SIGN, sign
-from ._wire import Context, HttpUrl, NonEmpty, OneOf, Range
-from .api._types import Int, RoomId, Str, UserNum
+from ._wire import Context, HttpUrl, NonEmpty, OneOf
 from .errors import ValidationError
 
 __all__ = [
@@ -65,7 +65,6 @@ UserName = Annotated[Str, NonEmpty()]
 UserRole = Annotated[Int, OneOf.of(Role)]
 OptionalAvatar = Annotated[Str, HttpUrl(allow_empty=True)]
 Token = Annotated[Str, NonEmpty()]
-VideoId = Annotated[Int, Range(1)]
 _BASE_URL = HttpUrl()
 
 

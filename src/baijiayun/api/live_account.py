@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._group import Group, ModeT, endpoint
+from .._params import CallbackUrl, Date
 from .._wire import Context, Invalid
-from ._types import CallbackUrl, Date
 from .room import ProductType
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)

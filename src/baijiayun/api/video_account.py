@@ -10,8 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .._group import Group, ModeT, endpoint
-from ._media import Date, check_date_order
-from ._types import CallbackUrl
+from .._params import CallbackUrl, Date, check_date_order
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
     from ..models.video_account import AccountInfo
