@@ -16,7 +16,6 @@ from operator import itemgetter
 from typing import Any
 
 __all__ = [
-    "SECRET_NAMES",
     "SIGN",
     "TIMESTAMP_TOLERANCE",
     "canonical_string",
@@ -27,10 +26,6 @@ __all__ = [
 
 SIGN = "sign"
 """The field that carries a request's, a link's or a callback's signature."""
-SECRET_NAMES = frozenset({"partner_key", "secret_key", SIGN})
-"""Names whose values are never logged, shown, or put in an error: the key that signs,
-the key that fetches it, and the signature. The one list: redaction, errors, logs and
-the command line read it from here."""
 TIMESTAMP_TOLERANCE = 300
 """Seconds a signed ``timestamp`` may differ from the receiver's clock, either way: the
 platform's window for requests, and the SDK's for callbacks (and their ``qid``)."""

@@ -26,8 +26,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._signing import SECRET_NAMES
-
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -52,6 +50,12 @@ __all__ = [
     "ValidationError",
     "error_for_code",
 ]
+
+SECRET_NAMES = frozenset({"partner_key", "secret_key", "sign"})
+"""Names whose values are never logged, shown, or put in an error: the key that signs,
+the key that fetches it, and the signature. The one list: redaction here, the client's
+logs and errors, and the command's masking read it from here (this module imports
+nothing, so every layer can)."""
 
 
 EXCERPT_CHARS = 200

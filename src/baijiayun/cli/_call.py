@@ -18,8 +18,8 @@ from pydantic import BaseModel
 
 from .._endpoint import Endpoint
 from .._group import PageMethod
-from .._signing import SECRET_NAMES
 from ..api import REGISTRY
+from ..errors import SECRET_NAMES
 from ._app import CliError, State, json_option, pass_state
 from ._output import Output, jsonable
 from ._settings import mask

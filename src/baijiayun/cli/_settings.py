@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .._config import CONFIG_ENV, DATA_DIR_ENV, ENV_VARS, PROFILE_ENV, SETTING_NAMES
-from .._signing import SECRET_NAMES
+from ..errors import SECRET_NAMES
 
 __all__ = [
     "FIELDS",
