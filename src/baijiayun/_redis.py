@@ -77,13 +77,12 @@ def _executor() -> ThreadPoolExecutor:
     return _EXECUTOR[1]
 
 
-UNLOCK_SCRIPT = (
-    """
+UNLOCK_SCRIPT = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
-    """Delete KEYS[1] only while it still holds ARGV[1] (a lock or claim of one's own)."""
-)
+
+# UNLOCK_SCRIPT deletes KEYS[1] only while it still holds ARGV[1] (a lock or claim of one's own).
 
 
 class RedisUser:
