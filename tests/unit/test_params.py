@@ -97,3 +97,38 @@ def test_one_declaration_of_each_shared_type() -> None:
             ):
                 found.append(f"{name}:{node.lineno} Paging(...page_size...)")
     assert not found, "use baijiayun._params: " + ", ".join(found)
+
+
+def test_every_enter_link_function_takes_the_declared_parameters() -> None:
+    """The enter link's parameters are declared once (``links.ENTER``); the functions that
+    build or sign a link list them for their callers (and type checkers): same names, same
+    order, same defaults, but for ``user_role``, which the earlier SDK's ``get_web_sign``
+    (and ``web_sign``) require."""
+    import inspect
+
+    from baijiayun import links
+    from baijiayun.api.links import Links
+
+    declared = [(p.name, p.default) for p in links.ENTER.params]
+    leading = {
+        links.enter_fields: 0,
+        links.web_sign: 1,
+        links.enter_url: 2,
+        links.get_web_sign: 1,
+        Links.enter_url: 1,
+    }
+    for function, skip in leading.items():
+        params = list(inspect.signature(function).parameters.values())[skip:]
+        found = [
+            (p.name, None if p.default is inspect.Parameter.empty else p.default) for p in params
+        ]
+        want = [
+            (
+                name,
+                None
+                if name == "user_role" and function in (links.web_sign, links.get_web_sign)
+                else default,
+            )
+            for name, default in declared
+        ]
+        assert found == want, function.__qualname__
