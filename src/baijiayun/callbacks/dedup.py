@@ -22,7 +22,7 @@ from .._redis import UNLOCK_SCRIPT, RedisUser
 from .._wire import BEIJING
 from ..errors import CallbackSignatureError
 from .events import CallbackEvent
-from .verify import DEFAULT_TOLERANCE, _check_tolerance
+from .verify import DEFAULT_TOLERANCE, check_tolerance
 
 if TYPE_CHECKING:
     import redis
@@ -223,7 +223,7 @@ class CallbackDeduplicator:
         self.store: DedupStore = store if store is not None else MemoryDedupStore()
         self.ttl = ttl
         self.claim_ttl = claim_ttl
-        self.tolerance = _check_tolerance(tolerance)
+        self.tolerance = check_tolerance(tolerance)
         self._clock = clock
         self._tokens: OrderedDict[str, str] = OrderedDict()  # qid -> token of our claims
         self._lock = threading.Lock()

@@ -123,7 +123,8 @@ def _collect(fields: object) -> dict[str, str]:
 _TIMESTAMP_RE = re.compile(r"[0-9]{1,12}\Z")
 
 
-def _check_key(partner_key: object) -> str:
+def check_key(partner_key: object) -> str:
+    """The partner key a callback is verified with: non-empty text (else ConfigurationError)."""
     if not isinstance(partner_key, str) or not partner_key:
         raise ConfigurationError("a partner_key (non-empty text) is needed to verify callbacks")
     try:
@@ -133,7 +134,8 @@ def _check_key(partner_key: object) -> str:
     return partner_key
 
 
-def _check_tolerance(tolerance: object) -> float | None:
+def check_tolerance(tolerance: object) -> float | None:
+    """A timestamp window in seconds (>= 0), or None for no window (else ConfigurationError)."""
     if tolerance is None:
         return None
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0:
@@ -163,8 +165,8 @@ def verify_callback(
         ConfigurationError: ``partner_key`` or ``tolerance`` is unusable (your
             settings, not the callback).
     """
-    key = _check_key(partner_key)
-    window = _check_tolerance(tolerance)
+    key = check_key(partner_key)
+    window = check_tolerance(tolerance)
     received = callback_fields(fields)  # plain str from here on
     given = received.pop(SIGN, None)
     if not given:
@@ -200,7 +202,7 @@ def sign_callback(
     fields' own; without it a missing ``timestamp`` is set to now. For your
     tests: ``verify_callback(sign_callback(fields, key), key)`` passes.
     """
-    key = _check_key(partner_key)
+    key = check_key(partner_key)
     out = {str(k): encode_value(v) for k, v in fields.items() if k != SIGN and v is not None}
     if isinstance(timestamp, _dt.datetime):
         out[TIMESTAMP] = str(int(timestamp.timestamp()))

@@ -17,8 +17,8 @@ from ..verify import (
     DEFAULT_TOLERANCE,
     MAX_FIELDS,
     SUCCESS_BODY,
-    _check_key,
-    _check_tolerance,
+    check_key,
+    check_tolerance,
     failure_body,
     verify_callback,
 )
@@ -116,8 +116,8 @@ class Receiver:
     dedup: CallbackDeduplicator | None = None
 
     def __post_init__(self) -> None:  # settings fail at start-up, not on the first callback
-        _check_key(self.partner_key)
-        _check_tolerance(self.tolerance)
+        check_key(self.partner_key)
+        check_tolerance(self.tolerance)
 
     def __repr__(self) -> str:  # never show the key
         return f"Receiver(handler={self.handler!r}, tolerance={self.tolerance})"
