@@ -13,13 +13,28 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from ._signing import TIMESTAMP_TOLERANCE
 from .errors import ConfigurationError
 
 LEGACY_BASE_URL = "https://api.baijiayun.com/"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 2
-CALLBACK_TOLERANCE = 300
-"""Seconds a callback's ``timestamp`` (and ``qid``) may differ from now, either way."""
+CALLBACK_TOLERANCE = TIMESTAMP_TOLERANCE
+"""Seconds a callback's ``timestamp`` (and ``qid``) may differ from now, either way
+(:data:`baijiayun._signing.TIMESTAMP_TOLERANCE`)."""
+
+# ---- environment variables: every name the SDK and its command read, here only
+SETTING_NAMES = ("partner_id", "partner_key", "secret_key", "private_domain", "base_url")
+"""Settings an argument, an environment variable (or the command's profile or flag) gives."""
+ENV_VARS: dict[str, str] = {name: f"BAIJIAYUN_{name.upper()}" for name in SETTING_NAMES}
+"""The variable each setting is read from: ``BAIJIAYUN_PARTNER_ID``, ``BAIJIAYUN_PARTNER_KEY``,
+``BAIJIAYUN_SECRET_KEY``, ``BAIJIAYUN_PRIVATE_DOMAIN``, ``BAIJIAYUN_BASE_URL``."""
+CONFIG_ENV = "BAIJIAYUN_CONFIG"
+"""The command's configuration file, instead of the user's config directory."""
+PROFILE_ENV = "BAIJIAYUN_PROFILE"
+"""The command's profile, when ``--profile`` is not given."""
+DATA_DIR_ENV = "BAIJIAYUN_DATA_DIR"
+"""Where the command's embedded sandbox keeps its state."""
 
 
 @dataclass(frozen=True)
@@ -145,26 +160,25 @@ def resolve(
 ) -> Settings:
     env = os.environ if environ is None else environ
 
-    def pick(value: str | int | None, var: str) -> str | None:
+    def pick(value: str | int | None, name: str) -> str | None:
         if value is not None and value != "":
-            if isinstance(value, str) or (var == "BAIJIAYUN_PARTNER_ID" and isinstance(value, int)):
+            if isinstance(value, str) or (name == "partner_id" and isinstance(value, int)):
                 return str(value)
-            name = var.removeprefix("BAIJIAYUN_").lower()
             raise ConfigurationError(f"{name} must be text, not {type(value).__name__}")
-        found = env.get(var)
+        found = env.get(ENV_VARS[name])
         return found or None
 
-    pid = pick(partner_id, "BAIJIAYUN_PARTNER_ID")
-    pkey = pick(partner_key, "BAIJIAYUN_PARTNER_KEY")
-    skey = pick(secret_key, "BAIJIAYUN_SECRET_KEY")
-    domain = pick(private_domain, "BAIJIAYUN_PRIVATE_DOMAIN")
-    url = pick(base_url, "BAIJIAYUN_BASE_URL")
+    pid = pick(partner_id, "partner_id")
+    pkey = pick(partner_key, "partner_key")
+    skey = pick(secret_key, "secret_key")
+    domain = pick(private_domain, "private_domain")
+    url = pick(base_url, "base_url")
     missing = []
     if pid is None:
-        missing.append("partner_id (or BAIJIAYUN_PARTNER_ID)")
+        missing.append(f"partner_id (or {ENV_VARS['partner_id']})")
     if pkey is None and skey is None:
         missing.append(
-            "partner_key or secret_key (or BAIJIAYUN_PARTNER_KEY / BAIJIAYUN_SECRET_KEY)"
+            f"partner_key or secret_key (or {ENV_VARS['partner_key']} / {ENV_VARS['secret_key']})"
         )
     if missing:
         raise ConfigurationError("missing credentials: " + "; ".join(missing))

@@ -15,7 +15,20 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-__all__ = ["canonical_string", "encode_value", "sign", "signs_equal"]
+__all__ = [
+    "SIGN",
+    "TIMESTAMP_TOLERANCE",
+    "canonical_string",
+    "encode_value",
+    "sign",
+    "signs_equal",
+]
+
+SIGN = "sign"
+"""The field that carries a request's, a link's or a callback's signature."""
+TIMESTAMP_TOLERANCE = 300
+"""Seconds a signed ``timestamp`` may differ from the receiver's clock, either way: the
+platform's window for requests, and the SDK's for callbacks (and their ``qid``)."""
 
 _KEY = itemgetter(0)
 

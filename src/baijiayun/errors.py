@@ -56,16 +56,23 @@ __all__ = [
     "error_for_code",
 ]
 
+SECRET_NAMES = frozenset({"partner_key", "secret_key", "sign"})
+"""Names whose values are never logged, shown, or put in an error: the key that signs,
+the key that fetches it, and the signature. The one list: redaction here, the client's
+logs and errors, and the command's masking read it from here (this module imports
+nothing, so every layer can)."""
+
 
 EXCERPT_CHARS = 200
 """Characters of a body an error shows at most."""
 MSG_CHARS = 1000
 """Characters of the platform's ``msg`` an :class:`APIError` keeps at most."""
 
-# A value named partner_key, secret_key or sign, in JSON (`"sign": "..."`), a form
-# (`sign=...`) or a repr (`'sign': '...'`); a value cut off by the excerpt's end too.
+# A value named in SECRET_NAMES (partner_key, secret_key, sign), in JSON (`"sign": "..."`),
+# a form (`sign=...`) or a repr (`'sign': '...'`); a value cut off by the excerpt's end too.
+_NAMES = "|".join(sorted(map(re.escape, SECRET_NAMES)))
 _SECRET_VALUE = re.compile(
-    r"""(?<![A-Za-z0-9_])(["']?(?:partner_key|secret_key|sign)["']?\s*[:=]\s*)"""
+    rf"""(?<![A-Za-z0-9_])(["']?(?:{_NAMES})["']?\s*[:=]\s*)"""
     r"""("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s&,;)}\]]*)""",
     re.IGNORECASE,
 )

@@ -19,17 +19,20 @@ is one, for many workers starting at once.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from ._shared import REFRESH_INTERVAL, KeyRecord
+from ._redis import UNLOCK_SCRIPT, RedisUser
+from .errors import ConfigurationError
 
 if TYPE_CHECKING:
     import asyncio
 
-    from ._redis import RedisKeyStore
+    import redis
 
 __all__ = [
     "DEFAULT_KEY_TTL",
@@ -44,6 +47,22 @@ __all__ = [
 
 DEFAULT_KEY_TTL = 24 * 3600.0
 """Seconds a fetched partner key is trusted before it is fetched again."""
+
+REFRESH_INTERVAL = 30.0
+"""Seconds after a refresh during which a refused key is not fetched again."""
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """A partner key as a shared store holds it."""
+
+    key: str
+    refreshed: bool = False
+    """Fetched within the last :data:`REFRESH_INTERVAL` seconds to replace this same key
+    after a 1002: the key is current, and a 1002 now is about something else."""
+
+    def __repr__(self) -> str:  # never the key
+        return f"KeyRecord(refreshed={self.refreshed})"
 
 
 @runtime_checkable
@@ -309,9 +328,152 @@ class PartnerKeyProvider:
                 await shared.aunlock(pid, token)
 
 
-def __getattr__(name: str) -> Any:
-    if name == "RedisKeyStore":  # needs the redis extra: imported on first use
-        from ._redis import RedisKeyStore
+# --------------------------------------------------------------------------- Redis
+class RedisKeyStore(RedisUser):
+    """Partner keys in Redis, shared by every process of every machine.
 
-        return RedisKeyStore
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    >>> store = RedisKeyStore.from_url("redis://cache:6379/0")
+    >>> client = BaiJiaYunClient(partner_id, secret_key, key_store=store)
+
+    When many processes start cold at once, one takes a lock in Redis (it
+    expires after ``lock_timeout`` seconds, should that process die) and calls
+    ``createkey``; the others look again every ``poll_interval`` seconds and
+    read the key it stored. A refresh after a 1002 works the same way, and a
+    refresh that brought back the refused key is remembered for
+    :data:`~baijiayun.keys.REFRESH_INTERVAL` seconds, so no other process
+    refreshes it again. Each process also keeps the key it read until its
+    expiry, so a call reads no Redis at all.
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str = "baijiayun:",
+        lock_timeout: float = 60.0,
+        poll_interval: float = 0.05,
+    ) -> None:
+        super().__init__(client, prefix)
+        for name, value in (("lock_timeout", lock_timeout), ("poll_interval", poll_interval)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ConfigurationError(f"{name} must be seconds > 0, not {value!r}")
+        self.lock_timeout = float(lock_timeout)
+        self.poll_interval = float(poll_interval)
+        self._local: dict[str, tuple[str, float | None]] = {}
+        self._local_lock = threading.Lock()
+        # Each Redis read takes a number when it starts, each write when it is done; the
+        # process's copy only takes a value newer than the one it holds, so a read that was
+        # under way during a refresh cannot put the refused key back.
+        self._seq = itertools.count()
+        self._applied: dict[str, int] = {}
+        self._unlock = client.register_script(UNLOCK_SCRIPT)
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        prefix: str = "baijiayun:",
+        lock_timeout: float = 60.0,
+        poll_interval: float = 0.05,
+        **redis_options: Any,
+    ) -> RedisKeyStore:
+        """A store on a new client for ``url`` (``redis://``, ``rediss://``, ``unix://``)."""
+        client = cls._client_from_url(url, redis_options)
+        return cls(client, prefix=prefix, lock_timeout=lock_timeout, poll_interval=poll_interval)
+
+    def _names(self, partner_id: str) -> tuple[str, str, str]:
+        base = f"{self.prefix}partner_key:{{{partner_id}}}"
+        return base, base + ":refreshed", base + ":lock"
+
+    def _hold(self, seq: int, partner_id: str, key: str | None, ttl_ms: int | None) -> None:
+        expires = None if ttl_ms is None else time.monotonic() + ttl_ms / 1000
+        with self._local_lock:
+            if seq < self._applied.get(partner_id, -1):
+                return  # a newer value is held already
+            self._applied[partner_id] = seq
+            if key is None:
+                self._local.pop(partner_id, None)
+            else:
+                self._local[partner_id] = (key, expires)
+
+    # ---- KeyStore: get reads this process's copy only (no Redis on a call's path)
+    def get(self, partner_id: str) -> str | None:
+        item = self._local.get(partner_id)
+        if item is None:
+            return None
+        key, expires = item
+        if expires is not None and time.monotonic() >= expires:
+            with self._local_lock:
+                self._local.pop(partner_id, None)
+            return None
+        return key
+
+    def set(self, partner_id: str, partner_key: str, ttl: float | None) -> None:
+        self.write(partner_id, partner_key, ttl, refreshed=False)
+
+    def delete(self, partner_id: str) -> None:
+        names = self._names(partner_id)
+        self._do("delete", lambda: self.redis.delete(*names[:2]))
+        self._hold(next(self._seq), partner_id, None, None)
+
+    # ---- SharedKeyStore
+    def read(self, partner_id: str) -> KeyRecord | None:
+        key_name, marker_name, _ = self._names(partner_id)
+
+        def work() -> tuple[Any, Any, Any]:
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.get(key_name).pttl(key_name).get(marker_name)
+            key, ttl_ms, marker = pipe.execute()
+            return key, ttl_ms, marker
+
+        seq = next(self._seq)
+        raw, ttl_ms, marker = self._do("read the partner key", work)
+        if raw is None:
+            self._hold(seq, partner_id, None, None)
+            return None
+        key = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+        ttl = ttl_ms if isinstance(ttl_ms, int) and ttl_ms > 0 else None
+        self._hold(seq, partner_id, key, ttl)
+        return KeyRecord(key, refreshed=marker is not None and marker == raw)
+
+    def write(self, partner_id: str, partner_key: str, ttl: float | None, refreshed: bool) -> None:
+        key_name, marker_name, _ = self._names(partner_id)
+        ttl_ms = None if ttl is None else max(1, int(ttl * 1000))
+
+        def work() -> None:
+            pipe = self.redis.pipeline(transaction=True)
+            pipe.set(key_name, partner_key, px=ttl_ms)
+            if refreshed:  # "this key was confirmed just now": no other process refreshes it
+                pipe.set(marker_name, partner_key, px=int(REFRESH_INTERVAL * 1000))
+            pipe.execute()
+
+        self._do("store the partner key", work)
+        self._hold(next(self._seq), partner_id, partner_key, ttl_ms)
+
+    def lock(self, partner_id: str) -> str | None:
+        name = self._names(partner_id)[2]
+        import uuid
+
+        token = uuid.uuid4().hex
+        ms = int(self.lock_timeout * 1000)
+        taken = self._do("lock", lambda: self.redis.set(name, token, nx=True, px=ms))
+        return token if taken else None
+
+    def unlock(self, partner_id: str, token: str) -> None:
+        name = self._names(partner_id)[2]
+        self._do("unlock", lambda: self._unlock(keys=[name], args=[token]))
+
+    async def aread(self, partner_id: str) -> KeyRecord | None:
+        return await self._ado("read", lambda: self.read(partner_id))
+
+    async def awrite(
+        self, partner_id: str, partner_key: str, ttl: float | None, refreshed: bool
+    ) -> None:
+        await self._ado("write", lambda: self.write(partner_id, partner_key, ttl, refreshed))
+
+    async def alock(self, partner_id: str) -> str | None:
+        return await self._ado("lock", lambda: self.lock(partner_id))
+
+    async def aunlock(self, partner_id: str, token: str) -> None:
+        await self._ado("unlock", lambda: self.unlock(partner_id, token))

@@ -23,15 +23,15 @@ them in one call: ``client.links.playback_url(room_id)``,
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from typing import Annotated, Any, Protocol
 from urllib.parse import quote, urlencode
 
 from ._endpoint import Endpoint, declare
-from ._roles import Role  # bound before .api is imported: api.links imports it from here
-from ._signing import sign
-from ._wire import Context, HttpUrl, NonEmpty, OneOf, Range
-from .api._types import Int, RoomId, Str, UserNum
+from ._params import Int, RoomId, Str, UserNum, VideoId
+from ._signing import SIGN, sign
+from ._wire import Context, HttpUrl, NonEmpty, OneOf
 from .errors import ValidationError
 
 __all__ = [
@@ -53,11 +53,18 @@ PLAYBACK_PATH = "/web/playback/index"
 VIDEO_PATH = "/web/video/player"
 
 
+class Role(enum.IntEnum):
+    """``user_role`` of an enter link."""
+
+    STUDENT = 0
+    TEACHER = 1
+    ASSISTANT = 2
+
+
 UserName = Annotated[Str, NonEmpty()]
 UserRole = Annotated[Int, OneOf.of(Role)]
 OptionalAvatar = Annotated[Str, HttpUrl(allow_empty=True)]
 Token = Annotated[Str, NonEmpty()]
-VideoId = Annotated[Int, Range(1)]
 _BASE_URL = HttpUrl()
 
 
@@ -151,7 +158,7 @@ def enter_fields(
 def signed_enter_url(base_url: str, partner_key: str, fields: list[tuple[str, str]]) -> str:
     """The enter link for fields from :func:`enter_fields`, with their sign appended."""
     base = _base(base_url)
-    fields = [*fields, ("sign", sign(fields, _check_key(partner_key)))]
+    fields = [*fields, (SIGN, sign(fields, _check_key(partner_key)))]
     return _link(base, ENTER, fields)
 
 

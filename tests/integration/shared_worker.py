@@ -103,7 +103,7 @@ def receiver(s: dict[str, Any]) -> None:
     from starlette.applications import Starlette
 
     from baijiayun.callbacks import CallbackDeduplicator, CallbackEvent, RedisDedupStore
-    from baijiayun.receivers.starlette import callback_route
+    from baijiayun.callbacks.receivers.starlette import callback_route
 
     counter = redis.Redis.from_url(s["redis_url"])
     handled_key = s["prefix"] + "handled"

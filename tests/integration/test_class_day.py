@@ -20,8 +20,8 @@ from starlette.applications import Starlette
 
 from baijiayun.api.live import LiveStatus, chat_message
 from baijiayun.callbacks import CallbackDeduplicator, CallbackEvent, ClassEnded, ClassStarted
+from baijiayun.callbacks.receivers.starlette import callback_route
 from baijiayun.links import Role
-from baijiayun.receivers.starlette import callback_route
 from baijiayun.sandbox import SANDBOX_PARTNER_KEY
 from baijiayun.sandbox._server import bind
 

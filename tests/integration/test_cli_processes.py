@@ -182,7 +182,7 @@ def test_custom_keys_are_masked_in_the_banner(env: dict[str, str]) -> None:
 
 
 def test_demo_command_and_module(env: dict[str, str]) -> None:
-    for command in ([*BAIJIAYUN, "demo"], [sys.executable, "-m", "baijiayun.demo"]):
+    for command in ([*BAIJIAYUN, "demo"], [sys.executable, "-m", "baijiayun.cli.demo"]):
         started = time.monotonic()
         result = finished(command, env)
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
@@ -199,7 +199,7 @@ def test_demo_callbacks_bypass_a_configured_proxy(env: dict[str, str]) -> None:
 def test_a_failing_demo_step_exits_non_zero(env: dict[str, str]) -> None:
     # The receiver refuses every callback: step 6 must fail, and the exit status says so.
     broken = (
-        "import sys, baijiayun.demo as d; d.verify_callback = lambda *a, **k: "
+        "import sys, baijiayun.cli.demo as d; d.verify_callback = lambda *a, **k: "
         "(_ for _ in ()).throw(d.CallbackSignatureError('mismatch')); sys.exit(d.main())"
     )
     result = finished([sys.executable, "-c", broken], env)

@@ -22,7 +22,7 @@ from baijiayun.callbacks import (
     PlaybackReady,
     VideoTranscoded,
 )
-from baijiayun.receivers.starlette import callback_route
+from baijiayun.callbacks.receivers.starlette import callback_route
 from baijiayun.sandbox import SANDBOX_PARTNER_KEY
 from baijiayun.sandbox._server import bind
 

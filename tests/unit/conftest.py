@@ -25,6 +25,7 @@ import pytest
 
 import baijiayun._base
 from baijiayun import AsyncBaiJiaYunClient, BaiJiaYunClient
+from baijiayun._config import ENV_VARS
 
 from .fixtures import ROOM_ID, default_answers
 
@@ -227,13 +228,7 @@ MODES = ("sync", "async")
 # --------------------------------------------------------------------------- fixtures
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in (
-        "BAIJIAYUN_PARTNER_ID",
-        "BAIJIAYUN_PARTNER_KEY",
-        "BAIJIAYUN_SECRET_KEY",
-        "BAIJIAYUN_PRIVATE_DOMAIN",
-        "BAIJIAYUN_BASE_URL",
-    ):
+    for var in ENV_VARS.values():  # every BAIJIAYUN_* setting the client reads
         monkeypatch.delenv(var, raising=False)
 
 

@@ -20,8 +20,8 @@ import pytest
 
 from baijiayun import CallbackDeduplicator, sign_callback, verify_callback
 from baijiayun.callbacks import check_qid
+from baijiayun.callbacks.receivers._core import MAX_BODY, form_fields
 from baijiayun.errors import CallbackSignatureError
-from baijiayun.receivers._core import MAX_BODY, form_fields
 
 from .test_receivers import FRAMEWORKS, KEY, OK, Recorder, body_of, django_env  # noqa: F401
 
@@ -166,7 +166,7 @@ def test_starlette_stops_reading_a_chunked_body_at_the_limit(memory: list[int]) 
     """Before: the whole body was read first (300 MB: RSS 45 -> 331 MB)."""
     from starlette.applications import Starlette
 
-    from baijiayun.receivers.starlette import callback_route
+    from baijiayun.callbacks.receivers.starlette import callback_route
 
     handler = Recorder()
     app = Starlette(routes=[callback_route("/cb", handler, KEY)])
@@ -221,7 +221,7 @@ def _wsgi_call(app: Any, environ: dict[str, Any]) -> str:
 def test_flask_stops_reading_a_chunked_body_at_the_limit(memory: list[int]) -> None:
     from flask import Flask
 
-    from baijiayun.receivers.flask import callback_view
+    from baijiayun.callbacks.receivers.flask import callback_view
 
     handler = Recorder()
     app = Flask(__name__)

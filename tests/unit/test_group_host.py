@@ -7,7 +7,7 @@ import pytest
 
 from baijiayun import BaiJiaYunClient
 from baijiayun._group import Group, ModeT, endpoint
-from baijiayun.api._types import RoomId
+from baijiayun._params import RoomId
 
 from .conftest import PARTNER_ID, PARTNER_KEY, envelope
 

@@ -81,7 +81,7 @@ class Missing:
             raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
 sys.meta_path.insert(0, Missing())
 try:
-    import baijiayun.receivers.{module}
+    import {package}.{module}
 except ModuleNotFoundError as exc:
     print(exc)
 else:
@@ -89,6 +89,7 @@ else:
 """
 
 
+@pytest.mark.parametrize("package", ["baijiayun.callbacks.receivers", "baijiayun.receivers"])
 @pytest.mark.parametrize(
     ("module", "framework", "hint"),
     [
@@ -97,14 +98,18 @@ else:
         ("django", "django", "pip install django"),
     ],
 )
-def test_a_receiver_without_its_framework_says_what_to_install(module, framework, hint) -> None:
-    """Before: a bare ModuleNotFoundError: No module named 'starlette'."""
-    code = BLOCK.format(module=module, framework=framework)
+def test_a_receiver_without_its_framework_says_what_to_install(
+    package, module, framework, hint
+) -> None:
+    """Before: a bare ModuleNotFoundError: No module named 'starlette'. The old
+    ``baijiayun.receivers`` path says the same (it re-exports the new one)."""
+    code = BLOCK.format(package=package, module=module, framework=framework)
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert hint in result.stdout and f"baijiayun.receivers.{module}" in result.stdout
+    assert hint in result.stdout
+    assert f"baijiayun.callbacks.receivers.{module}" in result.stdout
 
 
 @pytest.mark.parametrize("cls", [BaiJiaYunClient, AsyncBaiJiaYunClient])

@@ -74,7 +74,7 @@ def make_starlette(handler: Any, dedup: CallbackDeduplicator | None) -> Post:
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
-    from baijiayun.receivers.starlette import callback_route
+    from baijiayun.callbacks.receivers.starlette import callback_route
 
     app = Starlette(routes=[callback_route("/cb", handler, KEY, dedup=dedup)])
     client = TestClient(app)
@@ -90,7 +90,7 @@ def make_fastapi(handler: Any, dedup: CallbackDeduplicator | None) -> Post:
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from baijiayun.receivers.starlette import callback_endpoint
+    from baijiayun.callbacks.receivers.starlette import callback_endpoint
 
     app = FastAPI()
     app.add_api_route("/cb", callback_endpoint(handler, KEY, dedup=dedup), methods=["POST"])
@@ -106,7 +106,7 @@ def make_fastapi(handler: Any, dedup: CallbackDeduplicator | None) -> Post:
 def make_flask(handler: Any, dedup: CallbackDeduplicator | None) -> Post:
     from flask import Flask
 
-    from baijiayun.receivers.flask import callback_view
+    from baijiayun.callbacks.receivers.flask import callback_view
 
     app = Flask(__name__)
     app.add_url_rule("/cb", view_func=callback_view(handler, KEY, dedup=dedup), methods=["POST"])
@@ -146,7 +146,7 @@ def make_django(handler: Any, dedup: CallbackDeduplicator | None) -> Post:
     from django.test import Client
     from django.urls import clear_url_caches, path
 
-    from baijiayun.receivers.django import callback_view
+    from baijiayun.callbacks.receivers.django import callback_view
 
     urlpatterns[:] = [path("cb", callback_view(handler, KEY, dedup=dedup))]
     clear_url_caches()
@@ -361,7 +361,7 @@ def test_starlette_multipart_without_parser_is_refused() -> None:
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
-    from baijiayun.receivers.starlette import callback_route
+    from baijiayun.callbacks.receivers.starlette import callback_route
 
     handler = Recorder()
     client = TestClient(Starlette(routes=[callback_route("/cb", handler, KEY)]))
@@ -387,8 +387,8 @@ def test_django_answers_only_post(django_env: None) -> None:
 
 
 def test_receivers_check_settings_at_once() -> None:
-    from baijiayun.receivers.flask import callback_view
-    from baijiayun.receivers.starlette import callback_endpoint
+    from baijiayun.callbacks.receivers.flask import callback_view
+    from baijiayun.callbacks.receivers.starlette import callback_endpoint
 
     with pytest.raises(ConfigurationError):
         callback_endpoint(Recorder(), "")
@@ -397,7 +397,7 @@ def test_receivers_check_settings_at_once() -> None:
 
 
 def test_receiver_repr_hides_the_key() -> None:
-    from baijiayun.receivers._core import Receiver
+    from baijiayun.callbacks.receivers._core import Receiver
 
     assert KEY not in repr(Receiver(Recorder(), KEY))
 
@@ -406,7 +406,29 @@ def test_frameworks_are_not_imported_by_baijiayun() -> None:
     code = (
         "import sys, baijiayun, baijiayun.callbacks, baijiayun.links\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'django', 'starlette',"
-        " 'fastapi', 'werkzeug') or m.startswith('baijiayun.receivers')]\n"
+        " 'fastapi', 'werkzeug')"
+        " or m.startswith(('baijiayun.receivers', 'baijiayun.callbacks.receivers'))]\n"
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("module", "names"),
+    [
+        ("starlette", ["callback_endpoint", "callback_route"]),
+        ("flask", ["callback_view"]),
+        ("django", ["callback_view"]),
+    ],
+)
+def test_the_old_receivers_paths_keep_working(module: str, names: list[str]) -> None:
+    """``baijiayun.receivers.<framework>`` (before the callbacks package) re-exports the
+    receivers of ``baijiayun.callbacks.receivers.<framework>``."""
+    import importlib
+
+    pytest.importorskip(module)
+    old = importlib.import_module(f"baijiayun.receivers.{module}")
+    new = importlib.import_module(f"baijiayun.callbacks.receivers.{module}")
+    for name in names:
+        assert getattr(old, name) is getattr(new, name)
+    assert sorted(old.__all__) == sorted(new.__all__)

@@ -33,7 +33,8 @@ def test_import_baijiayun_loads_neither_clients_nor_callbacks() -> None:
     _fresh(
         "import sys, baijiayun\n"
         "loaded = [m for m in ('baijiayun._client', 'baijiayun.callbacks', 'baijiayun.links',"
-        " 'baijiayun.receivers', 'baijiayun.api', 'httpx2', 'pydantic') if m in sys.modules]\n"
+        " 'baijiayun.receivers', 'baijiayun.callbacks.receivers', 'baijiayun.api', 'httpx2',"
+        " 'pydantic') if m in sys.modules]\n"
         "assert not loaded, loaded\n"
         "assert baijiayun.BaiJiaYunError and baijiayun.ClientClosedError  # errors are eager\n"
     )
@@ -78,6 +79,7 @@ def test_a_client_loads_a_group_and_its_models_at_first_use() -> None:
         "baijiayun.models",
         "baijiayun.keys",
         "baijiayun.receivers.starlette",
+        "baijiayun.callbacks.receivers.starlette",
         "baijiayun.sandbox",
     ],
 )

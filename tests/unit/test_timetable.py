@@ -396,3 +396,24 @@ def test_ledger_states_after_a_full_run(tmp_path: Path) -> None:
     with Ledger(ledger_path(out), "sandbox") as ledger:
         assert set(ledger.states().values()) == {DONE}
         assert {PENDING, SENDING, UNKNOWN, CREATED}.isdisjoint(ledger.states().values())
+
+
+@pytest.mark.real_backoff
+def test_the_importer_pauses_with_the_clients_own_backoff() -> None:
+    """One backoff rule for the SDK: the importer's pause after n errors in a row is the
+    client's ``backoff_delay`` for attempt n (exponential, between half and all of the cap)."""
+    import time
+
+    from baijiayun import _base
+    from baijiayun.timetable import importer
+
+    assert importer.backoff_delay is _base.backoff_delay
+    run = Importer(None, None, [], ImportSettings(backoff=1.0, backoff_max=3.0))  # type: ignore[arg-type]
+    for n, cap in enumerate([1.0, 2.0, 3.0, 3.0], start=1):
+        run._resume_at = 0.0
+        before = time.monotonic()
+        run._failed_once()
+        pause = run._resume_at - before
+        assert cap / 2 - 0.05 <= pause <= cap + 0.05, (n, pause)
+    for _ in range(3000):  # thousands of errors in a row: the pause stays at the cap
+        run._failed_once()

@@ -6,12 +6,12 @@ a room shows the documents bound to it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from .._group import Group, ModeT, endpoint
-from .._wire import ClientOnly, HttpUrl, OneOf, Range
-from ._classroom_types import Extensions, HttpsOnly
-from ._types import File, Flag, Int, RoomId, RoomIds, Str
+from .._params import Extensions, File, Flag, Int, RoomId, RoomIds, Str
+from .._wire import ClientOnly, HttpUrl, OneOf, Range, Rule
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
     from ..models.doc import Document
@@ -26,6 +26,20 @@ DocOrigin = Literal["all", "room", "api"]
 
 DocFile = Annotated[File, Extensions(DOC_TYPES)]
 Fid = Annotated[Int, Range(1)]
+
+
+@dataclass(frozen=True)
+class HttpsOnly(Rule):
+    """An ``https://`` URL (the platform asks for https where it loads the page itself)."""
+
+    def check(self, value: Any) -> str | None:
+        ok = isinstance(value, str) and value[:8].lower() == "https://"
+        return None if ok else self.describe()
+
+    def describe(self) -> str:
+        return "must start with https://"
+
+
 H5Url = Annotated[Str, HttpUrl(), ClientOnly(HttpsOnly())]
 Animation = Annotated[Flag, ClientOnly(OneOf((0, 1)))]
 

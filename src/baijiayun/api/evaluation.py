@@ -7,17 +7,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
+from .._params import PAGING_20, Int, Page, PageSize, RoomId
 from .._wire import Range
-from ._classroom_types import PageNo, PageSize
-from ._types import Int, RoomId
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
     from ..models.evaluation import EvaluationList
 
 EvaluateId = Annotated[Int, Range(1)]
-PAGING = Paging(page="page", size="page_size", default_size=20)
+PAGING = PAGING_20
 
 
 class Evaluation(Group[ModeT], name="evaluation"):
@@ -27,7 +25,7 @@ class Evaluation(Group[ModeT], name="evaluation"):
     def get_evaluation_list(
         self,
         status: Int | None = None,
-        page: PageNo | None = None,
+        page: Page | None = None,
         page_size: PageSize | None = None,
     ) -> EvaluationList:
         """One page of the evaluation templates; ``status`` keeps those with that status

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, TypedDict
 
-from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
+from .._params import PAGING_20, Date, DateTime, Int, JsonObjects, Page, PageSize, RoomId, Str
 from .._wire import CSV, JSON, STR, ClientOnly, HttpUrl, NonEmpty
-from ._classroom_types import JsonObjects, PageNo, PageSize
-from ._types import Date, DateTime, Int, RoomId, Str
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
     from ..models import hudong  # ``hudong.X``: a model only its own module exports
@@ -40,7 +38,7 @@ __all__ = ["HUDONG_HOST", "Hudong", "Student"]
 HUDONG_HOST = "https://hudong.baijiayun.com/"
 """Where the platform serves the interaction API."""
 
-PAGING = Paging(page="page", size="page_size", default_size=20)
+PAGING = PAGING_20
 
 Text = Annotated[str | int, STR]
 """Text the platform reads as given (numbers are sent as their digits)."""
@@ -68,7 +66,7 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         self,
         room_id: RoomId,
         type: Text,
-        page: PageNo | None = None,
+        page: Page | None = None,
         page_size: PageSize | None = None,
         begin_time: DateTime | None = None,
         end_time: DateTime | None = None,
@@ -81,7 +79,7 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         self,
         room_id: RoomId,
         type: Text,
-        page: PageNo | None = None,
+        page: Page | None = None,
         page_size: PageSize | None = None,
         begin_time: DateTime | None = None,
         end_time: DateTime | None = None,
@@ -95,7 +93,7 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         type: Text | None = None,
         sub_type: Text | None = None,
         date: Date | None = None,
-        page: PageNo | None = None,
+        page: Page | None = None,
         page_size: PageSize | None = None,
     ) -> VoteRecords:
         """One page of the votes cast in a room (``type``: question type, ``sub_type``:
@@ -107,7 +105,7 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         room_id: RoomId,
         type: Text | None = None,
         date: Date | None = None,
-        page: PageNo | None = None,
+        page: Page | None = None,
         page_size: PageSize | None = None,
     ) -> RedPackageRecords:
         """One page of the red packages grabbed in a room (``type``: red package type)."""
@@ -118,7 +116,7 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         room_id: RoomId,
         type: Text | None = None,
         date: Date | None = None,
-        page: PageNo | None = None,
+        page: Page | None = None,
         page_size: PageSize | None = None,
     ) -> RandomAskRecords:
         """One page of the users picked by random roll calls in a room."""
@@ -128,7 +126,7 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         self,
         room_id: RoomId,
         date: Date | None = None,
-        page: PageNo | None = None,
+        page: Page | None = None,
         page_size: PageSize | None = None,
     ) -> AiUserCounts:
         """One page of a room's head count per day (``date``: that day only)."""
@@ -175,7 +173,7 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         """Delete a teacher."""
 
     @endpoint("teacher/list", safe=True, paging=PAGING)
-    def teacher_list(self, role: Int, page: PageNo, page_size: PageSize) -> TeacherList:
+    def teacher_list(self, role: Int, page: Page, page_size: PageSize) -> TeacherList:
         """One page of the teachers with a ``role`` (page from 1)."""
 
     @endpoint("interact_data/updateCallbackUrl")

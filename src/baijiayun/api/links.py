@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import links as _links
 from .._group import Group, ModeT, compose
+from .._params import ExpiresIn, Int, RoomId
 from .._signing import encode_value
 from ..links import Role, get_web_sign
-from ._types import ExpiresIn, Int, RoomId
 from .playback import Playback, PlaybackEntries
 from .video import Video, VideoId, VideoIds
 

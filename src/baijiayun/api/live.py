@@ -12,9 +12,8 @@ import enum
 from typing import TYPE_CHECKING, Annotated, Any, TypedDict
 
 from .._group import Group, ModeT, endpoint
+from .._params import JsonObjects, MaxJsonItems, RoomId, Str
 from .._wire import FLAG, JSON, ClientOnly, NonEmpty, OneOf
-from ._classroom_types import JsonObjects, MaxJsonItems
-from ._types import RoomId, Str
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
     from ..models.live import UserCount

@@ -1,7 +1,7 @@
 """Live account API: ``/openapi/live_account/*`` — account-wide live settings, peaks and costs.
 
 Receive class callbacks with :mod:`baijiayun.callbacks` (or a ready receiver in
-:mod:`baijiayun.receivers`). Dates are Beijing dates: pass a ``date`` (or text
+:mod:`baijiayun.callbacks.receivers`). Dates are Beijing dates: pass a ``date`` (or text
 ``YYYY-MM-DD``); ``product_type`` narrows a report to one product line
 (:class:`~baijiayun.api.room.ProductType`), unset means every line.
 """
@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._group import Group, ModeT, endpoint
+from .._params import CallbackUrl, Date
 from .._wire import Context, Invalid
-from ._types import CallbackUrl, Date
 from .room import ProductType
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)

@@ -11,24 +11,27 @@ red packages, and the templates rooms are given: notices (assigned with
 from __future__ import annotations
 
 import enum
+import os
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Annotated, Any
 
-from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
-from .._wire import ClientOnly, HttpUrl, NonEmpty, OneOf, Range, Rule
-from ._classroom_types import (
-    Extensions,
-    Ids,
-    MaxFileSize,
-    Number,
-    NumberRange,
-    PageNo,
-    PageSize,
-    TextList,
+from .._params import PAGING_20, Extensions, File, Flag, Ids, Int, Page, PageSize, Str
+from .._wire import (
+    CSV,
+    STR,
+    ClientOnly,
+    Context,
+    HttpUrl,
+    Invalid,
+    Kind,
+    NonEmpty,
+    OneOf,
+    Range,
+    Rule,
 )
-from ._types import File, Flag, Int, Str
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
     from ..models.live_setting import HorseLamp, SensitiveWords, Watermark
@@ -45,6 +48,115 @@ __all__ = [
 ]
 
 
+# ------------------------------------------------------------------- kinds and rules of settings
+class _Number(Kind):
+    """A decimal number sent as text (``0.5``); ints, floats, ``Decimal`` or numeric text."""
+
+    name = "number"
+
+    def coerce(self, value: Any, ctx: Context) -> Any:
+        if isinstance(value, bool):
+            raise Invalid("must be a number, not a boolean")
+        if isinstance(value, (int, float, Decimal)):
+            number = Decimal(str(value))
+        elif isinstance(value, str):
+            number = _decimal(value)
+        else:
+            raise Invalid("must be a number")
+        if not number.is_finite():
+            raise Invalid("must be a finite number")
+        return format(number.normalize(), "f") if number != 0 else "0"
+
+    def parse(self, text: str) -> Any:
+        number = _decimal(text)
+        if not number.is_finite():
+            raise Invalid("must be a finite number")
+        return text
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation:
+        raise Invalid("must be a number") from None
+
+
+NUMBER: Kind = _Number()
+
+
+@dataclass(frozen=True)
+class NumberRange(Rule):
+    """A decimal number (as text) between ``lo`` and ``hi``."""
+
+    lo: float
+    hi: float
+
+    def check(self, value: Any) -> str | None:
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return self.describe()
+        return None if Decimal(str(self.lo)) <= number <= Decimal(str(self.hi)) else self.describe()
+
+    def describe(self) -> str:
+        return f"must be between {self.lo:g} and {self.hi:g}"
+
+
+@dataclass(frozen=True)
+class NoComma(Rule):
+    """No item of a comma-joined list may itself contain a comma (it would be split)."""
+
+    def check(self, value: Any) -> str | None:
+        items = value if isinstance(value, list) else [value]
+        if not items or any(not str(item).strip() for item in items):
+            return "items must not be empty"
+        if any("," in str(item) for item in items):
+            return "an item may not contain a comma (the list is sent comma-joined)"
+        return None
+
+    def describe(self) -> str:
+        return "non-empty items, without commas"
+
+
+def file_size(value: Any) -> int | None:
+    """The size in bytes of a file value, when it can be known without reading it."""
+    if isinstance(value, (str, os.PathLike)):
+        return os.path.getsize(os.fspath(value))
+    if isinstance(value, (bytes, bytearray)):
+        return len(value)
+    if isinstance(value, tuple) and len(value) >= 2:
+        return file_size(value[1])
+    seekable = getattr(value, "seekable", None)
+    if callable(seekable) and seekable():  # sent whole, from its start: measure it whole
+        position = value.tell()
+        end = value.seek(0, os.SEEK_END)
+        value.seek(position)
+        return int(end)
+    return None
+
+
+@dataclass(frozen=True)
+class MaxFileSize(Rule):
+    """The uploaded file is at most ``n`` bytes (checked when its size is known)."""
+
+    n: int
+
+    def check(self, value: Any) -> str | None:
+        size = file_size(value)
+        return self.describe() if size is not None and size > self.n else None
+
+    def describe(self) -> str:
+        return f"at most {self.n // 1024} KB" if self.n < 1 << 20 else f"at most {self.n >> 20} MB"
+
+
+Number = Annotated[float | int | Decimal | str, NUMBER]
+
+
+TextList = Annotated[list[str] | tuple[str, ...] | str, CSV(STR), ClientOnly(NoComma())]
+"""Text items sent comma-joined (a list, or comma text); an item may not hold a comma."""
+
+
+# --------------------------------------------------------------------------- the group
 class ProductLine(enum.IntEnum):
     """``product_type`` of the settings, notice and quiz endpoints."""
 
@@ -105,7 +217,7 @@ MaxCount = Annotated[Int, Range(None, 1000), ClientOnly(Range(0))]
 Words = Annotated[TextList, ClientOnly(NonEmpty())]
 QuizId = Annotated[Int, Range(1)]
 Link = Annotated[Str, ClientOnly(HttpUrl(allow_empty=True))]
-PAGING = Paging(page="page", size="page_size", default_size=20)
+PAGING = PAGING_20
 
 
 class LiveSetting(Group[ModeT], name="live_setting"):
@@ -131,7 +243,7 @@ class LiveSetting(Group[ModeT], name="live_setting"):
     @endpoint("getSensitiveWord", safe=True, paging=PAGING)
     def get_sensitive_word(
         self,
-        page: PageNo | None = None,
+        page: Page | None = None,
         page_size: PageSize | None = None,
         product_type: Product | None = None,
     ) -> SensitiveWords:
@@ -172,7 +284,7 @@ class LiveSetting(Group[ModeT], name="live_setting"):
     @endpoint("getNoticeList", safe=True, paging=PAGING)
     def get_notice_list(
         self,
-        page: PageNo | None = None,
+        page: Page | None = None,
         page_size: PageSize | None = None,
         query: Str | None = None,
         product_type: Product | None = None,
@@ -199,7 +311,7 @@ class LiveSetting(Group[ModeT], name="live_setting"):
     @endpoint("getQuizList", safe=True, paging=PAGING)
     def get_quiz_list(
         self,
-        page: PageNo | None = None,
+        page: Page | None = None,
         page_size: PageSize | None = None,
         query: Str | None = None,
         product_type: Product | None = None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._group import Group, ModeT, endpoint
-from ._types import Flag, Str
+from .._params import Flag, Str
 
 
 class Partner(Group[ModeT], name="partner"):

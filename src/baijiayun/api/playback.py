@@ -20,11 +20,21 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
-from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
+from .._params import (
+    PAGING_100,
+    PAGING_1000,
+    Date,
+    ExpiresIn,
+    Int,
+    Page,
+    PageSizeUpTo1000,
+    PublishStatus,
+    RoomId,
+    Str,
+    VideoId,
+)
 from .._wire import CSV, STR, ClientOnly, NonEmpty, OneOf, Range, Rule
-from ._media import Date, Page, PublishStatus, VideoId
-from ._types import ExpiresIn, Int, RoomId, Str
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
     from ..models.playback import (
@@ -101,10 +111,9 @@ SessionId = Annotated[Int, Range(0)]
 Version = Annotated[Int, Range(0)]
 """A playback version: 0 the recording, then crops and replacements."""
 Product = Annotated[LiveProduct | int, ClientOnly(OneOf.of(LiveProduct))]
-PageSize = Annotated[Int, Range(1, 1000)]
 Name = Annotated[Str, ClientOnly(NonEmpty())]
-PAGING = Paging(page="page", size="page_size", default_size=100)
-SESSION_PAGING = Paging(page="page", size="page_size", default_size=1000)
+PAGING = PAGING_100
+SESSION_PAGING = PAGING_1000
 
 
 class Playback(Group[ModeT], name="playback"):
@@ -123,7 +132,7 @@ class Playback(Group[ModeT], name="playback"):
         self,
         product_type: Product | None = None,
         page: Page | None = None,
-        page_size: PageSize | None = None,
+        page_size: PageSizeUpTo1000 | None = None,
         crop_video: bool | int | None = None,
         room_id: RoomId | None = None,
     ) -> PlaybackList:
@@ -164,7 +173,7 @@ class Playback(Group[ModeT], name="playback"):
         room_id: RoomId,
         *,
         page: Page | None = None,
-        page_size: PageSize | None = None,
+        page_size: PageSizeUpTo1000 | None = None,
     ) -> SessionList:
         """The sessions recorded in a long-term room (one playback each), oldest first.
 
@@ -202,7 +211,7 @@ class Playback(Group[ModeT], name="playback"):
         product_type: Product | None = None,
         session_id: SessionId | None = None,
         page: Page | None = None,
-        page_size: PageSize | None = None,
+        page_size: PageSizeUpTo1000 | None = None,
     ) -> CropList:
         """One page of a playback's versions (the recording, crops, replacements).
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._group import Group, ModeT, endpoint
-from ._classroom_types import Ids
-from ._types import RoomId
+from .._params import Ids, RoomId
 from .live_setting import ProductLine
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)

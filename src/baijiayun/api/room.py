@@ -15,8 +15,20 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
+from .._params import (
+    Avatar,
+    File,
+    Flag,
+    Int,
+    IntList,
+    Page,
+    RoomId,
+    Str,
+    Timestamp,
+    UserNum,
+    UserNums,
+)
 from .._wire import CSV, STR, ClientOnly, Context, Invalid, MaxItems, MaxLength, OneOf, Range
-from ._types import Avatar, File, Flag, Int, IntList, RoomId, Str, Timestamp, UserNum, UserNums
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
     from ..models.room import (
@@ -90,7 +102,6 @@ Template = Annotated[TemplateName | str, STR, ClientOnly(OneOf.of(TemplateName._
 EndDelay = Annotated[Int, Range(0, 7200)]
 BackupUsers = Annotated[Int, Range(0, 300)]
 NonNegative = Annotated[Int, ClientOnly(Range(0))]
-Page = Annotated[Int, ClientOnly(Range(1))]
 Limit = Annotated[Int, Range(1, 1000)]
 AuditionLength = Annotated[Int, Range(1, 3600)]
 VideoIds = Annotated[IntList, MaxItems(3), Range(1)]

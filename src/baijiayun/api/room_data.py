@@ -17,10 +17,9 @@ import datetime as _dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
-from .._wire import STR, ClientOnly, Context, Invalid, NonEmpty, Range
-from ._types import Date, DateTime, Int, RoomId
+from .._params import PAGING_500, Date, DateTime, Page, PageSize, RoomId, check_time_order
+from .._wire import STR, Context, Invalid, NonEmpty
 from .room import ProductType
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
@@ -53,17 +52,7 @@ ReportType = Literal["all", "student", "teacher", "admin"]
 
 Id = Annotated[str | int, STR, NonEmpty()]
 """The id of something in a room (a quiz, a question, a check-in, a red packet, ...)."""
-Page = Annotated[Int, ClientOnly(Range(1))]
-PageSize = Annotated[Int, ClientOnly(Range(1))]
-"""The platform reads 0 as "every row" (the earlier SDK's default); the SDK asks for a size."""
-PAGING = Paging(page="page", size="page_size", default_size=500)
-
-
-def check_time_order(values: Mapping[str, Any], ctx: Context) -> None:
-    """``end_time`` is not before ``start_time``."""
-    start, end = values.get("start_time"), values.get("end_time")
-    if isinstance(start, _dt.datetime) and isinstance(end, _dt.datetime) and end < start:
-        raise Invalid("must not be before start_time", "end_time")
+PAGING = PAGING_500
 
 
 def check_one_day(values: Mapping[str, Any], ctx: Context) -> None:

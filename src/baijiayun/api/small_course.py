@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._group import Group, ModeT, endpoint
-from ._types import Date, RoomId
+from .._params import Date, RoomId
 from .live_account import check_date_range
 from .room import ProductType
 

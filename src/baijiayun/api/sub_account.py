@@ -15,10 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
+from .._params import PAGING_100, Date, Int, Page, PageSize, Str
 from .._wire import ClientOnly, Context, Invalid, NonEmpty, Range, Rule
-from ._types import Date, Int, Str
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
     from ..models.sub_account import SubAccountCreated, SubAccountInfo, SubAccountList
@@ -71,9 +70,7 @@ Password = Annotated[Str, LengthBetween(6, 18)]
 Name = Annotated[Str, ClientOnly(NonEmpty())]
 Positive = Annotated[Int, Range(1)]
 Count = Annotated[Int, ClientOnly(Range(0))]
-Page = Annotated[Int, ClientOnly(Range(1))]
-PageSize = Annotated[Int, ClientOnly(Range(1))]
-PAGING = Paging(page="page", size="page_size", default_size=100)
+PAGING = PAGING_100
 
 QUOTAS = (
     ("user_limit", "max_user_limit"),

@@ -17,13 +17,22 @@ import os
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Annotated, Literal
 
-from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
+from .._params import (
+    PAGING_100,
+    DateTime,
+    ExpiresIn,
+    Flag,
+    Int,
+    Page,
+    PublishStatus,
+    Str,
+    VideoId,
+    VideoIds,
+)
 from .._task import task
 from .._upload import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, Uploader
 from .._wire import CSV, INT, ClientOnly, NonEmpty, OneOf, Range
-from ._media import DateTime, Definition, Definitions, Page, PublishStatus, VideoId, VideoIds
-from ._types import ExpiresIn, Flag, Int, Str
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
     from ..models import video  # ``video.X``: a model only its own module exports
@@ -51,6 +60,25 @@ __all__ = [
     "VideoIds",
     "VideoStatus",
 ]
+
+
+class Definition(enum.IntEnum):
+    """A transcoding definition (``definition``: one or several, comma-joined)."""
+
+    SD = 16
+    """Standard definition."""
+    HD = 1
+    SUPER_HD = 2
+    P720 = 4
+    P1080 = 8
+
+
+Definitions = Annotated[
+    list[Definition | int] | tuple[Definition | int, ...] | Definition | int | str,
+    CSV(INT),
+    OneOf.of(Definition),
+]
+"""One or several definitions: a list, one value, or comma text (``"16,1"``)."""
 
 
 class VideoStatus(enum.IntEnum):
@@ -101,8 +129,7 @@ UrlExpiry = Annotated[Int, ClientOnly(Range(1))]
 UrlFormat = Literal["mp4", "m3u8", "flv", "encrypt"]
 UploadFile = str | os.PathLike[str] | IO[bytes] | bytes
 Progress = Callable[[int, int], object]
-LIST_PAGING = Paging(page="page", size="page_size", default_size=100)
-CATEGORY_PAGING = Paging(page="page", size="page_size", default_size=100)
+LIST_PAGING = CATEGORY_PAGING = PAGING_100
 
 
 class Video(Group[ModeT], name="video"):

@@ -1,7 +1,7 @@
 """Video account API: ``/openapi/video_account/*`` — account-wide VOD usage and settings.
 
 VOD and playback transcode callbacks share the one URL set here; receive them
-with :mod:`baijiayun.callbacks` (or a ready receiver in :mod:`baijiayun.receivers`).
+with :mod:`baijiayun.callbacks` (or a ready receiver in :mod:`baijiayun.callbacks.receivers`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .._group import Group, ModeT, endpoint
-from ._media import Date, check_date_order
-from ._types import CallbackUrl
+from .._params import CallbackUrl, Date, check_date_order
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
     from ..models.video_account import AccountInfo

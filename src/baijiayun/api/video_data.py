@@ -7,23 +7,27 @@ Times in these queries are Beijing ``YYYY-MM-DD HH:MM:SS`` text on the wire
 
 from __future__ import annotations
 
+import datetime as _dt
 import enum
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
-from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
-from .._wire import ClientOnly, OneOf, Range
-from ._media import (
+from .._params import (
+    PAGING_100,
     Date,
     DateTime,
+    Int,
     Page,
+    PageSizeUpTo1000,
+    RoomId,
     VideoId,
     check_date_order,
-    check_same_day,
     check_time_order,
+    day_of,
 )
-from ._types import Int, RoomId
+from .._wire import ClientOnly, Context, Invalid, OneOf, Range
 
 if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
     from ..models.video_data import DailyPlayCount, PlayRank, PlayRecords
@@ -45,9 +49,20 @@ class PlayProduct(enum.IntEnum):
 
 
 Product = Annotated[PlayProduct | int, ClientOnly(OneOf.of(PlayProduct))]
-PageSize = Annotated[Int, Range(1, 1000)]
 SessionId = Annotated[Int, Range(0)]
-PAGING = Paging(page="page", size="page_size", default_size=100)
+PAGING = PAGING_100
+
+
+def check_same_day(values: Mapping[str, Any], ctx: Context) -> None:
+    """``start_time`` and ``end_time`` are on the same day (Beijing time): a query may
+    not span days."""
+    start, end = values.get("start_time"), values.get("end_time")
+    if not (isinstance(start, _dt.date) and isinstance(end, _dt.date)):
+        return
+    if day_of(start) != day_of(end):
+        raise Invalid("must be on the day of start_time (a query may not span days)", "end_time")
+
+
 RECORD_CHECKS = (check_same_day,)
 RECORD_CLIENT_CHECKS = (check_time_order,)
 
@@ -72,7 +87,7 @@ class VideoData(Group[ModeT], name="video_data"):
         start_time: DateTime,
         end_time: DateTime,
         page: Page | None = None,
-        page_size: PageSize | None = None,
+        page_size: PageSizeUpTo1000 | None = None,
     ) -> PlayRecords:
         """One page of a video's plays between two moments of one day, one record per play.
 
@@ -92,7 +107,7 @@ class VideoData(Group[ModeT], name="video_data"):
         end_time: DateTime,
         product_type: Product | None = None,
         page: Page | None = None,
-        page_size: PageSize | None = None,
+        page_size: PageSizeUpTo1000 | None = None,
     ) -> PlayRecords:
         """One page of every play of the account's videos and playbacks in one day's window.
 
@@ -141,7 +156,7 @@ class VideoData(Group[ModeT], name="video_data"):
         end_time: DateTime,
         session_id: SessionId | None = None,
         page: Page | None = None,
-        page_size: PageSize | None = None,
+        page_size: PageSizeUpTo1000 | None = None,
     ) -> PlayRecords:
         """One page of a playback's plays between two moments of one day.
 

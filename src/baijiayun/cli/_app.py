@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 from .. import __version__
+from .._config import CONFIG_ENV, DATA_DIR_ENV, ENV_VARS
 from ..errors import (
     APIConnectionError,
     APIError,
@@ -105,7 +106,7 @@ class State:
             except (OSError, sqlite3.Error) as exc:
                 raise CliError(
                     f"cannot keep the embedded sandbox's state in {path}: {exc}",
-                    "set BAIJIAYUN_DATA_DIR to a writable directory",
+                    f"set {DATA_DIR_ENV} to a writable directory",
                 ) from None
         return self._box
 
@@ -400,7 +401,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "config": (
         "baijiayun.cli._config_cmd",
         "config",
-        "Settings profiles (TOML in the user's config directory; BAIJIAYUN_CONFIG names another "
+        f"Settings profiles (TOML in the user's config directory; {CONFIG_ENV} names another "
         "file).",
     ),
     "demo": (
@@ -432,19 +433,20 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 )
 @click.version_option(__version__, "--version", "-V", prog_name="baijiayun")
 @click.option("--profile", metavar="NAME", help="Profile of the config file (default: default).")
-@click.option("--partner-id", metavar="ID", help="Partner id (BAIJIAYUN_PARTNER_ID).")
+@click.option("--partner-id", metavar="ID", help=f"Partner id ({ENV_VARS['partner_id']}).")
 @click.option(
     "--partner-key",
     metavar="KEY",
-    help="Partner key (BAIJIAYUN_PARTNER_KEY; a flag shows in process lists, prefer a profile).",
+    help=f"Partner key ({ENV_VARS['partner_key']}; a flag shows in process lists, "
+    "prefer a profile).",
 )
-@click.option("--secret-key", metavar="KEY", help="Secret key (BAIJIAYUN_SECRET_KEY).")
+@click.option("--secret-key", metavar="KEY", help=f"Secret key ({ENV_VARS['secret_key']}).")
 @click.option(
     "--private-domain",
     metavar="NAME",
-    help="Private domain, e.g. e12345678 (BAIJIAYUN_PRIVATE_DOMAIN).",
+    help=f"Private domain, e.g. e12345678 ({ENV_VARS['private_domain']}).",
 )
-@click.option("--base-url", metavar="URL", help="API base URL (BAIJIAYUN_BASE_URL).")
+@click.option("--base-url", metavar="URL", help=f"API base URL ({ENV_VARS['base_url']}).")
 @click.option(
     "--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="S"
 )

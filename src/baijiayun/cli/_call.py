@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from .._endpoint import Endpoint
 from .._group import PageMethod
 from ..api import REGISTRY
+from ..errors import SECRET_NAMES
 from ._app import CliError, State, json_option, pass_state
 from ._output import Output, cell, jsonable
 from ._settings import mask
@@ -26,7 +27,7 @@ from ._values import kind_text, parse_assignments, rules_text
 
 __all__ = ["call", "render_result"]
 
-SECRET_FIELDS = frozenset({"partner_key", "secret_key", "sign"})
+SECRET_FIELDS = SECRET_NAMES
 """Result fields never printed in full (``partner/createkey`` answers the partner key)."""
 
 

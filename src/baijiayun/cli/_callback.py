@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 
 import click
 
-from ..callbacks import DEFAULT_TOLERANCE, callback_fields, parse_callback
+from ..callbacks import DEFAULT_TOLERANCE, SIGN, callback_fields, parse_callback
 from ..errors import CallbackSignatureError
 from ._app import CliError, State, json_option, pass_state
 
@@ -51,7 +51,7 @@ def _event_name(fields: Any) -> tuple[str, dict[str, Any]]:
         received = callback_fields(fields)
     except CallbackSignatureError:
         return "unreadable", {}
-    received.pop("sign", None)
+    received.pop(SIGN, None)
     event = parse_callback(received)
     shown = {k: v for k, v in received.items() if k != "timestamp"}
     return type(event).__name__, shown

@@ -28,7 +28,7 @@ def demo(state: State, plain: bool) -> None:
     0 only if every step worked. With --json the tour is told on stderr and a
     summary printed on stdout.
     """
-    from ..demo import run
+    from .demo import run
 
     started = time.perf_counter()
     if state.json:

@@ -9,13 +9,12 @@ import sys
 
 import click
 
-from .._config import base_url_for
+from .._config import PROFILE_ENV, base_url_for
 from ..errors import ConfigurationError
 from ._app import CliError, State, json_option, pass_state
 from ._settings import (
     DEFAULT_PROFILE,
     FIELDS,
-    PROFILE_ENV,
     SECRETS,
     check_profile_name,
     config_path,

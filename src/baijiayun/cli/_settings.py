@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from .._config import CONFIG_ENV, DATA_DIR_ENV, ENV_VARS, PROFILE_ENV, SETTING_NAMES
+from ..errors import SECRET_NAMES
+
 __all__ = [
     "FIELDS",
     "SECRETS",
@@ -38,11 +41,10 @@ __all__ = [
     "save_profiles",
 ]
 
-FIELDS = ("partner_id", "partner_key", "secret_key", "private_domain", "base_url")
+FIELDS = SETTING_NAMES
 """Settings a profile, a variable or a flag can give."""
-SECRETS = frozenset({"partner_key", "secret_key"})
-ENV = {name: f"BAIJIAYUN_{name.upper()}" for name in FIELDS}
-PROFILE_ENV = "BAIJIAYUN_PROFILE"
+SECRETS = frozenset(name for name in FIELDS if name in SECRET_NAMES)
+ENV = ENV_VARS
 DEFAULT_PROFILE = "default"
 _PROFILE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
 
@@ -54,7 +56,7 @@ class ConfigFileError(Exception):
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
     """The configuration file: ``BAIJIAYUN_CONFIG``, else the user's config directory."""
     env = os.environ if environ is None else environ
-    explicit = env.get("BAIJIAYUN_CONFIG")
+    explicit = env.get(CONFIG_ENV)
     if explicit:
         return Path(explicit).expanduser()
     if sys.platform not in ("win32", "darwin"):
@@ -68,7 +70,7 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
 def data_dir(environ: Mapping[str, str] | None = None) -> Path:
     """Where the embedded sandbox keeps its state: ``BAIJIAYUN_DATA_DIR`` or the data dir."""
     env = os.environ if environ is None else environ
-    explicit = env.get("BAIJIAYUN_DATA_DIR")
+    explicit = env.get(DATA_DIR_ENV)
     if explicit:
         return Path(explicit).expanduser()
     if sys.platform == "win32":  # pragma: no cover - platform specific

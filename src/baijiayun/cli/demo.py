@@ -1,4 +1,4 @@
-"""A guided tour on the embedded sandbox: ``baijiayun demo`` (or ``python -m baijiayun.demo``).
+"""A guided tour on the embedded sandbox: ``baijiayun demo`` (or ``python -m baijiayun.cli.demo``).
 
 Every call is the one you would make against the platform, answered by a
 local sandbox that checks signatures like the platform (no network, no
@@ -33,10 +33,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from ._wire import BEIJING
-from .callbacks import SUCCESS_BODY, CallbackEvent, failure_body, parse_callback, verify_callback
-from .errors import CallbackSignatureError, RoomDeletedError
-from .links import Role
+from .._wire import BEIJING
+from ..callbacks import SUCCESS_BODY, CallbackEvent, failure_body, parse_callback, verify_callback
+from ..errors import CallbackSignatureError, RoomDeletedError
+from ..links import Role
 
 __all__ = ["DemoFailed", "main", "run"]
 
@@ -242,7 +242,7 @@ def _short(url: str, width: int = 72) -> str:
 
 class _Tour:
     def __init__(self, out: Any) -> None:
-        from .sandbox import Sandbox
+        from ..sandbox import Sandbox
 
         self.out = out
         self.sandbox = Sandbox(seed=2024)
@@ -267,7 +267,7 @@ class _Tour:
 
     # ---- steps
     def setup(self) -> None:
-        from .sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY
+        from ..sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY
 
         _loopback_bypasses_proxies()
         self.receiver = CallbackReceiver(SANDBOX_PARTNER_KEY)
@@ -508,7 +508,7 @@ def run(echo: Callable[[str], Any] | None = None) -> bool:
 
 
 def main() -> int:
-    """``python -m baijiayun.demo``: the exit status is 0 only if every step worked."""
+    """``python -m baijiayun.cli.demo``: the exit status is 0 only if every step worked."""
     return 0 if run() else 1
 
 

@@ -10,20 +10,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from ..callbacks import (
+from ...errors import CallbackSignatureError
+from ..dedup import CallbackDeduplicator, Claim
+from ..events import CallbackEvent, parse_callback
+from ..verify import (
     DEFAULT_TOLERANCE,
     MAX_FIELDS,
     SUCCESS_BODY,
-    CallbackDeduplicator,
-    CallbackEvent,
-    Claim,
-    _check_key,
-    _check_tolerance,
+    check_key,
+    check_tolerance,
     failure_body,
-    parse_callback,
     verify_callback,
 )
-from ..errors import CallbackSignatureError
 
 logger = logging.getLogger("baijiayun.callbacks")
 
@@ -118,8 +116,8 @@ class Receiver:
     dedup: CallbackDeduplicator | None = None
 
     def __post_init__(self) -> None:  # settings fail at start-up, not on the first callback
-        _check_key(self.partner_key)
-        _check_tolerance(self.tolerance)
+        check_key(self.partner_key)
+        check_tolerance(self.tolerance)
 
     def __repr__(self) -> str:  # never show the key
         return f"Receiver(handler={self.handler!r}, tolerance={self.tolerance})"
