@@ -15,7 +15,7 @@ from typing import Any, Generic
 import httpx2
 
 from . import _config
-from ._base import ClientBase, RequestOptions
+from ._flow import ClientBase, RequestOptions
 from ._endpoint import Endpoint
 from ._group import AsyncMode, SyncMode
 from ._transport import async_driver, sync_driver

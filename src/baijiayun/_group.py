@@ -46,7 +46,7 @@ from typing import (
 from ._endpoint import Binder, Check, Endpoint, Paging, declare, without_self
 
 if TYPE_CHECKING:
-    from ._base import ClientBase
+    from ._flow import ClientBase
 
 __all__ = [
     "AsyncMode",

@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
     from ..models.video import VideoToken
 
 if TYPE_CHECKING:
-    from .._base import ClientBase
+    from .._flow import ClientBase
 
 DEFAULT_EXPIRES_IN = 24 * 3600
 """Seconds a player token made for a link stays valid unless told otherwise."""
