@@ -23,8 +23,8 @@ from collections.abc import Callable, Coroutine, Generator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
 
-from ._flow import Sleep
 from ._endpoint import Endpoint
+from ._flow import Sleep
 from ._group import AsyncMode, Bound, EndpointMethod, StubMethod, SyncMode
 
 if TYPE_CHECKING:

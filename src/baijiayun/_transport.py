@@ -35,8 +35,8 @@ if TYPE_CHECKING:  # for type hints only: httpx2 loads both when it builds a poo
 
     import httpcore2
 
-from ._flow import Acquire, NeedKey, RawResponse, Send, Sleep
 from ._endpoint import Endpoint
+from ._flow import Acquire, NeedKey, RawResponse, Send, Sleep
 from ._task import CallEndpoint, Transfer
 from .errors import (
     APIConnectionError,

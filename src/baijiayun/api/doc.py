@@ -6,15 +6,13 @@ a room shows the documents bound to it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from .._group import Group, ModeT, endpoint
 from .._wire import ClientOnly, HttpUrl, OneOf, Range
+from ..models.doc import Document
 from ._classroom_types import Extensions, HttpsOnly
 from ._types import File, Flag, Int, RoomId, RoomIds, Str
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.doc import Document
 
 __all__ = ["DOC_TYPES", "Doc", "DocOrigin"]
 

@@ -5,16 +5,14 @@ The platform documents these for accounts on its "pro" environment only.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
 from .._wire import Range
+from ..models.evaluation import EvaluationList
 from ._classroom_types import PageNo, PageSize
 from ._types import Int, RoomId
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.evaluation import EvaluationList
 
 EvaluateId = Annotated[Int, Range(1)]
 PAGING = Paging(page="page", size="page_size", default_size=20)

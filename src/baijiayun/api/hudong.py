@@ -13,26 +13,24 @@ them: pass ``date``/``datetime`` objects (naive ones are in the client's
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, TypedDict
+from typing import Annotated, Any, TypedDict
 
 from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
 from .._wire import CSV, JSON, STR, ClientOnly, HttpUrl, NonEmpty
+from ..models.hudong import (
+    AiUserCounts,
+    CheckinData,
+    ClassRoster,
+    InteractRecords,
+    InteractSummaries,
+    RandomAskRecords,
+    RedPackageRecords,
+    TeacherList,
+    VoteRecords,
+)
 from ._classroom_types import JsonObjects, PageNo, PageSize
 from ._types import Date, DateTime, Int, RoomId, Str
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.hudong import (
-        AiUserCounts,
-        CheckinData,
-        ClassRoster,
-        InteractRecords,
-        InteractSummaries,
-        RandomAskRecords,
-        RedPackageRecords,
-        TeacherList,
-        VoteRecords,
-    )
 
 __all__ = ["HUDONG_HOST", "Hudong", "Student"]
 

@@ -25,13 +25,11 @@ from .. import links as _links
 from .._group import Group, ModeT, compose
 from .._signing import encode_value
 from ..links import Role, get_web_sign
+from ..models.playback import PlaybackToken
+from ..models.video import VideoToken
 from ._types import ExpiresIn, Int, RoomId
 from .playback import Playback, PlaybackEntries
 from .video import Video, VideoId, VideoIds
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.playback import PlaybackToken
-    from ..models.video import VideoToken
 
 if TYPE_CHECKING:
     from .._flow import ClientBase

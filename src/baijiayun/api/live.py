@@ -9,15 +9,13 @@ earlier SDK did not have).
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Annotated, Any, TypedDict
+from typing import Annotated, Any, TypedDict
 
 from .._group import Group, ModeT, endpoint
 from .._wire import FLAG, JSON, ClientOnly, NonEmpty, OneOf
+from ..models.live import UserCount
 from ._classroom_types import JsonObjects, MaxJsonItems
 from ._types import RoomId, Str
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.live import UserCount
 
 __all__ = ["ChatMessage", "ChatSender", "Live", "LiveStatus", "TeacherStatus", "chat_message"]
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
 from .._wire import ClientOnly, HttpUrl, NonEmpty, OneOf, Range, Rule
+from ..models.live_setting import HorseLamp, SensitiveWords, Watermark
+from ..models.notice import NoticeCreated, NoticeList
+from ..models.quiz import QuizCreated, QuizList
 from ._classroom_types import (
     Extensions,
     Ids,
@@ -29,11 +32,6 @@ from ._classroom_types import (
     TextList,
 )
 from ._types import File, Flag, Int, Str
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.live_setting import HorseLamp, SensitiveWords, Watermark
-    from ..models.notice import NoticeCreated, NoticeList
-    from ..models.quiz import QuizCreated, QuizList
 
 __all__ = [
     "QUIZ_TYPES",

@@ -18,24 +18,22 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
 from .._wire import CSV, STR, ClientOnly, NonEmpty, OneOf, Range, Rule
+from ..models.playback import (
+    CropList,
+    PlaybackInfo,
+    PlaybackList,
+    PlaybackTokens,
+    PptUrl,
+    PptUrlList,
+    SessionList,
+)
 from ._media import Date, Page, PublishStatus, VideoId
 from ._types import ExpiresIn, Int, RoomId, Str
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.playback import (
-        CropList,
-        PlaybackInfo,
-        PlaybackList,
-        PlaybackTokens,
-        PptUrl,
-        PptUrlList,
-        SessionList,
-    )
 
 __all__ = [
     "LiveProduct",

@@ -6,15 +6,11 @@ Templates are made with ``client.live_setting.add_quiz``; their ids are the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .._group import Group, ModeT, endpoint
+from ..models.quiz import QuizTemplate
 from ._classroom_types import Ids
 from ._types import RoomId
 from .live_setting import ProductLine
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.quiz import QuizTemplate
 
 
 class Quiz(Group[ModeT], name="quiz"):

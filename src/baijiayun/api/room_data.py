@@ -15,38 +15,36 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
 from .._wire import STR, ClientOnly, Context, Invalid, NonEmpty, Range
+from ..models.room_data import (
+    AnswerStat,
+    AttentionDetailExport,
+    AttentionListExport,
+    AwardStat,
+    ChatMessage,
+    CheckinRound,
+    EvaluationStat,
+    ExpressionReports,
+    LiveReport,
+    PraiseStat,
+    QaStat,
+    QuestionAnswers,
+    QuestionnaireStat,
+    QuizAnswers,
+    RaiseData,
+    RedPackageRecordInfo,
+    RedPackageStat,
+    RoomPeakUser,
+    RoomQuiz,
+    RoomUserStats,
+    UserCheckins,
+)
 from ._types import Date, DateTime, Int, RoomId
 from .room import ProductType
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.room_data import (
-        AnswerStat,
-        AttentionDetailExport,
-        AttentionListExport,
-        AwardStat,
-        ChatMessage,
-        CheckinRound,
-        EvaluationStat,
-        ExpressionReports,
-        LiveReport,
-        PraiseStat,
-        QaStat,
-        QuestionAnswers,
-        QuestionnaireStat,
-        QuizAnswers,
-        RaiseData,
-        RedPackageRecordInfo,
-        RedPackageStat,
-        RoomPeakUser,
-        RoomQuiz,
-        RoomUserStats,
-        UserCheckins,
-    )
 
 ReportType = Literal["all", "student", "teacher", "admin"]
 """Whose visits ``export_live_report`` lists (the platform's default: students)."""

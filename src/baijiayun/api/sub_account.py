@@ -13,15 +13,13 @@ import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
 from .._wire import ClientOnly, Context, Invalid, NonEmpty, Range, Rule
+from ..models.sub_account import SubAccountCreated, SubAccountInfo, SubAccountList
 from ._types import Date, Int, Str
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.sub_account import SubAccountCreated, SubAccountInfo, SubAccountList
 
 
 class SubAccountStatus(enum.IntEnum):

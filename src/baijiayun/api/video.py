@@ -15,31 +15,29 @@ from __future__ import annotations
 import enum
 import os
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Annotated, Literal
+from typing import IO, Annotated, Literal
 
 from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
 from .._task import task
 from .._upload import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, Uploader
 from .._wire import CSV, INT, ClientOnly, NonEmpty, OneOf, Range
+from ..models.video import (
+    Category,
+    CategoryAdded,
+    CategoryInfo,
+    ResumeUploadUrl,
+    ShareUrls,
+    UploadUrl,
+    VideoImages,
+    VideoInfo,
+    VideoList,
+    VideoState,
+    VideoTokens,
+    VideoUrls,
+)
 from ._media import DateTime, Definition, Definitions, Page, PublishStatus, VideoId, VideoIds
 from ._types import ExpiresIn, Flag, Int, Str
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.video import (
-        Category,
-        CategoryAdded,
-        CategoryInfo,
-        ResumeUploadUrl,
-        ShareUrls,
-        UploadUrl,
-        VideoImages,
-        VideoInfo,
-        VideoList,
-        VideoState,
-        VideoTokens,
-        VideoUrls,
-    )
 
 __all__ = [
     "Definition",

@@ -7,14 +7,11 @@ with :mod:`baijiayun.callbacks` (or a ready receiver in :mod:`baijiayun.receiver
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from .._group import Group, ModeT, endpoint
+from ..models.video_account import AccountInfo
 from ._media import Date, check_date_order
 from ._types import CallbackUrl
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.video_account import AccountInfo
 
 
 class VideoAccount(Group[ModeT], name="video_account"):

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import enum
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
 from .._wire import ClientOnly, OneOf, Range
+from ..models.video_data import DailyPlayCount, PlayRank, PlayRecords
 from ._media import (
     Date,
     DateTime,
@@ -24,9 +25,6 @@ from ._media import (
     check_time_order,
 )
 from ._types import Int, RoomId
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.video_data import DailyPlayCount, PlayRank, PlayRecords
 
 __all__ = ["PlayProduct", "VideoData"]
 
