@@ -142,7 +142,10 @@ def test_a_client_method_refuses_a_bad_call_before_sending(call: Any, message: s
         raise AssertionError("nothing may be sent")
 
     http = httpx2.Client(transport=httpx2.MockTransport(never))
-    with BaiJiaYunClient(
-        "10000001", "k" * 32, base_url="http://127.0.0.1:9/", http_client=http
-    ) as c, pytest.raises(TypeError, match=message):
+    with (
+        BaiJiaYunClient(
+            "10000001", "k" * 32, base_url="http://127.0.0.1:9/", http_client=http
+        ) as c,
+        pytest.raises(TypeError, match=message),
+    ):
         call(c)
