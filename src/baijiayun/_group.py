@@ -281,7 +281,8 @@ class PageMethod(DerivedMethod, Generic[P, T]):
 
     def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         # as the endpoint binds (None is not sent), errors naming this method
-        return bind(self.name, self.method_signature, args, kwargs, sparse=True)
+        sent = self.source.sent_defaults
+        return bind(self.name, self.method_signature, args, kwargs, sent_defaults=sent)
 
     @property
     def signature(self) -> inspect.Signature:

@@ -117,7 +117,7 @@ def test_an_endpoint_binds_only_what_it_was_given() -> None:
 
 def test_a_sparse_binding_still_checks_the_call() -> None:
     def sparse(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-        return bind("stub", SIGNATURE, args, kwargs, sparse=True)
+        return bind("stub", SIGNATURE, args, kwargs, sent_defaults={"user_name": "x", "limit": 5})
 
     assert sparse((1, 2), {}) == {"room_id": 1, "user_number": 2, "user_name": "x", "limit": 5}
     assert sparse((1, 2), {"user_name": None}) == {"room_id": 1, "user_number": 2, "limit": 5}
