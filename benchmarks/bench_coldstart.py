@@ -15,7 +15,9 @@ Both are whole processes, so the figure is the CPU (user + system) of the
 interpreter's start, the imports, the set-up and the one call. Time them in
 pairs (A B A B ...) with any whole-process timer, e.g. ``/usr/bin/time -v`` run
 in turn, or a paired runner; the goal is SDK / bare <= 1.2 (median of the
-pair ratios).
+pair ratios). Measure the SDK as installed, with its bytecode compiled
+(``python -m compileall -q src`` first in a checkout run with
+``PYTHONDONTWRITEBYTECODE=1``, or every start compiles every module).
 """
 
 from __future__ import annotations

@@ -125,9 +125,8 @@ class BoundMethod:
     """A group's method bound to one client: ``client.room.info``.
 
     Calling it is :meth:`GroupMethod.call` with this client. ``__wrapped__`` is
-    the declaring stub (so "go to definition", ``inspect.unwrap`` and
-    ``inspect.getsource`` reach ``api/<group>.py``); ``__signature__`` is the
-    stub's without ``self``.
+    the declaring stub (so "go to definition" and ``inspect.unwrap`` reach
+    ``api/<group>.py``); ``__signature__`` is the stub's without ``self``.
     """
 
     def __init__(self, method: GroupMethod, client: ClientBase) -> None:
