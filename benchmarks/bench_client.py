@@ -31,7 +31,7 @@ import httpx2
 
 import baijiayun
 from baijiayun import BaiJiaYunClient
-from baijiayun._base import convert_result, form_encode, parse_envelope
+from baijiayun._flow import convert_result, form_encode, parse_envelope
 from baijiayun._signing import sign
 from baijiayun.api import REGISTRY
 

@@ -15,12 +15,11 @@ from typing import Any, Generic
 import httpx2
 
 from . import _config
-from ._base import ClientBase, RequestOptions
 from ._endpoint import Endpoint
+from ._flow import ClientBase, RequestOptions
 from ._group import AsyncMode, SyncMode
 from ._transport import async_driver, sync_driver
 from .api import GROUP_ATTRIBUTES, Groups
-from .api.partner import Partner
 from .errors import CallbackSignatureError, ConfigurationError
 from .keys import KeyStore
 from .limits import Limiter
@@ -35,7 +34,6 @@ class _Unchanged:
 
 
 _UNSET: Any = _Unchanged()
-_CREATEKEY = Partner.createkey.spec
 _C = typing.TypeVar("_C", bound="_ClientMixin[Any]")
 _H = typing.TypeVar("_H")
 
@@ -101,10 +99,17 @@ class _ClientMixin(ClientBase, Generic[_H]):
         for attribute in GROUP_ATTRIBUTES:
             self.__dict__.pop(attribute, None)
 
-    def _createkey_values(self) -> dict[str, Any]:
+    def _createkey(self) -> tuple[Endpoint, dict[str, Any]]:
+        """The call that fetches the partner key (``partner/createkey``) and its arguments.
+
+        The Partner group loads here, at its first use, like any other group.
+        """
         if not self._settings.secret_key:
             raise ConfigurationError("a secret_key is needed to fetch the partner key")
-        return {"secret_key": self._settings.secret_key, "regenerate": 0}
+        from .api.partner import Partner
+
+        spec = Partner.createkey.spec
+        return spec, {"secret_key": self._settings.secret_key, "regenerate": 0}
 
     def with_options(
         self: _C,
@@ -195,7 +200,7 @@ class BaiJiaYunClient(_ClientMixin[httpx2.Client], Groups[SyncMode]):
         return self._driver.run_task(task, self._call)
 
     def _key(self, stale: str | None) -> str:
-        fetch = lambda: self._call(_CREATEKEY, self._createkey_values())  # noqa: E731
+        fetch = lambda: self._call(*self._createkey())  # noqa: E731
         return self._keys.get(fetch, stale=stale)
 
     def _fetch_key_now(self, purpose: str) -> str:
@@ -242,7 +247,7 @@ class AsyncBaiJiaYunClient(_ClientMixin[httpx2.AsyncClient], Groups[AsyncMode]):
 
     async def _key(self, stale: str | None) -> str:
         async def fetch() -> str:
-            return typing.cast(str, await self._call(_CREATEKEY, self._createkey_values()))
+            return typing.cast(str, await self._call(*self._createkey()))
 
         return await self._keys.aget(fetch, stale=stale)
 

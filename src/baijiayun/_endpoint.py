@@ -5,8 +5,8 @@ defaults; each parameter's wire kind and rules from its annotation (see
 :mod:`baijiayun._wire`); the result type from the return annotation. The
 resulting :class:`Endpoint` is pure data with three operations:
 
-* :meth:`Endpoint.bind` maps a call's arguments to parameter names (the one
-  argument binder, also used by derived methods through :class:`Binder`);
+* :meth:`Endpoint.bind` maps a call's arguments to parameter names (Python's own
+  ``inspect.Signature.bind``, through :func:`bind`, which derived methods use too);
 * :meth:`Endpoint.prepare` validates and encodes them into the signed form
   fields and file parts (the SDK's side);
 * :meth:`Endpoint.parse_form` reads received form fields back into the same
@@ -24,7 +24,6 @@ import types
 import typing
 import warnings
 from collections.abc import Callable, Mapping
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -35,7 +34,7 @@ from .errors import ValidationError
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-__all__ = ["Binder", "Check", "Endpoint", "Paging", "Param", "declare"]
+__all__ = ["Check", "Endpoint", "Paging", "Param", "bind", "declare"]
 
 Check = Callable[[Mapping[str, Any], Context], None]
 """A rule over several parameters: raises :class:`~baijiayun._wire.Invalid` naming one."""
@@ -82,55 +81,33 @@ def without_self(signature: inspect.Signature) -> inspect.Signature:
     )
 
 
-class Binder:
-    """Maps ``(args, kwargs)`` of a call to ``{name: value}`` like Python would.
+def bind(
+    name: str,
+    signature: inspect.Signature,
+    args: tuple[Any, ...],
+    kwargs: Mapping[str, Any],
+    *,
+    sent_defaults: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Map a call's ``(args, kwargs)`` to ``{name: value}`` with Python's own binding.
 
-    Every parameter is in the result (defaults applied), in declaration order.
-    With ``sparse``, a parameter left at a ``None`` default is left out instead:
-    an endpoint's call does not send those, and a create with 51 parameters
-    then carries the handful it was given rather than 51 entries through
-    every step. A bad call raises ``TypeError``, as calling a plain function would.
+    ``signature`` is the method's as its caller sees it (without ``self``). A bad
+    call raises ``TypeError`` naming the method and the parameter, before
+    anything is sent. Every default is applied, unless ``sent_defaults`` is
+    given (an endpoint's call): then only those are added, and a value that
+    is ``None`` is left out, since an endpoint does not send it. A create with
+    51 parameters then carries the handful it was given, and skipping
+    ``apply_defaults`` saves ~20 µs on it.
     """
-
-    def __init__(self, name: str, signature: inspect.Signature, *, sparse: bool = False) -> None:
-        params = [p for p in signature.parameters.values() if p.name != "self"]
-        self.name = name
-        self.names = tuple(p.name for p in params)
-        self.positional = tuple(
-            p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        )
-        self.required = frozenset(p.name for p in params if p.default is _EMPTY)
-        self.defaults = {
-            p.name: None if p.default is _EMPTY else p.default
-            for p in params
-            if not (sparse and (p.default is _EMPTY or p.default is None))
-        }
-        self._known = frozenset(self.names)
-
-    def __call__(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
-        if len(args) > len(self.positional):
-            raise TypeError(
-                f"{self.name}() takes {len(self.positional)} positional arguments "
-                f"but {len(args)} were given"
-            )
-        given: AbstractSet[str] = kwargs.keys()
-        if not given <= self._known:
-            key = next(k for k in given if k not in self._known)
-            raise TypeError(f"{self.name}() got an unexpected keyword argument {key!r}")
-        values = dict(self.defaults)
-        if args:
-            by_position = dict(zip(self.positional, args, strict=False))
-            twice = given & by_position.keys()
-            if twice:
-                key = next(k for k in kwargs if k in twice)
-                raise TypeError(f"{self.name}() got multiple values for argument {key!r}")
-            values.update(by_position)
-            given = given | by_position.keys()
-        values.update(kwargs)
-        if not self.required <= given:
-            first = next(n for n in self.names if n in self.required and n not in given)
-            raise TypeError(f"{self.name}() missing required argument {first!r}")
-        return values
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        raise TypeError(f"{name}(): {exc}") from None
+    if sent_defaults is None:
+        bound.apply_defaults()
+        return dict(bound.arguments)
+    values = {**sent_defaults, **bound.arguments}
+    return {k: v for k, v in values.items() if v is not None}
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,10 +141,6 @@ class Endpoint:
         return f"{self.group}.{self.name}"
 
     @cached_property
-    def binder(self) -> Binder:
-        return Binder(self.name, self.signature, sparse=True)
-
-    @cached_property
     def method_signature(self) -> inspect.Signature:
         """The signature of the method on a client (without ``self``)."""
         return without_self(self.signature)
@@ -185,46 +158,34 @@ class Endpoint:
 
         return TypeAdapter(self.result_type)
 
+    @cached_property
+    def sent_defaults(self) -> dict[str, Any]:
+        """The declared defaults that are sent (those that are not ``None``)."""
+        return {p.name: p.default for p in self.params if p.default is not None}
+
     def bind(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
-        return self.binder(args, kwargs)
+        """A call's arguments by name; ``None`` (not sent) is left out (see :func:`bind`)."""
+        return bind(
+            self.name, self.method_signature, args, kwargs, sent_defaults=self.sent_defaults
+        )
 
     # ---- rules, on normalised values (both sides)
-    # Per-call work walks only what a call can touch: the parameters that carry rules,
-    # the values that were given (a create has 39 parameters, a call sets a handful).
-    @cached_property
-    def _rules(self) -> dict[str, tuple[Rule, ...]]:
-        return {p.name: p.rules for p in self.params if p.rules}
-
-    @cached_property
-    def _platform_rules(self) -> dict[str, tuple[Rule, ...]]:
-        return {p.name: p.platform_rules for p in self.params if p.platform_rules}
-
-    @cached_property
-    def _length_rules(self) -> dict[str, tuple[MaxLength, ...]]:
-        found = {p.name: tuple(r for r in p.rules if isinstance(r, MaxLength)) for p in self.params}
-        return {name: rules for name, rules in found.items() if rules}
-
-    @cached_property
-    def _required(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.params if p.required)
-
-    @cached_property
-    def _all_checks(self) -> tuple[Check, ...]:
-        return self.checks + self.client_checks
-
     def validate(
         self, values: Mapping[str, Any], ctx: Context, *, platform_only: bool = False
     ) -> None:
         """Check every rule (only the platform's with ``platform_only``); raise on the first."""
-        for name, rules in (self._platform_rules if platform_only else self._rules).items():
-            value = values.get(name)
-            if value is None:
+        by_name = self.by_name
+        for name, value in values.items():
+            param = by_name.get(name)
+            if param is None or value is None:
                 continue
-            for rule in rules:
+            for rule in param.rules:
+                if platform_only and not rule.platform:
+                    continue
                 problem = rule.check(value)
                 if problem:
                     raise ValidationError(name, problem, endpoint=self.path)
-        for check in self.checks if platform_only else self._all_checks:
+        for check in self.checks if platform_only else self.checks + self.client_checks:
             try:
                 check(values, ctx)
             except Invalid as exc:
@@ -253,9 +214,9 @@ class Endpoint:
             except Invalid as exc:
                 raise ValidationError(name, exc.rule, endpoint=self.path) from None
         if validate:
-            for name in self._required:
-                if name not in normalised:
-                    raise ValidationError(name, "is required", endpoint=self.path)
+            for param in self.params:
+                if param.required and param.name not in normalised:
+                    raise ValidationError(param.name, "is required", endpoint=self.path)
             self.validate(normalised, ctx)
             self._warn(normalised)
         fields: list[tuple[str, str]] = []
@@ -269,10 +230,10 @@ class Endpoint:
         return fields, files
 
     def _warn(self, values: Mapping[str, Any]) -> None:
-        for name, rules in self._length_rules.items():
-            value = values.get(name)
-            for rule in rules:
-                note = rule.warning(value)
+        by_name = self.by_name
+        for name, value in values.items():
+            for rule in by_name[name].rules:
+                note = rule.warning(value) if isinstance(rule, MaxLength) else None
                 if note:
                     warnings.warn(f"{self.path}: {name} {note}", UserWarning, stacklevel=6)
 

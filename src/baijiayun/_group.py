@@ -21,15 +21,22 @@ Bound to ``Group[SyncMode]`` (the sync client) a method returns its result;
 bound to ``Group[AsyncMode]`` it returns an awaitable (or an async iterator).
 The sync/async difference is in the client's ``_call``; nothing here is
 written twice. Methods that make no request (links) are plain methods.
+
+The path of a call is plain to follow: ``client.room.info`` is a
+:class:`BoundMethod` whose ``__wrapped__`` is the stub ``Room.info`` (go to
+definition; ``inspect.unwrap``), and calling it runs the descriptor's
+:meth:`GroupMethod.call` (for an endpoint: bind the arguments, then the
+client's ``_call``). Result types are the stub's return annotation, resolved
+in the stub's own module, which imports its group's models
+(``baijiayun.models.<group>``): a group and its models load together, at the
+group's first use (see :mod:`baijiayun.api`).
 """
 
 from __future__ import annotations
 
-import builtins
-import importlib
 import inspect
 import threading
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from functools import cached_property
 from typing import (
     TYPE_CHECKING,
@@ -43,10 +50,10 @@ from typing import (
     overload,
 )
 
-from ._endpoint import Binder, Check, Endpoint, Paging, declare, without_self
+from ._endpoint import Check, Endpoint, Paging, bind, declare, without_self
 
 if TYPE_CHECKING:
-    from ._base import ClientBase
+    from ._flow import ClientBase
     from ._raw import RawResult
 
 __all__ = [
@@ -69,34 +76,7 @@ R = TypeVar("R")
 T = TypeVar("T")
 R_co = TypeVar("R_co", covariant=True)
 
-RESULT_MODELS = "baijiayun.models"
-"""Where return annotations a group module imports only for type checking are found."""
 _DECLARING = threading.RLock()
-
-
-class _ResultModels(Mapping[str, Any]):
-    """Names of the result models, imported when an annotation first needs one.
-
-    ``eval`` asks local names first: a name the stub's module (or builtins)
-    defines is left to it, so only a missing one imports the models.
-    """
-
-    def __init__(self, module_names: Mapping[str, Any]) -> None:
-        self._defined = module_names
-
-    def __getitem__(self, name: str) -> Any:
-        if name in self._defined or hasattr(builtins, name):
-            raise KeyError(name)
-        try:
-            return getattr(importlib.import_module(RESULT_MODELS), name)
-        except AttributeError:
-            raise KeyError(name) from None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
 
 
 class SyncMode:
@@ -118,20 +98,12 @@ class Bound(Generic[ModeT]):
         raise NotImplementedError
 
 
-def _bound_function(
-    run: Callable[..., Any], name: str, doc: str | None, signature: inspect.Signature
-) -> Callable[..., Any]:
-    """Give a bound method its name, doc and signature (``signature`` has no ``self``)."""
-    run.__name__ = run.__qualname__ = name
-    run.__doc__ = doc
-    run.__signature__ = signature  # type: ignore[attr-defined]
-    return run
-
-
 class GroupMethod:
     """Base of the descriptors a group collects; ``name`` is the attribute name."""
 
     name: str = ""
+    __wrapped__: Callable[..., Any]
+    """The typed stub that declares the method (in ``api/<group>.py``)."""
 
     def __set_name__(self, owner: type, name: str) -> None:
         if not self.name:  # an alias (``create_key = createkey``) keeps the first name
@@ -139,6 +111,52 @@ class GroupMethod:
 
     def _finish(self, group: type[Group[Any]]) -> None:
         """Called once the group class exists (its name and prefix are known)."""
+
+    @property
+    def method_signature(self) -> inspect.Signature:
+        """The signature the bound method shows (without ``self``)."""
+        raise NotImplementedError
+
+    def call(self, client: ClientBase, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Run this method for ``client`` with a call's arguments (what a bound method does)."""
+        raise NotImplementedError
+
+    def _bind(self, obj: Bound[Any]) -> BoundMethod:
+        return BoundMethod(self, obj._client)
+
+
+class BoundMethod:
+    """A group's method bound to one client: ``client.room.info``.
+
+    Calling it is :meth:`GroupMethod.call` with this client. ``__wrapped__`` is
+    the declaring stub (so "go to definition" and ``inspect.unwrap`` reach
+    ``api/<group>.py``); ``__signature__`` is the stub's without ``self``.
+    """
+
+    def __init__(self, method: GroupMethod, client: ClientBase) -> None:
+        self.method = method
+        self.client = client
+        self.__wrapped__ = method.__wrapped__
+        self.__name__ = self.__qualname__ = method.name
+        self.__doc__ = method.__doc__
+        self.__signature__ = method.method_signature
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.method.call(self.client, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<bound method {self.__wrapped__.__qualname__} of {self.client!r}>"
+
+
+class BoundEndpoint(BoundMethod):
+    """An endpoint bound to one client; ``.raw(...)`` makes the same call and answers its
+    ``data`` unconverted."""
+
+    def raw(self, *args: Any, **kwargs: Any) -> Any:
+        """The same call; its answer's ``data`` as plain JSON values, with the envelope and
+        the HTTP status and headers (``.parse()`` builds the result)."""
+        method: EndpointMethod[Any, Any] = self.method  # type: ignore[assignment]
+        return method.call_raw(self.client, args, kwargs)
 
 
 class EndpointCall(Protocol[P, R_co]):
@@ -169,12 +187,13 @@ class EndpointMethod(GroupMethod, Generic[P, R]):
     """One API call, declared by a stub (see :func:`endpoint`)."""
 
     def __init__(self, stub: Callable[..., Any], path: str, options: dict[str, Any]) -> None:
+        self.__wrapped__ = stub
+        self.__doc__ = stub.__doc__
         self._stub = stub
         self._path = path
         self._options = options
         self._group: type[Group[Any]] | None = None
         self._spec: Endpoint | None = None
-        self.__doc__ = stub.__doc__
 
     def _finish(self, group: type[Group[Any]]) -> None:
         if self._group is None:  # an alias (a second name) keeps the first
@@ -184,11 +203,10 @@ class EndpointMethod(GroupMethod, Generic[P, R]):
 
     @property
     def spec(self) -> Endpoint:
-        """The endpoint the stub declares, read at first use (so importing a group is cheap).
+        """The endpoint the stub declares, read at its first use.
 
-        Return annotations are resolved in the stub's module, then among the
-        result models (:data:`RESULT_MODELS`): group modules import their models
-        for type checking only, and pydantic builds them when a call needs them.
+        Annotations, the return type included, are resolved in the stub's own
+        module (``api/<group>.py``, which imports its result models).
         """
         if self._spec is None:
             group = self._group
@@ -201,10 +219,18 @@ class EndpointMethod(GroupMethod, Generic[P, R]):
                         group=group.group_name,
                         path=self.path,
                         host=group.host,
-                        names=_ResultModels(vars(inspect.getmodule(self._stub) or builtins)),
                         **self._options,
                     )
         return self._spec
+
+    @property
+    def method_signature(self) -> inspect.Signature:
+        return self.spec.method_signature
+
+    def call(self, client: ClientBase, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """One API call: bind the arguments, then the client's call flow (sync or async)."""
+        spec = self.spec
+        return client._call(spec, spec.bind(args, kwargs))
 
     @overload
     def pages(self: EndpointMethod[P, list[T]]) -> PageMethod[P, T]: ...
@@ -223,31 +249,15 @@ class EndpointMethod(GroupMethod, Generic[P, R]):
     @overload
     def __get__(self, obj: Bound[AsyncMode], owner: Any) -> AsyncEndpointCall[P, R]: ...
     def __get__(self, obj: Any, owner: Any) -> Any:
-        if obj is None:
-            return self
+        return self if obj is None else self._bind(obj)
+
+    def call_raw(self, client: ClientBase, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """The same call, answering a :class:`~baijiayun.RawResult` (``data`` unconverted)."""
         spec = self.spec
-        client = obj._client
-        call = client._call
-        bind = spec.binder
+        return client._call_raw(spec, spec.bind(args, kwargs))
 
-        def method(*args: Any, **kwargs: Any) -> Any:
-            return call(spec, bind(args, kwargs))
-
-        def raw(*args: Any, **kwargs: Any) -> Any:
-            return client._call_raw(spec, bind(args, kwargs))
-
-        bound = _bound_function(method, spec.name, spec.doc, spec.method_signature)
-        bound.raw = _bound_function(  # type: ignore[attr-defined]
-            raw, "raw", _RAW_DOC.format(name=spec.name), spec.method_signature
-        )
-        return bound
-
-
-_RAW_DOC = (
-    "``{name}(...)`` returning its answer's ``data`` unconverted: a RawResult with "
-    "``data`` (plain JSON values), ``code``, ``msg``, ``http_status``, ``headers`` and "
-    "``parse()`` (the declared result)."
-)
+    def _bind(self, obj: Bound[Any]) -> BoundMethod:
+        return BoundEndpoint(self, obj._client)
 
 
 class HasItems(Protocol[T]):
@@ -260,17 +270,15 @@ class HasItems(Protocol[T]):
 class DerivedMethod(GroupMethod):
     """A method built on an endpoint: binds its own arguments, runs sync or async."""
 
-    def __init__(self, source: EndpointMethod[Any, Any]) -> None:
+    def __init__(self, source: EndpointMethod[Any, Any], stub: Callable[..., Any]) -> None:
         self._source = source
+        self.__wrapped__ = stub
+        """The stub that declares this method (the source's stub for ``pages()``)."""
 
     @property
     def source(self) -> Endpoint:
         """The endpoint this method calls."""
         return self._source.spec
-
-    @property
-    def binder(self) -> Binder:
-        raise NotImplementedError
 
     @property
     def signature(self) -> inspect.Signature:
@@ -281,21 +289,22 @@ class DerivedMethod(GroupMethod):
         """The signature the bound method shows (without ``self``)."""
         return without_self(self.signature)
 
+    def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """A call's arguments by name, defaults applied."""
+        return bind(self.name, self.method_signature, args, kwargs)
+
+    def call(self, client: ClientBase, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Bind the arguments, then run the method the sync or the async way."""
+        values = self.bind(args, kwargs)
+        if client.is_async:
+            return self._run_async(client, values)
+        return self._run_sync(client, values)
+
     def _run_sync(self, client: ClientBase, values: dict[str, Any]) -> Any:
         raise NotImplementedError
 
     def _run_async(self, client: ClientBase, values: dict[str, Any]) -> Any:
         raise NotImplementedError
-
-    def _bind(self, obj: Any) -> Callable[..., Any]:
-        client = obj._client
-        run = self._run_async if client.is_async else self._run_sync
-        binder = self.binder
-
-        def method(*args: Any, **kwargs: Any) -> Any:
-            return run(client, binder(args, kwargs))
-
-        return _bound_function(method, self.name, self.__doc__, self.method_signature)
 
 
 def _items(result: Any) -> list[Any]:
@@ -310,15 +319,16 @@ class PageMethod(DerivedMethod, Generic[P, T]):
     """
 
     def __init__(self, source: EndpointMethod[Any, Any]) -> None:
-        super().__init__(source)
+        super().__init__(source, source.__wrapped__)
         self.__doc__ = (
             f"Every item of every page of :meth:`{source._stub.__name__}`, one page in memory "
             "at a time. ``page`` is the page to start from."
         )
 
-    @property
-    def binder(self) -> Binder:
-        return self.source.binder
+    def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        # as the endpoint binds (None is not sent), errors naming this method
+        sent = self.source.sent_defaults
+        return bind(self.name, self.method_signature, args, kwargs, sent_defaults=sent)
 
     @property
     def signature(self) -> inspect.Signature:
@@ -369,14 +379,9 @@ class StubMethod(DerivedMethod):
     """A derived method whose own typed stub gives its signature and doc."""
 
     def __init__(self, source: EndpointMethod[Any, Any], stub: Callable[..., Any]) -> None:
-        super().__init__(source)
+        super().__init__(source, stub)
         self._signature = inspect.signature(stub)
-        self._binder = Binder(stub.__name__, self._signature)
         self.__doc__ = stub.__doc__
-
-    @property
-    def binder(self) -> Binder:
-        return self._binder
 
     @property
     def signature(self) -> inspect.Signature:

@@ -10,8 +10,8 @@ needs and receives the outcome, like :meth:`ClientBase._flow`:
   error is raised out of the task;
 * :class:`Transfer` — POST a streamed body to a URL outside the API (an
   upload host: no sign, no envelope); the driver sends back a
-  :class:`~baijiayun._base.RawResponse` or the mapped network error;
-* :class:`~baijiayun._base.Sleep` — pause.
+  :class:`~baijiayun._flow.RawResponse` or the mapped network error;
+* :class:`~baijiayun._flow.Sleep` — pause.
 
 The drivers in ``_transport.py`` perform the I/O, sync or async; nothing here
 knows which. :func:`task` declares such a method on a group.
@@ -23,12 +23,12 @@ from collections.abc import Callable, Coroutine, Generator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
 
-from ._base import Sleep
 from ._endpoint import Endpoint
+from ._flow import Sleep
 from ._group import AsyncMode, Bound, EndpointMethod, StubMethod, SyncMode
 
 if TYPE_CHECKING:
-    from ._base import ClientBase
+    from ._flow import ClientBase
 
 __all__ = ["Body", "CallEndpoint", "Task", "TaskMethod", "Transfer", "task"]
 

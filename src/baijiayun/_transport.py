@@ -20,12 +20,10 @@ from collections.abc import (
     Awaitable,
     Callable,
     Generator,
-    Iterable,
     Iterator,
     Mapping,
 )
 from contextlib import ExitStack
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import httpx2
@@ -33,10 +31,10 @@ import httpx2
 if TYPE_CHECKING:  # for type hints only: httpx2 loads both when it builds a pool
     import ssl
 
-    import httpcore2
 
-from ._base import Acquire, NeedKey, RawResponse, Send, Sleep
+from . import _deadline
 from ._endpoint import Endpoint
+from ._flow import Acquire, NeedKey, RawResponse, Send, Sleep
 from ._task import CallEndpoint, Transfer
 from .errors import (
     APIConnectionError,
@@ -181,8 +179,7 @@ class SyncDriver(_Driver):
 
     def send(self, action: Send) -> RawResponse | BaiJiaYunError:
         http = self.http
-        bound = None if action.timeout is None else time.monotonic() + action.timeout
-        token = _DEADLINE.set(bound)
+        token = _deadline.start(action.timeout)
         try:
             with ExitStack() as stack:
                 url, kwargs = self._request_kwargs(action, stack)
@@ -194,7 +191,7 @@ class SyncDriver(_Driver):
                 return closed(action)
             raise
         finally:
-            _DEADLINE.reset(token)
+            _deadline.end(token)
             if action.permit is not None:
                 _release(action.permit)
 
@@ -280,8 +277,7 @@ class AsyncDriver(_Driver):
 
     async def send(self, action: Send) -> RawResponse | BaiJiaYunError:
         http = self.http
-        bound = None if action.timeout is None else time.monotonic() + action.timeout
-        token = _DEADLINE.set(bound)
+        token = _deadline.start(action.timeout)
         try:
             with ExitStack() as stack:
                 url, kwargs = self._request_kwargs(action, stack)
@@ -300,7 +296,7 @@ class AsyncDriver(_Driver):
                 return closed(action)
             raise
         finally:
-            _DEADLINE.reset(token)
+            _deadline.end(token)
             if action.permit is not None:
                 await _arelease(action.permit)
 
@@ -368,14 +364,14 @@ def sync_driver(http: httpx2.Client | None, timeout: float | None) -> SyncDriver
     if http is not None:
         return SyncDriver(http, own_timeout=_NOT_OURS)
     own = httpx2.Client(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
-    return SyncDriver(_bounded(own, _Backend), own_timeout=timeout)
+    return SyncDriver(_deadline.bound(own), own_timeout=timeout)
 
 
 def async_driver(http: httpx2.AsyncClient | None, timeout: float | None) -> AsyncDriver:
     if http is not None:
         return AsyncDriver(http, own_timeout=_NOT_OURS)
     own = httpx2.AsyncClient(limits=LIMITS, timeout=timeout, verify=shared_ssl_context())
-    return AsyncDriver(_bounded(own, _AsyncBackend), own_timeout=timeout)
+    return AsyncDriver(_deadline.bound(own), own_timeout=timeout)
 
 
 # --------------------------------------------------------------------------- TLS
@@ -396,170 +392,3 @@ def shared_ssl_context() -> ssl.SSLContext:
             if _SSL_CONTEXT is None:
                 _SSL_CONTEXT = httpx2.create_ssl_context()
     return _SSL_CONTEXT
-
-
-# --------------------------------------------------------------------------- attempt deadline
-_DEADLINE: ContextVar[float | None] = ContextVar("baijiayun_deadline", default=None)
-"""``time.monotonic()`` by which the current attempt must end (None: no bound)."""
-
-_CHUNK = 1 << 16
-
-
-def _left(timeout: float | None, operation: str) -> float | None:
-    """The timeout of one network operation: at most what is left of the attempt."""
-    deadline = _DEADLINE.get()
-    if deadline is None:
-        return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
-        import httpcore2  # loaded already: our pools run on it
-
-        error = {
-            "connect": httpcore2.ConnectTimeout,
-            "read": httpcore2.ReadTimeout,
-            "write": httpcore2.WriteTimeout,
-        }[operation]
-        raise error("the attempt used up its timeout")
-    return left if timeout is None or timeout > left else timeout
-
-
-class _Stream:
-    """A connection whose every read, write and TLS handshake ends by the attempt's deadline.
-
-    It and the backends below stand in for httpcore2's ``NetworkStream`` and
-    ``NetworkBackend`` (same methods), without importing httpcore2 at import.
-    """
-
-    def __init__(self, stream: httpcore2.NetworkStream) -> None:
-        self._stream = stream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _left(timeout, "read"))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if len(buffer) <= _CHUNK:
-            self._stream.write(buffer, _left(timeout, "write"))
-            return
-        for part in _parts(buffer):  # a slow reader cannot stretch one long write
-            self._stream.write(part, _left(timeout, "write"))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> _Stream:
-        timeout = _left(timeout, "connect")
-        return _Stream(self._stream.start_tls(ssl_context, server_hostname, timeout))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _Backend:
-    def __init__(self, backend: httpcore2.NetworkBackend) -> None:
-        self._backend = backend
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> _Stream:
-        timeout = _left(timeout, "connect")
-        return _Stream(
-            self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
-        )
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> _Stream:
-        timeout = _left(timeout, "connect")
-        return _Stream(self._backend.connect_unix_socket(path, timeout, socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._backend.sleep(seconds)
-
-
-class _AsyncStream:
-    def __init__(self, stream: httpcore2.AsyncNetworkStream) -> None:
-        self._stream = stream
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._stream.read(max_bytes, _left(timeout, "read"))
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if len(buffer) <= _CHUNK:
-            await self._stream.write(buffer, _left(timeout, "write"))
-            return
-        for part in _parts(buffer):  # a slow reader cannot stretch one long write
-            await self._stream.write(part, _left(timeout, "write"))
-
-    async def aclose(self) -> None:
-        await self._stream.aclose()
-
-    async def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> _AsyncStream:
-        timeout = _left(timeout, "connect")
-        return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, timeout))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _AsyncBackend:
-    def __init__(self, backend: httpcore2.AsyncNetworkBackend) -> None:
-        self._backend = backend
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> _AsyncStream:
-        timeout = _left(timeout, "connect")
-        stream = await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
-        return _AsyncStream(stream)
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> _AsyncStream:
-        timeout = _left(timeout, "connect")
-        return _AsyncStream(await self._backend.connect_unix_socket(path, timeout, socket_options))
-
-    async def sleep(self, seconds: float) -> None:
-        await self._backend.sleep(seconds)
-
-
-def _parts(buffer: bytes) -> Iterable[bytes]:
-    view = memoryview(buffer)
-    return (view[i : i + _CHUNK] for i in range(0, len(view), _CHUNK))  # type: ignore[misc]
-
-
-def _bounded(http: Any, wrap: Callable[[Any], Any]) -> Any:
-    """Make every network operation of our own pool end by the attempt's deadline.
-
-    httpx2 offers no public hook for the network backend of the pools it
-    builds (the direct one and those of proxies read from the environment), so
-    each pool's backend is wrapped where httpcore2 keeps it. Should those
-    names change, nothing breaks: ``timeout`` then bounds each operation
-    rather than the attempt (the deadline tests say so).
-    """
-    transports = [getattr(http, "_transport", None), *getattr(http, "_mounts", {}).values()]
-    for transport in transports:
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if backend is not None:
-            pool._network_backend = wrap(backend)  # type: ignore[union-attr]
-    return http

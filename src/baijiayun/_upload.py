@@ -32,8 +32,8 @@ from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from . import _base
-from ._base import RawResponse, Sleep
+from . import _flow
+from ._flow import RawResponse, Sleep
 from ._group import EndpointMethod
 from ._task import CallEndpoint, Task, Transfer
 from .errors import (
@@ -47,7 +47,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from ._base import ClientBase
+    from ._flow import ClientBase
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -302,7 +302,7 @@ class Uploader:
             if failures > max_resumes:
                 result.video_id = video_id  # type: ignore[attr-defined]
                 raise result
-            delay = _base.backoff_delay(failures, opts)
+            delay = _flow.backoff_delay(failures, opts)
             logger.info(
                 "upload video_id=%d: chunk at byte %d failed (%s); resuming in %.2fs",
                 video_id,

@@ -7,7 +7,7 @@ from typing import Any
 import httpx2
 import pytest
 
-import baijiayun._base as base
+import baijiayun._flow as base
 from baijiayun import (
     AccountDisabledError,
     APIConnectionError,

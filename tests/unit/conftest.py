@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 import httpx2
 import pytest
 
-import baijiayun._base
+import baijiayun._flow
 from baijiayun import AsyncBaiJiaYunClient, BaiJiaYunClient
 from baijiayun._config import ENV_VARS
 
@@ -261,7 +261,7 @@ def clock() -> FakeClock:
 def _no_backoff(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """No backoff pause in unit tests, except those marked ``real_backoff``."""
     if request.node.get_closest_marker("real_backoff") is None:
-        monkeypatch.setattr(baijiayun._base, "backoff_delay", lambda attempt, opts: 0.0)
+        monkeypatch.setattr(baijiayun._flow, "backoff_delay", lambda attempt, opts: 0.0)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 import httpx2
 import pytest
 
-from baijiayun._base import envelope_code
+from baijiayun._flow import envelope_code
 from baijiayun.errors import DecodeError, RoomNotFoundError
 
 from .conftest import ROOM_ID, answer

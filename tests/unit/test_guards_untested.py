@@ -111,7 +111,7 @@ def test_every_listed_parameter_reaches_the_wire_under_its_exact_name(make_harne
 
 # --------------------------------------------------------------------------- key refresh
 def test_one_refresh_per_refused_key_whatever_the_retries(make_harness, mode, monkeypatch) -> None:
-    """Bug: ``refreshed = True`` dropped from the call's 1002 branch (``_base.py``, ``_flow``):
+    """Bug: ``refreshed = True`` dropped from the call's 1002 branch (``_flow.py``, ``_flow``):
     the call refreshes again at the second 1002, once per retry.
 
     The key provider's own guard (a key refused right after a refresh is not

@@ -25,7 +25,7 @@ from baijiayun.api import REGISTRY
 from baijiayun.callbacks import parse_callback
 
 try:
-    from baijiayun._base import convert_result
+    from baijiayun._flow import convert_result
 except ImportError:  # pragma: no cover - issue 17 renames _base to _flow
     from baijiayun._flow import convert_result  # type: ignore[no-redef]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import httpx2
 import pytest
 
-import baijiayun._base
-from baijiayun._base import RequestOptions
+import baijiayun._flow
+from baijiayun._flow import RequestOptions
 from baijiayun.errors import APIConnectionError, APITimeoutError, HTTPStatusError, RoomNotFoundError
 
 from .conftest import NOW, ROOM_ID, answer, envelope
@@ -17,7 +17,7 @@ from .conftest import NOW, ROOM_ID, answer, envelope
 INFO = "/openapi/room/info"
 CREATE = "/openapi/room/create"
 START = NOW + 86400
-REAL_BACKOFF = baijiayun._base.backoff_delay  # read at import, before conftest patches it
+REAL_BACKOFF = baijiayun._flow.backoff_delay  # read at import, before conftest patches it
 CREATE_ARGS = ("t", START, START + 3600, 2)
 
 
@@ -184,7 +184,7 @@ def test_sleeps_between_attempts_use_backoff(make_harness, mode, monkeypatch) ->
         delays.append((attempt, opts))
         return 0.0
 
-    monkeypatch.setattr(baijiayun._base, "backoff_delay", record)
+    monkeypatch.setattr(baijiayun._flow, "backoff_delay", record)
     h = make_harness(mode, max_retries=3)
     h.api.script(INFO, httpx2.ConnectError("refused"))
     with pytest.raises(APIConnectionError):

@@ -10,7 +10,7 @@ from urllib.parse import quote, quote_plus
 import httpx2
 import pytest
 
-from baijiayun._base import Send
+from baijiayun._flow import Send
 from baijiayun.api import REGISTRY
 from baijiayun.errors import BaiJiaYunError
 

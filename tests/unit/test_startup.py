@@ -53,21 +53,67 @@ def test_importing_the_clients_builds_no_result_model_and_loads_no_callbacks() -
 
 
 def test_a_client_loads_a_group_and_its_models_at_first_use() -> None:
-    """Importing and building a client loads no group module but the key's, and no model."""
+    """Importing and building a client loads no group module and no model."""
     _fresh(
         "import sys\n"
         "from baijiayun import BaiJiaYunClient\n"
         "client = BaiJiaYunClient(1, partner_key='k')\n"
-        "groups = sorted(m for m in sys.modules if m.startswith('baijiayun.api.')\n"
-        "                and not m.startswith('baijiayun.api._'))\n"
-        "assert groups == ['baijiayun.api.partner'], groups\n"
-        "assert 'baijiayun.models' not in sys.modules and 'pydantic.main' not in sys.modules\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(('baijiayun.api.',"
+        " 'baijiayun.models')) and not m.startswith('baijiayun.api._'))\n"
+        "assert loaded == [], loaded\n"
+        "assert 'pydantic.main' not in sys.modules\n"
         "assert client.livesetting is client.live_setting  # an alias is the same group\n"
         "assert 'baijiayun.api.live_setting' in sys.modules\n"
+        "assert 'baijiayun.models.live_setting' in sys.modules  # with its models\n"
         "assert 'baijiayun.api.room' not in sys.modules\n"
         "assert client.room.info.__name__ == 'info'\n"
-        "assert 'baijiayun.api.room' in sys.modules\n"
+        "assert 'baijiayun.api.room' in sys.modules and 'baijiayun.models.room' in sys.modules\n"
     )
+
+
+FIRST_ROOM_INFO = """
+import sys
+import httpx2
+import baijiayun
+from baijiayun import BaiJiaYunClient
+
+ANSWER = (b'{"code": 0, "msg": "", "data": {"room_id": 26112912345678, "title": "t",'
+          b' "type": 2, "start_time": "2026-11-29 20:00:00"}}')
+
+def answer(request):
+    return httpx2.Response(200, content=ANSWER, headers={"Content-Type": "application/json"})
+
+client = BaiJiaYunClient("10000001", partner_key="k" * 32, base_url="http://mock.local/",
+                         http_client=httpx2.Client(transport=httpx2.MockTransport(answer)))
+info = client.room.info(26112912345678)
+assert info.room_id == "26112912345678", info
+
+def loaded(prefix):
+    return sorted(m for m in sys.modules if m.startswith(prefix)
+                  and not m[len(prefix):].startswith("_"))
+
+assert loaded("baijiayun.models.") == ["baijiayun.models.room"], loaded("baijiayun.models.")
+assert loaded("baijiayun.api.") == ["baijiayun.api.room"], loaded("baijiayun.api.")
+assert not loaded("baijiayun.sandbox"), loaded("baijiayun.sandbox")
+for name in ("baijiayun.callbacks", "baijiayun.timetable", "baijiayun._registry", "asyncio"):
+    assert name not in sys.modules, name
+
+from baijiayun.models import Result
+
+def subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from subclasses(sub)
+
+modules = {c.__module__ for c in subclasses(Result)}
+assert modules <= {"baijiayun.models.room", "baijiayun.models._base",
+                   "baijiayun.models._paging"}, modules
+"""
+
+
+def test_a_first_room_info_imports_only_the_room_group_and_its_models() -> None:
+    """Issue 17, item 6: the cold first call loads the group it uses and nothing of the others."""
+    _fresh(FIRST_ROOM_INFO)
 
 
 @pytest.mark.parametrize(

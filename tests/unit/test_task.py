@@ -17,7 +17,7 @@ import pytest
 
 import baijiayun._upload
 from baijiayun import RoomNotFoundError, ValidationError
-from baijiayun._base import Sleep
+from baijiayun._flow import Sleep
 from baijiayun._group import Group, ModeT
 from baijiayun._task import CallEndpoint, Task, Transfer, task
 from baijiayun.api.room import Room

@@ -404,10 +404,10 @@ def test_the_importer_pauses_with_the_clients_own_backoff() -> None:
     client's ``backoff_delay`` for attempt n (exponential, between half and all of the cap)."""
     import time
 
-    from baijiayun import _base
+    from baijiayun import _flow
     from baijiayun.timetable import importer
 
-    assert importer.backoff_delay is _base.backoff_delay
+    assert importer.backoff_delay is _flow.backoff_delay
     run = Importer(None, None, [], ImportSettings(backoff=1.0, backoff_max=3.0))  # type: ignore[arg-type]
     for n, cap in enumerate([1.0, 2.0, 3.0, 3.0], start=1):
         run._resume_at = 0.0

@@ -7,14 +7,12 @@ a room shows the documents bound to it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from .._group import Group, ModeT, endpoint
 from .._params import Extensions, File, Flag, Int, RoomId, RoomIds, Str
 from .._wire import ClientOnly, HttpUrl, OneOf, Range, Rule
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.doc import Document
+from ..models.doc import Document
 
 __all__ = ["DOC_TYPES", "Doc", "DocOrigin"]
 

@@ -5,14 +5,12 @@ The platform documents these for accounts on its "pro" environment only.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from .._group import Group, ModeT, endpoint
 from .._params import PAGING_20, Int, Page, PageSize, RoomId
 from .._wire import Range
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.evaluation import EvaluationList
+from ..models.evaluation import EvaluationList
 
 EvaluateId = Annotated[Int, Range(1)]
 PAGING = PAGING_20

@@ -13,25 +13,23 @@ them: pass ``date``/``datetime`` objects (naive ones are in the client's
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, TypedDict
+from typing import Annotated, Any, TypedDict
 
 from .._group import Group, ModeT, endpoint
 from .._params import PAGING_20, Date, DateTime, Int, JsonObjects, Page, PageSize, RoomId, Str
 from .._wire import CSV, JSON, STR, ClientOnly, HttpUrl, NonEmpty
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models import hudong  # ``hudong.X``: a model only its own module exports
-    from ..models.hudong import (
-        AiUserCounts,
-        CheckinData,
-        ClassRoster,
-        InteractRecords,
-        InteractSummaries,
-        RandomAskRecords,
-        RedPackageRecords,
-        TeacherList,
-        VoteRecords,
-    )
+from ..models.hudong import (
+    AiUserCounts,
+    CheckinData,
+    ClassRoster,
+    InteractRecords,
+    InteractSaved,
+    InteractSummaries,
+    RandomAskRecords,
+    RedPackageRecords,
+    TeacherList,
+    VoteRecords,
+)
 
 __all__ = ["HUDONG_HOST", "Hudong", "Student"]
 
@@ -141,7 +139,7 @@ class Hudong(Group[ModeT], name="hudong", prefix="/openapi/", host=HUDONG_HOST):
         class_name: Str,
         student_list: StudentList,
         origin: Str,
-    ) -> hudong.InteractSaved:
+    ) -> InteractSaved:
         """Save a dual-teacher class from your scheduling system: its assistant teacher
         and students. Returns the platform's ids of each, beside yours.
 

@@ -26,15 +26,13 @@ from .._group import Group, ModeT, compose
 from .._params import ExpiresIn, Int, RoomId
 from .._signing import encode_value
 from ..links import Role, get_web_sign
+from ..models.playback import PlaybackToken
+from ..models.video import VideoToken
 from .playback import Playback, PlaybackEntries
 from .video import Video, VideoId, VideoIds
 
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.playback import PlaybackToken
-    from ..models.video import VideoToken
-
 if TYPE_CHECKING:
-    from .._base import ClientBase
+    from .._flow import ClientBase
 
 DEFAULT_EXPIRES_IN = 24 * 3600
 """Seconds a player token made for a link stays valid unless told otherwise."""

@@ -9,14 +9,12 @@ earlier SDK did not have).
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Annotated, Any, TypedDict
+from typing import Annotated, Any, TypedDict
 
 from .._group import Group, ModeT, endpoint
 from .._params import JsonObjects, MaxJsonItems, RoomId, Str
 from .._wire import FLAG, JSON, ClientOnly, NonEmpty, OneOf
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.live import UserCount
+from ..models.live import UserCount
 
 __all__ = ["ChatMessage", "ChatSender", "Live", "LiveStatus", "TeacherStatus", "chat_message"]
 

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._group import Group, ModeT, endpoint
 from .._params import CallbackUrl, Date
 from .._wire import Context, Invalid
+from ..models.live_account import DailyCost, DayPeaks, HourPeaks, RoomCost
 from .room import ProductType
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.live_account import DailyCost, DayPeaks, HourPeaks, RoomCost
 
 
 def check_date_range(values: Mapping[str, Any], ctx: Context) -> None:

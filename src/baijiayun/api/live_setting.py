@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from .._group import Group, ModeT, endpoint
 from .._params import PAGING_20, Extensions, File, Flag, Ids, Int, Page, PageSize, Str
@@ -32,11 +32,9 @@ from .._wire import (
     Range,
     Rule,
 )
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.live_setting import HorseLamp, SensitiveWords, Watermark
-    from ..models.notice import NoticeCreated, NoticeList
-    from ..models.quiz import QuizCreated, QuizList
+from ..models.live_setting import HorseLamp, SensitiveWords, Watermark
+from ..models.notice import NoticeCreated, NoticeList
+from ..models.quiz import QuizCreated, QuizList
 
 __all__ = [
     "QUIZ_TYPES",

@@ -5,14 +5,10 @@ Templates are made with ``client.live_setting.add_notice``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .._group import Group, ModeT, endpoint
 from .._params import Ids, RoomId
+from ..models.notice import NoticeTemplate
 from .live_setting import ProductLine
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.notice import NoticeTemplate
 
 
 class Notice(Group[ModeT], name="notice"):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from .._group import Group, ModeT, endpoint
 from .._params import (
@@ -35,17 +35,15 @@ from .._params import (
     VideoId,
 )
 from .._wire import CSV, STR, ClientOnly, NonEmpty, OneOf, Range, Rule
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.playback import (
-        CropList,
-        PlaybackInfo,
-        PlaybackList,
-        PlaybackTokens,
-        PptUrl,
-        PptUrlList,
-        SessionList,
-    )
+from ..models.playback import (
+    CropList,
+    PlaybackInfo,
+    PlaybackList,
+    PlaybackTokens,
+    PptUrl,
+    PptUrlList,
+    SessionList,
+)
 
 __all__ = [
     "LiveProduct",

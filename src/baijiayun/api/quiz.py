@@ -6,14 +6,10 @@ Templates are made with ``client.live_setting.add_quiz``; their ids are the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .._group import Group, ModeT, endpoint
 from .._params import Ids, RoomId
+from ..models.quiz import QuizTemplate
 from .live_setting import ProductLine
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.quiz import QuizTemplate
 
 
 class Quiz(Group[ModeT], name="quiz"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from .._endpoint import Paging
 from .._group import Group, ModeT, endpoint
@@ -29,21 +29,19 @@ from .._params import (
     UserNums,
 )
 from .._wire import CSV, STR, ClientOnly, Context, Invalid, MaxItems, MaxLength, OneOf, Range
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.room import (
-        AuditionCodes,
-        CodeInfo,
-        CodeList,
-        GroupLiveCodes,
-        GroupSubRooms,
-        PullStreamUrls,
-        PushLiveUrl,
-        RoomCreated,
-        RoomInfo,
-        RoomSummary,
-        SpotVideos,
-    )
+from ..models.room import (
+    AuditionCodes,
+    CodeInfo,
+    CodeList,
+    GroupLiveCodes,
+    GroupSubRooms,
+    PullStreamUrls,
+    PushLiveUrl,
+    RoomCreated,
+    RoomInfo,
+    RoomSummary,
+    SpotVideos,
+)
 
 
 class RoomType(enum.IntEnum):

@@ -15,37 +15,35 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from .._group import Group, ModeT, endpoint
 from .._params import PAGING_500, Date, DateTime, Page, PageSize, RoomId, check_time_order
 from .._wire import STR, Context, Invalid, NonEmpty
+from ..models.room_data import (
+    AnswerStat,
+    AttentionDetailExport,
+    AttentionListExport,
+    AwardStat,
+    ChatMessage,
+    CheckinRound,
+    EvaluationStat,
+    ExpressionReports,
+    LiveReport,
+    PraiseStat,
+    QaStat,
+    QuestionAnswers,
+    QuestionnaireStat,
+    QuizAnswers,
+    RaiseData,
+    RedPackageRecordInfo,
+    RedPackageStat,
+    RoomPeakUser,
+    RoomQuiz,
+    RoomUserStats,
+    UserCheckins,
+)
 from .room import ProductType
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.room_data import (
-        AnswerStat,
-        AttentionDetailExport,
-        AttentionListExport,
-        AwardStat,
-        ChatMessage,
-        CheckinRound,
-        EvaluationStat,
-        ExpressionReports,
-        LiveReport,
-        PraiseStat,
-        QaStat,
-        QuestionAnswers,
-        QuestionnaireStat,
-        QuizAnswers,
-        RaiseData,
-        RedPackageRecordInfo,
-        RedPackageStat,
-        RoomPeakUser,
-        RoomQuiz,
-        RoomUserStats,
-        UserCheckins,
-    )
 
 ReportType = Literal["all", "student", "teacher", "admin"]
 """Whose visits ``export_live_report`` lists (the platform's default: students)."""

@@ -6,15 +6,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .._group import Group, ModeT, endpoint
 from .._params import Date, RoomId
+from ..models.small_course import SmallClassDailyCost, SmallClassRoomCost, SmallClassUserCosts
 from .live_account import check_date_range
 from .room import ProductType
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.small_course import SmallClassDailyCost, SmallClassRoomCost, SmallClassUserCosts
 
 
 class SmallCourse(Group[ModeT], name="small_course"):

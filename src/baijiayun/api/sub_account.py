@@ -13,14 +13,12 @@ import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from .._group import Group, ModeT, endpoint
 from .._params import PAGING_100, Date, Int, Page, PageSize, Str
 from .._wire import ClientOnly, Context, Invalid, NonEmpty, Range, Rule
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.sub_account import SubAccountCreated, SubAccountInfo, SubAccountList
+from ..models.sub_account import SubAccountCreated, SubAccountInfo, SubAccountList
 
 
 class SubAccountStatus(enum.IntEnum):

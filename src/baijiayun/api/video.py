@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 import os
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Annotated, Literal
+from typing import IO, Annotated, Literal
 
 from .._group import Group, ModeT, endpoint
 from .._params import (
@@ -33,22 +33,20 @@ from .._params import (
 from .._task import task
 from .._upload import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, Uploader
 from .._wire import CSV, INT, ClientOnly, NonEmpty, OneOf, Range
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models import video  # ``video.X``: a model only its own module exports
-    from ..models.video import (
-        CategoryAdded,
-        CategoryInfo,
-        ResumeUploadUrl,
-        ShareUrls,
-        UploadUrl,
-        VideoImages,
-        VideoInfo,
-        VideoList,
-        VideoState,
-        VideoTokens,
-        VideoUrls,
-    )
+from ..models.video import (
+    CategoryAdded,
+    CategoryInfo,
+    CategoryNode,
+    ResumeUploadUrl,
+    ShareUrls,
+    UploadUrl,
+    VideoImages,
+    VideoInfo,
+    VideoList,
+    VideoState,
+    VideoTokens,
+    VideoUrls,
+)
 
 __all__ = [
     "Definition",
@@ -198,7 +196,7 @@ class Video(Group[ModeT], name="video"):
         """Delete a video; returns its id (None when the answer echoes none)."""
 
     @endpoint("getCategoryList", safe=True, unwrap="list")
-    def get_category_list(self) -> list[video.CategoryNode]:
+    def get_category_list(self) -> list[CategoryNode]:
         """Every category of the account (two levels: ``parent_id`` 0 is the top level)."""
 
     @endpoint("getCategoryInfo", safe=True)

@@ -7,13 +7,10 @@ with :mod:`baijiayun.callbacks` (or a ready receiver in :mod:`baijiayun.callback
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from .._group import Group, ModeT, endpoint
 from .._params import CallbackUrl, Date, check_date_order
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.video_account import AccountInfo
+from ..models.video_account import AccountInfo
 
 
 class VideoAccount(Group[ModeT], name="video_account"):

@@ -11,7 +11,7 @@ import datetime as _dt
 import enum
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from .._group import Group, ModeT, endpoint
 from .._params import (
@@ -28,9 +28,7 @@ from .._params import (
     day_of,
 )
 from .._wire import ClientOnly, Context, Invalid, OneOf, Range
-
-if TYPE_CHECKING:  # result models load at first use (see _group.RESULT_MODELS)
-    from ..models.video_data import DailyPlayCount, PlayRank, PlayRecords
+from ..models.video_data import DailyPlayCount, PlayRank, PlayRecords
 
 __all__ = ["PlayProduct", "VideoData"]
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .._base import RequestOptions, backoff_delay
+from .._flow import RequestOptions, backoff_delay
 from .._signing import TIMESTAMP_TOLERANCE
 from ..errors import (
     APIConnectionError,
@@ -64,7 +64,7 @@ class ImportSettings:
     """Creates of one row per run, and tries of each code or info request."""
     backoff: float = 0.5
     """First pause after an error, doubled on each consecutive error (with jitter): the
-    client's own backoff (:func:`baijiayun._base.backoff_delay`), counted across workers."""
+    client's own backoff (:func:`baijiayun._flow.backoff_delay`), counted across workers."""
     backoff_max: float = 30.0
     settle: float = 15.0
     """Seconds to wait after a lost answer before listing rooms to reconcile (a create

@@ -28,11 +28,12 @@ from pydantic_core import from_json
 from . import _config
 from ._endpoint import Endpoint
 from ._raw import RawResult
-from ._signing import sign
+from ._signing import TIMESTAMP_TOLERANCE, sign
 from ._wire import Context
 from .errors import (
     EXCERPT_CHARS,
     MSG_CHARS,
+    SECRET_NAMES,
     APIConnectionError,
     APIError,
     BaiJiaYunError,
@@ -154,13 +155,12 @@ def should_retry(error: BaiJiaYunError, spec: Endpoint, opts: RequestOptions, at
     return False
 
 
-_SECRET_NAMES = frozenset({"partner_key", "secret_key", "sign"})
 KEY_BEARING = "(not shown: this answer may hold a partner key)"
 
 
 def bears_key(spec: Endpoint) -> bool:
     """Whether an answer of ``spec`` may hold a key (``partner/createkey``): never excerpted."""
-    return spec.unwrap in _SECRET_NAMES or any(p.name in _SECRET_NAMES for p in spec.params)
+    return spec.unwrap in SECRET_NAMES or any(p.name in SECRET_NAMES for p in spec.params)
 
 
 def _excerpt(spec: Endpoint, body: bytes) -> str:
@@ -491,8 +491,9 @@ class ClientBase:
                     if renewed == key:
                         logger.info(
                             "POST %s: the partner key is current; the signature was refused for "
-                            "another reason (the clock? timestamps must be within 300 s)",
+                            "another reason (the clock? timestamps must be within %d s)",
                             spec.path,
+                            TIMESTAMP_TOLERANCE,
                         )
                         raise
                     attempt -= 1  # the refresh is not one of the caller's retries

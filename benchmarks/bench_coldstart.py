@@ -1,0 +1,97 @@
+"""Cold start: one whole process that makes its first ``room.info``, next to bare httpx2.
+
+    python benchmarks/bench_coldstart.py --sdk     # the SDK's process
+    python benchmarks/bench_coldstart.py --bare    # the yardstick
+    python benchmarks/bench_coldstart.py           # prints the paired command to time
+
+``--sdk`` imports ``baijiayun``, builds a ``BaiJiaYunClient`` over an
+``httpx2.MockTransport`` that answers a fixed ``room/info`` envelope, and makes
+one ``client.room.info``. ``--bare`` does the same work by hand: imports
+``httpx2``, signs the form (sort the fields by name, join ``k=v`` with ``&``,
+append ``&partner_key=<key>``, MD5 hex), posts it over the same kind of
+``MockTransport`` and reads the answer with ``json.loads``.
+
+Both are whole processes, so the figure is the CPU (user + system) of the
+interpreter's start, the imports, the set-up and the one call. Time them in
+pairs (A B A B ...) with any whole-process timer, e.g. ``/usr/bin/time -v`` run
+in turn, or a paired runner; the goal is SDK / bare <= 1.2 (median of the
+pair ratios). Measure the SDK as installed, with its bytecode compiled
+(``python -m compileall -q src`` first in a checkout run with
+``PYTHONDONTWRITEBYTECODE=1``, or every start compiles every module).
+"""
+
+from __future__ import annotations
+
+import sys
+
+PARTNER_ID = "10000001"
+PARTNER_KEY = "sandbox-partner-key-0000000000000000000000000000000000000000"
+ROOM_ID = "26112912345678"
+BASE = "http://mock.local/"
+ANSWER = (
+    b'{"code": 0, "msg": "", "data": {"room_id": 26112912345678, "title": "bench", "type": 2,'
+    b' "start_time": "2026-11-29 20:00:00", "end_time": "2026-11-29 21:00:00",'
+    b' "create_time": "2026-11-29 19:00:00", "admin_code": "adm001",'
+    b' "teacher_code": "tea001"}, "ts": 0}'
+)
+
+
+def _handler(request: object) -> object:
+    import httpx2
+
+    return httpx2.Response(200, content=ANSWER, headers={"Content-Type": "application/json"})
+
+
+def sdk() -> None:
+    import httpx2
+
+    from baijiayun import BaiJiaYunClient
+
+    client = BaiJiaYunClient(
+        PARTNER_ID,
+        partner_key=PARTNER_KEY,
+        base_url=BASE,
+        http_client=httpx2.Client(transport=httpx2.MockTransport(_handler)),
+    )
+    info = client.room.info(ROOM_ID)
+    assert str(info.room_id) == ROOM_ID, info
+
+
+def bare() -> None:
+    import json
+    import time
+    from hashlib import md5
+    from urllib.parse import urlencode
+
+    import httpx2
+
+    fields = {"partner_id": PARTNER_ID, "room_id": ROOM_ID, "timestamp": str(int(time.time()))}
+    text = "&".join(f"{k}={fields[k]}" for k in sorted(fields))
+    fields["sign"] = md5((text + "&partner_key=" + PARTNER_KEY).encode()).hexdigest()
+    http = httpx2.Client(transport=httpx2.MockTransport(_handler))
+    response = http.post(
+        BASE + "openapi/room/info",
+        content=urlencode(fields).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    envelope = json.loads(response.content)
+    assert envelope["code"] == 0, envelope
+    assert str(envelope["data"]["room_id"]) == ROOM_ID
+
+
+def main() -> None:
+    mode = sys.argv[1] if len(sys.argv) > 1 else ""
+    if mode == "--sdk":
+        sdk()
+    elif mode == "--bare":
+        bare()
+    else:
+        me = f"{sys.executable} {__file__}"
+        print(__doc__)
+        print("Paired whole-process commands (A = the SDK, B = the yardstick):")
+        print(f"  A: {me} --sdk")
+        print(f"  B: {me} --bare")
+
+
+if __name__ == "__main__":
+    main()
