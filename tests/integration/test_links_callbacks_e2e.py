@@ -24,7 +24,7 @@ from baijiayun.callbacks import (
 )
 from baijiayun.receivers.starlette import callback_route
 from baijiayun.sandbox import SANDBOX_PARTNER_KEY
-from baijiayun.sandbox._server import bind
+from baijiayun.sandbox.core.server import bind
 
 
 class ReceiverApp:

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 import baijiayun._transport
-import baijiayun.sandbox._server
+import baijiayun.sandbox.core.server
 from baijiayun import APIConnectionError, ParameterError, UploadError
 from baijiayun.sandbox import Sandbox, SandboxRequest
-from baijiayun.sandbox._forms import BadRequest, FilePart, file_name, parse_form
+from baijiayun.sandbox.core.forms import BadRequest, FilePart, file_name, parse_form
 
 UPLOAD = "/openapi/doc/uploadDoc"
 SIZE = 6 * 1024 * 1024
@@ -220,7 +220,7 @@ def test_a_multipart_body_above_its_limit_is_refused(
     http_sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     http_sandbox.sandbox.reset()
-    monkeypatch.setattr(baijiayun.sandbox._server, "MAX_UPLOAD_BODY", 1024 * 1024)
+    monkeypatch.setattr(baijiayun.sandbox.core.server, "MAX_UPLOAD_BODY", 1024 * 1024)
     with http_sandbox.client(max_retries=0) as client:
         with pytest.raises(ParameterError) as info:
             client.doc.upload_doc(("scan.pdf", b"s" * (2 * 1024 * 1024)))

@@ -20,17 +20,17 @@ Default credentials: partner id ``10000001``, partner key
 ``sandbox-secret-key``.
 """
 
-from ._core import (
+from .core.app import (
     SANDBOX_PARTNER_ID,
     SANDBOX_PARTNER_KEY,
     SANDBOX_SECRET_KEY,
     SERVICES,
     Sandbox,
 )
-from ._db import Store
-from ._faults import Fault
-from ._http import PlatformError, SandboxRequest, SandboxResponse
-from ._service import Call, Controls, Service, route
+from .core.db import Store
+from .core.faults import Fault
+from .core.http import PlatformError, SandboxRequest, SandboxResponse
+from .core.service import Call, Controls, Service, route
 
 __all__ = [
     "SANDBOX_PARTNER_ID",

@@ -19,9 +19,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._db import Store
-from ._http import PlatformError
-from ._service import Controls, Service, route
+from .core.db import Store
+from .core.http import PlatformError
+from .core.service import Controls, Service, route
 from .rooms import RoomStore
 
 __all__ = ["Classroom", "ClassroomStore", "service"]

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 
 from ..api import Doc
 from ..api.doc import DOC_TYPES
-from ._db import Store
-from ._forms import file_name
-from ._http import PlatformError
-from ._service import Call, Controls, Service, route
+from .core.db import Store
+from .core.forms import file_name
+from .core.http import PlatformError
+from .core.service import Call, Controls, Service, route
 from .rooms import RoomStore, beijing
 
 __all__ = ["DocStore", "Documents", "service"]

@@ -27,10 +27,10 @@ from typing import Any
 
 from .._wire import BEIJING
 from ..api import Hudong
-from ._db import Store
-from ._http import PlatformError
-from ._service import Call, Controls, Service, route
 from .classroom import ClassroomStore
+from .core.db import Store
+from .core.http import PlatformError
+from .core.service import Call, Controls, Service, route
 from .rooms import RoomStore, beijing
 
 __all__ = ["Interaction", "InteractionStore", "service"]

@@ -19,10 +19,10 @@ from typing import Any
 
 from ..api import Live
 from ..api.live import LiveStatus
-from ._db import Store
-from ._http import PlatformError
-from ._service import Call, Controls, Service, route
 from .classroom import ClassroomStore
+from .core.db import Store
+from .core.http import PlatformError
+from .core.service import Call, Controls, Service, route
 from .rooms import RoomStore, beijing, class_event
 from .settings import blocked_words
 

@@ -34,10 +34,10 @@ from urllib.parse import parse_qsl
 from .. import links as _links
 from ..api import Video
 from ..api.video import VideoStatus
-from ._db import Database, Env, Store
-from ._forms import BadRequest, parse_form
-from ._http import PlatformError, SandboxRequest, SandboxResponse, json_response
-from ._service import Call, Controls, Service, route
+from .core.db import Database, Env, Store
+from .core.forms import BadRequest, parse_form
+from .core.http import PlatformError, SandboxRequest, SandboxResponse, json_response
+from .core.service import Call, Controls, Service, route
 from .partners import PartnerStore, deliver
 from .rooms import beijing
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from .._signing import encode_value, sign, signs_equal
 from ..api import LiveAccount, Partner, VideoAccount
-from ._db import Env, Store
-from ._http import PlatformError
-from ._service import Call, Controls, Service, route
+from .core.db import Env, Store
+from .core.http import PlatformError
+from .core.service import Call, Controls, Service, route
 
 __all__ = ["CallbackKind", "PartnerStore", "Partners", "callback_target", "deliver", "service"]
 

@@ -23,9 +23,9 @@ from typing import Any
 from ..api import Playback
 from ..api.playback import LiveProduct, PlaybackStatus
 from ..api.room import RoomType
-from ._db import Env, Store
-from ._http import PlatformError
-from ._service import Call, Controls, Service, route
+from .core.db import Env, Store
+from .core.http import PlatformError
+from .core.service import Call, Controls, Service, route
 from .media import STATUSES, MediaStore, expiry, notify_transcode
 from .rooms import RoomStore, beijing, product_of
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from ..api import VideoAccount, VideoData
 from ..api.video_data import PlayProduct
-from ._db import Store
-from ._service import Call, Controls, Service
+from .core.db import Store
+from .core.service import Call, Controls, Service
 from .media import MediaStore
 from .playbacks import PlaybackStore, session_text
 from .rooms import RoomStore, beijing

@@ -31,8 +31,8 @@ from typing import Any
 from .._wire import BEIJING
 from ..api import LiveAccount, SmallCourse
 from ..api.room import ProductType
-from ._service import Call, Controls, Service, route
 from .classroom import ClassroomStore
+from .core.service import Call, Controls, Service, route
 from .rooms import RoomStore
 
 __all__ = ["TARIFF", "ReportStore", "Reports", "Visit", "service"]

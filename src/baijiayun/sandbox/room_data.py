@@ -21,8 +21,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..api import RoomData
-from ._http import PlatformError
-from ._service import Call, Service
+from .core.http import PlatformError
+from .core.service import Call, Service
 from .reports import ReportStore, Visit, day_bounds, money, peaks
 from .rooms import RoomStore, beijing
 

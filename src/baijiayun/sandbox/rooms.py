@@ -23,9 +23,9 @@ from ..api.room import (
     check_duration,
     check_max_users,
 )
-from ._db import Env, Store
-from ._http import PlatformError
-from ._service import Call, Controls, Service, route
+from .core.db import Env, Store
+from .core.http import PlatformError
+from .core.service import Call, Controls, Service, route
 from .partners import callback_target, deliver
 
 __all__ = ["RoomStore", "Rooms", "beijing", "class_event", "service"]

@@ -18,10 +18,10 @@ from typing import Any
 from ..api import Evaluation, LiveSetting, Notice, Quiz
 from ..api._classroom_types import Extensions
 from ..api.live_setting import QUIZ_TYPES, WATERMARK_MAX_BYTES
-from ._db import Env, Store
-from ._forms import file_name
-from ._http import PlatformError
-from ._service import Call, Controls, Service, route
+from .core.db import Env, Store
+from .core.forms import file_name
+from .core.http import PlatformError
+from .core.service import Call, Controls, Service, route
 from .rooms import RoomStore, beijing
 
 __all__ = ["Settings", "SettingsStore", "blocked_words", "room_product", "service"]

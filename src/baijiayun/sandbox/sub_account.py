@@ -18,9 +18,9 @@ from typing import Any
 
 from .._wire import Context, Invalid
 from ..api.sub_account import QUOTAS, SubAccount, SubAccountStatus, check_quotas
-from ._db import Env, Store
-from ._http import PlatformError
-from ._service import Call, Service
+from .core.db import Env, Store
+from .core.http import PlatformError
+from .core.service import Call, Service
 from .partners import PartnerStore
 from .rooms import beijing
 

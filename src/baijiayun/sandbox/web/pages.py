@@ -11,16 +11,16 @@ from __future__ import annotations
 import html
 from urllib.parse import parse_qsl
 
-from .._signing import sign, signs_equal
-from ..api.playback import PlaybackStatus, PublishStatus
-from ..api.video import VideoStatus
-from ._db import Env
-from ._http import HTML_HEADERS, PlatformError, SandboxRequest, SandboxResponse
-from .classroom import ROLES, ClassroomStore
-from .media import MediaStore
-from .playbacks import PlaybackStore, session_text
-from .plays import PlayStore, record_playback_play, record_video_play
-from .rooms import RoomStore
+from ..._signing import sign, signs_equal
+from ...api.playback import PlaybackStatus, PublishStatus
+from ...api.video import VideoStatus
+from ..classroom import ROLES, ClassroomStore
+from ..core.db import Env
+from ..core.http import HTML_HEADERS, PlatformError, SandboxRequest, SandboxResponse
+from ..media import MediaStore
+from ..playbacks import PlaybackStore, session_text
+from ..plays import PlayStore, record_playback_play, record_video_play
+from ..rooms import RoomStore
 
 ENTER_FIELDS = ("room_id", "user_avatar", "user_name", "user_number", "user_role")
 

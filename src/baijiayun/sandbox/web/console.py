@@ -22,16 +22,16 @@ from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 
-from .._wire import BEIJING
-from ..links import enter_url
-from ._control import refusal
-from ._db import Env
-from ._faults import Fault
-from ._http import HTML_HEADERS, PlatformError, SandboxRequest, SandboxResponse, json_response
-from .documents import DocStore
-from .partners import DeliveryStore, PartnerStore
-from .playbacks import PlaybackStore
-from .rooms import RoomStore
+from ..._wire import BEIJING
+from ...links import enter_url
+from ..core.control import refusal
+from ..core.db import Env
+from ..core.faults import Fault
+from ..core.http import HTML_HEADERS, PlatformError, SandboxRequest, SandboxResponse, json_response
+from ..documents import DocStore
+from ..partners import DeliveryStore, PartnerStore
+from ..playbacks import PlaybackStore
+from ..rooms import RoomStore
 
 __all__ = ["PREFIX", "Console"]
 

@@ -20,7 +20,7 @@ from email.parser import HeaderParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
 
-from ._http import SandboxRequest
+from .http import SandboxRequest
 
 __all__ = ["BadRequest", "FilePart", "file_name", "parse_form"]
 

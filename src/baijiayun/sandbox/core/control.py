@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._http import PlatformError, SandboxRequest, SandboxResponse, json_response
-from ._service import Route
+from .http import PlatformError, SandboxRequest, SandboxResponse, json_response
+from .service import Route
 
 SAFE_METHODS = ("GET", "HEAD")
 

@@ -8,7 +8,7 @@ from typing import Protocol
 
 import httpx2
 
-from ._http import SandboxRequest, SandboxResponse
+from .http import SandboxRequest, SandboxResponse
 
 
 class Handles(Protocol):

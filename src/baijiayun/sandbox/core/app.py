@@ -24,12 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .._endpoint import Endpoint
-from .._signing import sign, signs_equal
-from .._wire import BEIJING, Context
-from ..api import REGISTRY
-from ..errors import ValidationError
-from . import (
+from ..._endpoint import Endpoint
+from ..._signing import sign, signs_equal
+from ..._wire import BEIJING, Context
+from ...api import REGISTRY
+from ...errors import ValidationError
+from .. import (
     classroom,
     documents,
     interaction,
@@ -44,17 +44,17 @@ from . import (
     settings,
     sub_account,
 )
-from ._console import PREFIX as CONSOLE
-from ._console import Console
-from ._control import ControlRouter
-from ._db import Database, Env, Ids, Pager
-from ._faults import Fault, FaultQueue
-from ._forms import BadRequest, parse_form
-from ._http import PlatformError, SandboxRequest, SandboxResponse, envelope
-from ._pages import page
-from ._server import ThreadedServer
-from ._service import Call, Handler, RawHandler, Route, Service, route, routes_of
-from ._transport import SandboxTransport
+from ..web.console import PREFIX as CONSOLE
+from ..web.console import Console
+from ..web.pages import page
+from .control import ControlRouter
+from .db import Database, Env, Ids, Pager
+from .faults import Fault, FaultQueue
+from .forms import BadRequest, parse_form
+from .http import PlatformError, SandboxRequest, SandboxResponse, envelope
+from .server import ThreadedServer
+from .service import Call, Handler, RawHandler, Route, Service, route, routes_of
+from .transport import SandboxTransport
 
 logger = logging.getLogger("baijiayun.sandbox")
 
@@ -428,7 +428,7 @@ class Sandbox:
         """A :class:`~baijiayun.BaiJiaYunClient` bound to this sandbox in process."""
         import httpx2
 
-        from .._client import BaiJiaYunClient
+        from ..._client import BaiJiaYunClient
 
         kwargs.setdefault("http_client", httpx2.Client(transport=self.transport()))
         return BaiJiaYunClient(**self.client_settings(IN_PROCESS_URL, kwargs))
@@ -437,7 +437,7 @@ class Sandbox:
         """An :class:`~baijiayun.AsyncBaiJiaYunClient` bound to this sandbox in process."""
         import httpx2
 
-        from .._client import AsyncBaiJiaYunClient
+        from ..._client import AsyncBaiJiaYunClient
 
         kwargs.setdefault("http_client", httpx2.AsyncClient(transport=self.transport()))
         return AsyncBaiJiaYunClient(**self.client_settings(IN_PROCESS_URL, kwargs))

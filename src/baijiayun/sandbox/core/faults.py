@@ -7,7 +7,7 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ._http import HTML_HEADERS, SandboxResponse, envelope, json_response
+from .http import HTML_HEADERS, SandboxResponse, envelope, json_response
 
 BODIES = ("truncated", "not_json", "html")
 

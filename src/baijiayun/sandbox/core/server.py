@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any, Protocol
 
-from ._http import MAX_BODY, MAX_UPLOAD_BODY, SandboxRequest, SandboxResponse
+from .http import MAX_BODY, MAX_UPLOAD_BODY, SandboxRequest, SandboxResponse
 
 THREAD_BODY = 64 * 1024
 """Requests with a larger body are answered on a worker thread."""
@@ -232,12 +232,12 @@ class ThreadedServer:
 
     def client(self, **kwargs: Any) -> Any:
         """A sync client talking real HTTP to this server."""
-        from .._client import BaiJiaYunClient
+        from ..._client import BaiJiaYunClient
 
         return BaiJiaYunClient(**self.sandbox.client_settings(self.base_url, kwargs))
 
     def async_client(self, **kwargs: Any) -> Any:
         """An async client talking real HTTP to this server."""
-        from .._client import AsyncBaiJiaYunClient
+        from ..._client import AsyncBaiJiaYunClient
 
         return AsyncBaiJiaYunClient(**self.sandbox.client_settings(self.base_url, kwargs))

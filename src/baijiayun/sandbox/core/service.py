@@ -36,10 +36,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .._endpoint import Endpoint
-from .._group import EndpointMethod
-from ._db import Env, Store
-from ._http import SandboxRequest, SandboxResponse
+from ..._endpoint import Endpoint
+from ..._group import EndpointMethod
+from .db import Env, Store
+from .http import SandboxRequest, SandboxResponse
 
 __all__ = ["Call", "Controls", "RawHandler", "Route", "Service", "route", "routes_of"]
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ._http import PlatformError
+from .http import PlatformError
 
 __all__ = ["Database", "Env", "Ids", "Pager", "Store"]
 
