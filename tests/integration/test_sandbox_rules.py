@@ -14,7 +14,7 @@ import pytest
 from baijiayun import APIError, BaiJiaYunClient, ParameterError, RoomNotFoundError
 from baijiayun.links import enter_url
 from baijiayun.sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, Sandbox
-from baijiayun.sandbox.rooms import RoomStore
+from baijiayun.sandbox.state.rooms import RoomStore
 
 OTHER = ("20000002", "other-partner-key", "other-secret")
 
@@ -293,7 +293,7 @@ def test_activity_is_recorded_per_room_over_the_control_api(
     assert answer.status_code == 200, answer.text
     bad = control.post(f"/_sandbox/rooms/{room_id}/activity", json={"kind": "x", "data": [1]})
     assert bad.status_code == 400 and "data" in bad.json()["error"]
-    from baijiayun.sandbox.classroom import ClassroomStore
+    from baijiayun.sandbox.state.classroom import ClassroomStore
 
     (event,) = ClassroomStore(sandbox.env, SANDBOX_PARTNER_ID).activity(room_id)
     assert (event["kind"], event["user_number"], event["data"]) == ("checkin", "7", {"late": False})

@@ -14,6 +14,7 @@ registered (see ``_service.py``). The groups' modules are listed once, in
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import math
 import re
@@ -29,32 +30,28 @@ from ..._signing import sign, signs_equal
 from ..._wire import BEIJING, Context
 from ...api import REGISTRY
 from ...errors import ValidationError
-from .. import (
-    classroom,
-    documents,
-    interaction,
-    live,
-    media,
-    partners,
-    playbacks,
-    plays,
-    reports,
-    room_data,
-    rooms,
-    settings,
-    sub_account,
-)
 from ..web.console import PREFIX as CONSOLE
 from ..web.console import Console
-from ..web.pages import page
 from .control import ControlRouter
 from .db import Database, Env, Ids, Pager
 from .faults import Fault, FaultQueue
 from .forms import BadRequest, parse_form
 from .http import PlatformError, SandboxRequest, SandboxResponse, envelope
 from .server import ThreadedServer
-from .service import Call, Handler, RawHandler, Route, Service, route, routes_of
+from .service import (
+    AccountLookup,
+    Call,
+    Controls,
+    Handler,
+    RawHandler,
+    Route,
+    Service,
+    closure,
+    route,
+    routes_of,
+)
 from .transport import SandboxTransport
+from .util import html_page
 
 logger = logging.getLogger("baijiayun.sandbox")
 
@@ -64,28 +61,36 @@ SANDBOX_PARTNER_KEY = "sandbox-partner-key-0000000000000000000000000000000000000
 SANDBOX_SECRET_KEY = "sandbox-secret-key"
 IN_PROCESS_URL = "http://sandbox.local/"
 TIMESTAMP_TOLERANCE = 300
+"""Seconds a signed call's ``timestamp`` may differ from the sandbox's clock (the
+platform's rule; the sandbox's one definition)."""
 OTHER_PATHS = "(other)"
 """The request counter's key for every path that is neither an endpoint nor a service's own
 route (the upload host): the counter stays small."""
 _DIGITS = re.compile(r"[0-9]{1,19}\Z")
 _FALLBACK = b'{"code":1,"msg":"sandbox internal error (see the sandbox\'s log)","data":null,"ts":0}'
 
-SERVICES: tuple[Service, ...] = (
-    partners.service,
-    rooms.service,
-    classroom.service,
-    media.service,
-    playbacks.service,
-    plays.service,
-    live.service,
-    settings.service,
-    documents.service,
-    interaction.service,
-    sub_account.service,
-    reports.service,
-    room_data.service,
-)
-"""Every group's emulation: its stores, handlers and controls."""
+GROUPS_PACKAGE = "baijiayun.sandbox.groups"
+"""Where each SDK group's emulation lives: ``groups/<group>.py``, the group's own name."""
+
+
+def group_services() -> tuple[Service, ...]:
+    """The service of every group in the SDK's registry (``groups/<name>.py``'s ``service``).
+
+    The core names no group: a new group's module is found by its name.
+    """
+    found = []
+    for name, info in REGISTRY.groups.items():
+        if not info.methods:  # a group of derived methods only (links): nothing to emulate
+            continue
+        service = importlib.import_module(f"{GROUPS_PACKAGE}.{name}").service
+        if service.name != name:
+            raise TypeError(f"{GROUPS_PACKAGE}.{name}'s service is named {service.name!r}")
+        found.append(service)
+    return tuple(found)
+
+
+SERVICES: tuple[Service, ...] = closure(group_services())
+"""Every service: the state the groups share (``state/``), then each group's emulation."""
 
 
 RECENT = 500
@@ -137,6 +142,25 @@ def _router_table(services: tuple[Service, ...]) -> dict[str, tuple[Endpoint, Ha
     return table
 
 
+def _pages_table(services: tuple[Service, ...]) -> dict[str, RawHandler]:
+    """The ``/web/`` pages links open, each served by the group it belongs to."""
+    table: dict[str, RawHandler] = {}
+    for service in services:
+        for path, handler in service.pages.items():
+            if path in table:
+                raise TypeError(f"{service.name} serves {path}, which is taken")
+            table[path] = handler
+    return table
+
+
+def _account_lookup(services: tuple[Service, ...]) -> AccountLookup:
+    """How calls are authenticated: the one service that knows the accounts."""
+    lookups = [s.account_lookup for s in services if s.account_lookup is not None]
+    if len(lookups) != 1:
+        raise TypeError(f"exactly one service must look accounts up, not {len(lookups)}")
+    return lookups[0]
+
+
 def _raw_table(services: tuple[Service, ...]) -> dict[str, RawHandler]:
     """Paths outside the API that services answer themselves (an upload host)."""
     table: dict[str, RawHandler] = {}
@@ -156,27 +180,16 @@ class Sandbox:
     >>> with sandbox.serve() as server:    # real HTTP on 127.0.0.1
     ...     print(server.base_url)
 
-    Each group's helpers are attributes: ``sandbox.rooms.start_class(room_id)``,
-    ``sandbox.classroom.enter(room_id, user_number)``,
-    ``sandbox.media.set_video_status(video_id, 100)``,
-    ``sandbox.playbacks.set_playback_status(room_id, 100)``,
-    ``sandbox.partners.add(partner_id, partner_key, secret_key)``.
+    Each service's helpers are an attribute named as the service (a group's own
+    name): ``sandbox.room.start_class(room_id)``, ``sandbox.classroom.enter(room_id,
+    user_number)``, ``sandbox.video.set_video_status(video_id, 100)``,
+    ``sandbox.playback.set_playback_status(room_id, 100)``,
+    ``sandbox.partner.add(partner_id, partner_key, secret_key)``. The earlier names
+    (``sandbox.rooms``, ``sandbox.media``, ...) are the same objects.
 
     ``raise_errors=True`` re-raises a bug in a handler instead of answering
     code 1 (the pytest plugin sets it, so a test fails at the bug).
     """
-
-    partners: partners.Partners
-    rooms: rooms.Rooms
-    classroom: classroom.Classroom
-    media: media.Media
-    playbacks: playbacks.Playbacks
-    plays: plays.Plays
-    live: live.LiveControls
-    settings: settings.Settings
-    documents: documents.Documents
-    interaction: interaction.Interaction
-    reports: reports.Reports
 
     def __init__(
         self,
@@ -190,7 +203,14 @@ class Sandbox:
         raise_errors: bool = False,
     ) -> None:
         self.db = Database(db, [service.schema for service in SERVICES])
-        self.env = Env(self.db, Ids(seed), self.now, Pager(), default_partner=str(partner_id))
+        self.env = Env(
+            self.db,
+            Ids(seed),
+            self.now,
+            Pager(),
+            default_partner=str(partner_id),
+            default_keys=(partner_key, secret_key),
+        )
         self.faults = FaultQueue()
         self.requests: Counter[str] = Counter()
         self.recent: deque[Logged] = deque(maxlen=RECENT)
@@ -202,19 +222,29 @@ class Sandbox:
         self._ctx = Context(tz=BEIJING, now=self.now)
         self._handlers = _router_table(SERVICES)
         self._raw = _raw_table(SERVICES)
+        self._pages = _pages_table(SERVICES)
+        self._account = _account_lookup(SERVICES)
         for service in SERVICES:
             for event, listener in service.listeners:
                 self.env.listeners.setdefault(event, []).append(listener)
+        self.controls: dict[str, Controls] = {}
+        """Each service's helpers by the service's name (also attributes: ``sandbox.room``)."""
         owners: list[tuple[list[Route], Any]] = [(routes_of(Sandbox), self)]
         for service in SERVICES:
             if service.controls_class is not None:
                 controls = service.controls_class(self.env)
-                setattr(self, service.name, controls)
+                self.controls[service.name] = controls
+                for name in (service.name, *service.aliases):
+                    setattr(self, name, controls)
                 owners.append((service.controls_class.routes(), controls))
         self._control = ControlRouter(owners)
-        self._console = Console(self)
+        self._console = Console(self, SERVICES)
         self.default_partner = (str(partner_id), partner_key, secret_key)
-        self.partners.add(*self.default_partner)
+        self.env.emit("reset")
+
+    def __getattr__(self, name: str) -> Any:
+        """A service's helpers (set in ``__init__``); typed loosely so each needs no listing."""
+        raise AttributeError(f"the sandbox has no helpers named {name!r}")
 
     # ---- the core's own controls (each group's are on sandbox.<group>)
     def now(self) -> float:
@@ -231,7 +261,7 @@ class Sandbox:
             self.requests.clear()
             self.recent.clear()
         self.clock_offset = 0.0
-        self.partners.add(*self.default_partner)
+        self.env.emit("reset")
         return {"ok": True}
 
     @route("POST", "/_sandbox/seed")
@@ -326,7 +356,10 @@ class Sandbox:
         if path == "/_sandbox" or path.startswith("/_sandbox/"):
             return self._control.handle(request)
         if path.startswith("/web/"):
-            return page(self.env, request)
+            found = self._pages.get(path)
+            if found is None:
+                return html_page(404, "Not found", path[:100])
+            return found(self.env, request)
         started = time.perf_counter()
         fault = self.faults.take(path)
         if fault is not None and not fault.process:
@@ -387,7 +420,7 @@ class Sandbox:
     ) -> SandboxResponse:
         """Authenticate the partner's call, check its parameters, run its handler."""
         now = self.now()
-        account = partners.PartnerStore(self.env, partner_id).account()
+        account = self._account(self.env, partner_id)
         if account is None:
             return self.envelope(2001, "account does not exist")
         if spec.signed:
@@ -460,5 +493,8 @@ def _check_signature(form: dict[str, str], key: str, now: float) -> tuple[int, s
     if not signs_equal(expected, received):
         return (1002, "sign error")
     if abs(now - int(stamp)) > TIMESTAMP_TOLERANCE:
-        return (1002, "timestamp expired: more than 300 s from the server's time")
+        return (
+            1002,
+            f"timestamp expired: more than {TIMESTAMP_TOLERANCE} s from the server's time",
+        )
     return None

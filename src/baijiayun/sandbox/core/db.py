@@ -4,8 +4,8 @@ Each group's module declares its tables as :class:`Store` subclasses (a
 ``schema`` fragment each). A store is made for one partner and every query it
 runs is bound to that partner: :meth:`Store._rows` and friends refuse SQL that
 does not use ``:partner``, so reaching another account's data needs the
-explicit, unscoped :class:`Database` methods, which only the core (finding
-who owns a room, checking a link's sign) uses.
+explicit, unscoped :class:`Database` methods, used by name for the few lookups
+across accounts (who owns a room, which key signed a link).
 """
 
 from __future__ import annotations
@@ -179,8 +179,11 @@ class Env:
     pager: Pager
     default_partner: str
     """The account controls act on when none is named."""
+    default_keys: tuple[str, str] = field(default=("", ""), repr=False)
+    """The default account's partner key and secret key (made again at every ``reset``)."""
     listeners: dict[str, list[Callable[..., Any]]] = field(default_factory=dict)
-    """What other services do when something happens (``class_ended``: make a playback)."""
+    """What other services do when something happens (``class_ended``: make a playback;
+    ``reset``: the database was made empty)."""
 
     def emit(self, event: str, **details: Any) -> None:
         """Tell the services listening for ``event`` (see ``Service.on``)."""

@@ -1,20 +1,23 @@
-"""What a group's sandbox module declares: its stores, its handlers and its controls.
+"""What a sandbox module declares: its stores, its handlers, its controls, its pages.
 
-A module emulating a group has one :class:`Service`::
+A group's module (``sandbox/groups/<group>.py``, the SDK group's own name) has
+one :class:`Service` named after the group; state several groups share lives in
+``sandbox/state/``, each module with a service of its own that the groups
+``use``::
 
-    service = Service("rooms")
+    service = Service("room", uses=(accounts.service, rooms.service), aliases=("rooms",))
 
     @service.store
     class RoomStore(Store):
         schema = "CREATE TABLE IF NOT EXISTS rooms (...)"
 
     @service.handles(Room.info)                  # the SDK's own declaration
-    def info(call: Call) -> dict[str, Any]:
+    def info(call: Call) -> dict[str, Any]:      # named as the endpoint's method
         room = call.store(RoomStore).get(call.args["room_id"])
         ...
 
     @service.controls
-    class Rooms(Controls):                       # ``sandbox.rooms``
+    class RoomControls(Controls):                # ``sandbox.room``
         @route("POST", "/_sandbox/rooms/{room_id}/start")
         def start_class(self, room_id: str) -> dict[str, Any]: ...
 
@@ -26,13 +29,16 @@ to the caller's partner. It returns the envelope's ``data`` or raises
 A service may also serve a path outside the API (the host videos are uploaded
 to): ``@service.serves("/_upload/video")`` registers a function that gets the
 raw request and answers it itself; faults apply to it as to API paths.
+A ``/web/`` page that a link opens is registered the same way with
+``@service.page(path)``, and the console's parts with ``@service.panel(where)``
+and ``@service.action(name)``: neither the core nor the console knows a group.
 """
 
 from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -41,11 +47,57 @@ from ..._group import EndpointMethod
 from .db import Env, Store
 from .http import SandboxRequest, SandboxResponse
 
-__all__ = ["Call", "Controls", "RawHandler", "Route", "Service", "route", "routes_of"]
+__all__ = [
+    "AccountLookup",
+    "Action",
+    "Call",
+    "Controls",
+    "Panel",
+    "PanelView",
+    "RawHandler",
+    "Route",
+    "Service",
+    "closure",
+    "route",
+    "routes_of",
+]
 
 S = TypeVar("S", bound=Store)
+C = TypeVar("C", bound="Controls")
 Handler = Callable[["Call"], Any]
 RawHandler = Callable[[Env, SandboxRequest], SandboxResponse]
+AccountLookup = Callable[[Env, str], "dict[str, Any] | None"]
+"""An account by partner id (``partner_key`` and ``disabled`` at least), or None."""
+Action = Callable[[Any, dict[str, str]], Any]
+"""A console form's action: ``fn(controls, form)`` with the service's controls."""
+PANEL_PLACES = ("overview", "steer", "room", "room_steer")
+"""Where a panel stands: the overview's main column or its side, a room page's or its side."""
+
+
+@dataclass(frozen=True)
+class PanelView:
+    """What a console panel is drawn for: an account, and a room on a room's page."""
+
+    env: Env
+    partner: str
+    """The account shown (a room page's: the room's owner)."""
+    room_id: str | None
+    query: dict[str, str]
+    """The page's query (a panel's own paging parameters)."""
+    prefix: str
+    """The console's path (``/_sandbox/ui``), for links to its pages."""
+    base_url: str
+    """The sandbox's base URL as the browser reached it (``http://host/``)."""
+    form: Callable[..., str]
+    """``form(action, fields_html, label, **hidden)``: a console form posting an action."""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A part of the console a service draws (HTML), at one of :data:`PANEL_PLACES`."""
+
+    where: str
+    render: Callable[[PanelView], str]
 
 
 @dataclass
@@ -116,7 +168,7 @@ def route(
 
 
 class Controls:
-    """A group's helpers, as Python methods (``sandbox.rooms.start_class``) and control routes."""
+    """A group's helpers, as Python methods (``sandbox.room.start_class``) and control routes."""
 
     def __init__(self, env: Env) -> None:
         self.env = env
@@ -132,15 +184,25 @@ def routes_of(cls: type) -> list[Route]:
 
 
 class Service:
-    """The emulation of one or more endpoint groups (see the module docstring)."""
+    """The emulation of one endpoint group, or state several groups share (module docstring)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(
+        self, name: str, *, uses: tuple[Service, ...] = (), aliases: tuple[str, ...] = ()
+    ) -> None:
         self.name = name
+        self.uses = uses
+        """The state services whose tables this one reads (their stores join the database)."""
+        self.aliases = aliases
+        """Earlier names of ``sandbox.<name>`` (kept for users' test suites)."""
         self.stores: list[type[Store]] = []
         self.handlers: dict[Endpoint, Handler] = {}
         self.raw_routes: dict[str, RawHandler] = {}
+        self.pages: dict[str, RawHandler] = {}
+        self.panels: list[Panel] = []
+        self.actions: dict[str, Action] = {}
         self.controls_class: type[Controls] | None = None
         self.listeners: list[tuple[str, Callable[..., Any]]] = []
+        self.account_lookup: AccountLookup | None = None
 
     @property
     def schema(self) -> str:
@@ -152,10 +214,20 @@ class Service:
         return cls
 
     def handles(self, method: EndpointMethod[Any, Any]) -> Callable[[Handler], Handler]:
-        """Register the emulation of an endpoint (given as the group's attribute)."""
+        """Register the emulation of one of this group's endpoints (the group's attribute).
+
+        The handler is named as the endpoint's method (``Room.list`` -> ``def list``), so
+        grepping a method's name finds its emulation.
+        """
         spec = method.spec
 
         def register(fn: Handler) -> Handler:
+            if spec.group != self.name:
+                raise TypeError(
+                    f"{spec.qualname} belongs in the {spec.group} module, not {self.name}"
+                )
+            if fn.__name__ != spec.name:
+                raise TypeError(f"the handler of {spec.qualname} must be named {spec.name}")
             if spec in self.handlers:
                 raise TypeError(f"{spec.qualname} is emulated twice in {self.name}")
             self.handlers[spec] = fn
@@ -174,11 +246,48 @@ class Service:
 
         return register
 
-    def on(self, event: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Run ``fn(env, **details)`` when another service emits ``event`` (``env.emit``).
+    def page(self, path: str) -> Callable[[RawHandler], RawHandler]:
+        """Register the ``/web/`` page at ``path`` (a page a link opens; HTML, no envelope)."""
+        if not path.startswith("/web/"):
+            raise TypeError(f"{path}: pages live under /web/")
 
-        So a group can react to another's state change without the two importing
-        each other (``rooms`` emits ``class_ended``; ``playbacks`` makes the playback).
+        def register(fn: RawHandler) -> RawHandler:
+            if path in self.pages:
+                raise TypeError(f"{path} is served twice in {self.name}")
+            self.pages[path] = fn
+            return fn
+
+        return register
+
+    def panel(
+        self, where: str
+    ) -> Callable[[Callable[[PanelView], str]], Callable[[PanelView], str]]:
+        """Register a part of the console (see :data:`PANEL_PLACES`)."""
+        if where not in PANEL_PLACES:
+            raise TypeError(f"a panel stands at one of {PANEL_PLACES}, not {where!r}")
+
+        def register(fn: Callable[[PanelView], str]) -> Callable[[PanelView], str]:
+            self.panels.append(Panel(where, fn))
+            return fn
+
+        return register
+
+    def action(self, name: str) -> Callable[[Action], Action]:
+        """Register what the console's form ``name`` does: ``fn(controls, form)``."""
+
+        def register(fn: Action) -> Action:
+            if name in self.actions:
+                raise TypeError(f"the console action {name} is registered twice in {self.name}")
+            self.actions[name] = fn
+            return fn
+
+        return register
+
+    def on(self, event: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Run ``fn(env, **details)`` when a service emits ``event`` (``env.emit``).
+
+        So a group reacts to another's state change without the two importing each
+        other (``room`` emits ``class_ended``; ``playback`` makes the playback).
         """
 
         def register(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -187,7 +296,28 @@ class Service:
 
         return register
 
-    def controls(self, cls: type[Controls]) -> type[Controls]:
-        """Register the group's helpers class (one per service)."""
+    def controls(self, cls: type[C]) -> type[C]:
+        """Register the service's helpers class (one per service): ``sandbox.<name>``."""
         self.controls_class = cls
         return cls
+
+    def accounts(self, fn: AccountLookup) -> AccountLookup:
+        """Register how the core finds an account to authenticate a call (one service does)."""
+        self.account_lookup = fn
+        return fn
+
+
+def closure(services: Iterable[Service]) -> tuple[Service, ...]:
+    """``services`` and every service they use, each once, used ones first."""
+    seen: dict[int, Service] = {}
+
+    def visit(service: Service) -> None:
+        if id(service) in seen:
+            return
+        for used in service.uses:
+            visit(used)
+        seen[id(service)] = service
+
+    for service in services:
+        visit(service)
+    return tuple(seen.values())

@@ -13,32 +13,24 @@ know: a page of another origin cannot read it, so it cannot submit them.
 
 from __future__ import annotations
 
-import datetime as _dt
 import hmac
-import html
 import json
 import secrets
 from collections.abc import Callable
 from typing import Any, Protocol
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
-from ..._wire import BEIJING
-from ...links import enter_url
 from ..core.control import refusal
 from ..core.db import Env
 from ..core.faults import Fault
 from ..core.http import HTML_HEADERS, PlatformError, SandboxRequest, SandboxResponse, json_response
-from ..documents import DocStore
-from ..partners import DeliveryStore, PartnerStore
-from ..playbacks import PlaybackStore
-from ..rooms import RoomStore
+from ..core.service import Action, PanelView, Service
+from ..core.util import clock_time, escape, pager, when
 
 __all__ = ["PREFIX", "Console"]
 
 PREFIX = "/_sandbox/ui"
 PAGE_SIZE = 25
-DOC_STATUS = {0: "converting", 1: "ready", 2: "failed"}
-PLAYBACK_STATUS = {20: "generating", 30: "failed", 100: "ready"}
 
 
 class Steered(Protocol):
@@ -48,10 +40,8 @@ class Steered(Protocol):
     recent: Any
     faults: Any
     clock_offset: float
-    rooms: Any
-    partners: Any
-    media: Any
-    playbacks: Any
+    controls: dict[str, Any]
+    """Each service's helpers by the service's name."""
 
     def now(self) -> float: ...
     def reset(self) -> dict[str, Any]: ...
@@ -60,14 +50,8 @@ class Steered(Protocol):
     def advance_clock(self, advance: float) -> dict[str, Any]: ...
 
 
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
-
-
-def _time(ts: float | None) -> str:
-    if ts is None:
-        return ""
-    return _dt.datetime.fromtimestamp(ts, BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+_e = escape
+_time = when
 
 
 STYLE = """
@@ -132,26 +116,34 @@ SCRIPT = """
 class Console:
     """Renders the console's pages and carries out its forms."""
 
-    def __init__(self, sandbox: Steered) -> None:
+    def __init__(self, sandbox: Steered, services: tuple[Service, ...]) -> None:
         self.sandbox = sandbox
         self.token = secrets.token_urlsafe(24)
+        self.panels = [panel for service in services for panel in service.panels]
+        """What the services draw, in the order of the services (state, then groups)."""
         self.actions: dict[str, Callable[[dict[str, str]], Any]] = {
-            "start_class": lambda f: self.sandbox.rooms.start_class(f["room_id"]),
-            "end_class": lambda f: self.sandbox.rooms.end_class(f["room_id"]),
-            "redeliver": lambda f: self.sandbox.partners.redeliver(
-                int(f["seq"]), f.get("partner_id") or None
-            ),
             "fault": self._fault,
             "clear_faults": lambda f: self.sandbox.clear_faults(),
             "clock": lambda f: self.sandbox.advance_clock(float(f["seconds"])),
             "reset": lambda f: self.sandbox.reset(),
-            "video_status": lambda f: self.sandbox.media.set_video_status(
-                int(f["video_id"]), int(f["status"])
-            ),
-            "playback_status": lambda f: self.sandbox.playbacks.set_playback_status(
-                f["room_id"], int(f["status"])
-            ),
         }
+        for service in services:
+            for name, action in service.actions.items():
+                if name in self.actions:
+                    raise TypeError(f"the console action {name} is registered twice")
+                self.actions[name] = self._bound(service.name, action)
+
+    def _bound(self, name: str, action: Action) -> Callable[[dict[str, str]], Any]:
+        return lambda form: action(self.sandbox.controls[name], form)
+
+    def _panels(self, where: str, view: PanelView) -> str:
+        return "".join(panel.render(view) for panel in self.panels if panel.where == where)
+
+    def _view(
+        self, request: SandboxRequest, partner: str, room_id: str | None, query: dict[str, str]
+    ) -> PanelView:
+        base = f"http://{request.headers.get('host', '127.0.0.1')}/"
+        return PanelView(self.sandbox.env, partner, room_id, query, PREFIX, base, self._form)
 
     def _fault(self, form: dict[str, str]) -> Any:
         fault: dict[str, Any] = {"path": form.get("path") or "*"}
@@ -180,11 +172,14 @@ class Console:
             if request.method.upper() != "GET":
                 return self._page(405, "Method not allowed", "")
             if path == PREFIX:
-                return self._render(request, self._overview(query), partial, self._steering())
+                partner = query.get("partner") or self.sandbox.env.default_partner
+                view = self._view(request, partner, None, query)
+                return self._render(request, self._overview(view), partial, self._steering(view))
             if path.startswith(PREFIX + "/rooms/"):
                 room_id = path.rsplit("/", 1)[1]
-                body = self._room(request, room_id, query)
-                return self._render(request, body, partial, self._room_steering(room_id))
+                view = self._view(request, self._owner(room_id), room_id, query)
+                body = self._panels("room", view)
+                return self._render(request, body, partial, self._room_steering(view))
         except PlatformError as exc:
             return self._page(404, "Not found", f"<p>{_e(exc.code)} {_e(exc.msg)}</p>")
         return self._page(404, "Not found", f"<p>{_e(path[:100])}</p>")
@@ -254,51 +249,15 @@ class Console:
         )
 
     # ---- the overview
-    def _overview(self, query: dict[str, str]) -> str:
-        partners = self.sandbox.partners.ids()
-        partner = query.get("partner") or self.sandbox.env.default_partner
-        page = max(1, int(query["page"])) if query.get("page", "").isdigit() else 1
-        store = RoomStore(self.sandbox.env, partner)
-        rooms, total = store.page(0, page, PAGE_SIZE)
-        choices = " ".join(
-            f"<a href='{PREFIX}?{urlencode({'partner': p})}'>{'<b>' if p == partner else ''}"
-            f"{_e(p)}{'</b>' if p == partner else ''}</a>"
-            for p in partners
-        )
-        rows = "".join(self._room_row(store, room) for room in rooms)
-        pager = self._pager({"partner": partner}, page, total)
-        return (
-            f"<section><h2>Rooms of partner {_e(partner)} ({total})</h2>"
-            f"<p class='muted'>Accounts: {choices}</p>"
-            "<table><tr><th>room</th><th>title</th><th>type</th><th>start (Beijing)</th>"
-            "<th>end</th><th>class</th><th></th></tr>"
-            f"{rows or '<tr><td colspan=7 class=muted>no rooms yet</td></tr>'}</table>{pager}"
-            f"</section>{self._requests(query)}{self._deliveries(partner)}{self._faults()}"
-        )
+    def _overview(self, view: PanelView) -> str:
+        return self._panels("overview", view) + self._requests(view.query) + self._faults()
 
-    def _room_row(self, store: RoomStore, room: dict[str, Any]) -> str:
-        full = store.get(room["room_id"])
-        link = f"{PREFIX}/rooms/{_e(room['room_id'])}"
-        return (
-            f"<tr><td><a href='{link}'><code>{_e(room['room_id'])}</code></a></td>"
-            f"<td>{_e(room['title'])}</td><td>{_e(room['type'])}</td>"
-            f"<td>{_time(room['start_time'])}</td><td>{_time(room['end_time'])}</td>"
-            f"<td>{_e(full['status'])}</td><td>"
-            + self._form("start_class", "", "start", room_id=room["room_id"])
-            + self._form("end_class", "", "end", room_id=room["room_id"])
-            + "</td></tr>"
-        )
-
-    def _pager(self, params: dict[str, str], page: int, total: int, name: str = "page") -> str:
-        pages = max(1, -(-total // PAGE_SIZE))
-        if pages == 1:
-            return ""
-        links = []
-        if page > 1:
-            links.append(f"<a href='?{urlencode({**params, name: page - 1})}'>← newer</a>")
-        if page < pages:
-            links.append(f"<a href='?{urlencode({**params, name: page + 1})}'>older →</a>")
-        return f"<p class='pager'>{''.join(links)} <span class='muted'>{page}/{pages}</span></p>"
+    def _owner(self, room_id: str) -> str:
+        """The account a room belongs to (3001 when no account has it)."""
+        row = self.sandbox.env.db.row("SELECT partner_id FROM rooms WHERE room_id=?", (room_id,))
+        if row is None:
+            raise PlatformError(3001, "room does not exist")
+        return str(row["partner_id"])
 
     def _requests(self, query: dict[str, str]) -> str:
         entries = list(self.sandbox.recent)[::-1]
@@ -306,42 +265,20 @@ class Console:
         page = max(1, int(raw)) if raw.isdigit() else 1
         shown = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         rows = "".join(
-            f"<tr><td class='num'>{_time(r.time)[11:]}</td><td><code>{_e(r.path)}</code></td>"
+            f"<tr><td class='num'>{clock_time(r.time)}</td><td><code>{_e(r.path)}</code></td>"
             f"<td>{_e(r.partner)}</td><td class='num'>{_e(r.status)}</td>"
             f"<td class='num {'ok' if r.code == 0 else 'bad'}'>{_e(r.code)}</td>"
             f"<td>{_e(r.msg)}</td><td class='num'>{r.ms:.1f} ms</td>"
             f"<td class='bad'>{_e(r.reason)}</td></tr>"
             for r in shown
         )
-        pager = self._pager({}, page, len(entries), "requests")
+        more = pager({}, page, len(entries), PAGE_SIZE, "requests")
         return (
             f"<section><h2>Requests (newest first, last {len(entries)})</h2><table>"
             "<tr><th>time</th><th>path</th><th>partner</th><th>HTTP</th><th>code</th>"
             "<th>message</th><th>took</th><th>why refused</th></tr>"
             f"{rows or '<tr><td colspan=8 class=muted>no requests yet</td></tr>'}</table>"
-            f"{pager}</section>"
-        )
-
-    def _deliveries(self, partner: str) -> str:
-        rows = []
-        for d in DeliveryStore(self.sandbox.env, partner).newest(PAGE_SIZE):
-            fields = {k: v for k, v in d["fields"].items() if k != "sign"}
-            event = fields.get("op") or f"status {fields.get('status', '?')}"
-            redeliver = self._form("redeliver", "", "re-deliver", seq=d["seq"], partner_id=partner)
-            rows.append(
-                f"<tr><td class='num'>{_time(d['time'])[11:]}</td><td>{_e(event)}</td>"
-                f"<td><code>{_e(d['url'])}</code></td>"
-                f"<td><pre>{_e(json.dumps(fields, ensure_ascii=False))}</pre></td>"
-                f"<td class='num'>{_e(d['status'])}</td><td><pre>{_e(d['answer'])}</pre></td>"
-                f"<td class='{'ok' if d['ok'] else 'bad'}'>"
-                f"{'accepted' if d['ok'] else 'not accepted'}</td><td>{redeliver}</td></tr>"
-            )
-        return (
-            f"<section><h2>Callbacks sent to partner {_e(partner)}</h2><table>"
-            "<tr><th>time</th><th>event</th><th>URL</th><th>signed fields</th><th>HTTP</th>"
-            "<th>receiver's answer</th><th></th><th></th></tr>"
-            f"{''.join(rows) or '<tr><td colspan=8 class=muted>no callbacks yet</td></tr>'}"
-            "</table></section>"
+            f"{more}</section>"
         )
 
     def _faults(self) -> str:
@@ -355,7 +292,7 @@ class Console:
             f"<ul>{items or '<li class=muted>none</li>'}</ul></section>"
         )
 
-    def _steering(self) -> str:
+    def _steering(self, view: PanelView) -> str:
         return (
             "<h2>Steer</h2>"
             + self._form(
@@ -375,96 +312,13 @@ class Console:
                 "<label>advance the clock (s) <input name='seconds' value='3600'></label>",
                 "advance",
             )
-            + self._form(
-                "video_status",
-                "<label>video id <input name='video_id'></label>"
-                "<label>status <select name='status'><option>20</option><option>30</option>"
-                "<option selected>100</option></select></label>",
-                "set video status",
-            )
+            + self._panels("steer", view)
             + self._form("reset", "", "reset everything")
         )
 
     # ---- one room
-    def _room(self, request: SandboxRequest, room_id: str, query: dict[str, str]) -> str:
-        partner = self.sandbox.rooms.partner_of(room_id)
-        store = RoomStore(self.sandbox.env, partner)
-        room = store.get(room_id)
-        key = PartnerStore(self.sandbox.env, partner).account() or {}
-        base = f"http://{request.headers.get('host', '127.0.0.1')}/"
-        links = []
-        for role, label in ((1, "teacher"), (2, "assistant"), (0, "student")):
-            url = enter_url(base, str(key.get("partner_key", "")), room_id, 90 + role, label, role)
-            links.append(
-                f"<li><a href='{_e(url)}' target='_blank' rel='noopener'>enter as {label}</a></li>"
-            )
-        page = max(1, int(query["page"])) if query.get("page", "").isdigit() else 1
-        codes, total = store.codes_page(room_id, 0, page, PAGE_SIZE)
-        code_rows = "".join(
-            f"<tr><td><code>{_e(c['code'])}</code></td><td>{_e(c['user_number'])}</td>"
-            f"<td>{_time(c['create_time'])}</td></tr>"
-            for c in codes
-        )
-        groups = "".join(
-            f"<tr><td>{_e(g['group_id'])}</td><td><code>{_e(g.get('teacher_code'))}</code></td>"
-            f"<td><code>{_e(g.get('student_code'))}</code></td></tr>"
-            for g in store.group_codes(room_id)
-        )
-        spots = ", ".join(str(v) for v in store.spot_videos(room_id)) or "none"
-        facts = [
-            ("title", room["title"]),
-            ("type", room["type"]),
-            ("start", _time(room["start_time"])),
-            ("end", _time(room["end_time"])),
-            ("class", room["status"]),
-            ("admin code", store.role_code(room_id, 2)),
-            ("teacher code", store.role_code(room_id, 1)),
-            ("student code", store.role_code(room_id, 0)),
-            ("spot videos", spots),
-            ("deleted", "yes" if room["deleted"] else "no"),
-        ]
-        fact_rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts)
-        docs = "".join(
-            f"<tr><td>{_e(d['seq'])}</td><td>{_e(d['name'])}</td>"
-            f"<td>{_e(DOC_STATUS.get(d['status'], d['status']))}</td></tr>"
-            for d in DocStore(self.sandbox.env, partner).in_room(room_id)
-        )
-        playbacks = "".join(
-            f"<tr><td>{_e(p['session_id'] or '—')}</td><td>{_e(p['name'])}</td>"
-            f"<td>{_e(PLAYBACK_STATUS.get(p['status'], p['status']))}</td>"
-            f"<td>{'published' if p['publish_status'] == 1 else 'hidden'}</td></tr>"
-            for p in PlaybackStore(self.sandbox.env, partner).of_room(room_id)
-        )
-        return (
-            f"<section><h2>Room {_e(room_id)} of partner {_e(partner)}</h2>"
-            f"<table>{fact_rows}</table><ul>{''.join(links)}</ul></section>"
-            f"<section><h2>Student codes ({total})</h2><table>"
-            "<tr><th>code</th><th>user number</th><th>made</th></tr>"
-            f"{code_rows or '<tr><td colspan=3 class=muted>none</td></tr>'}</table>"
-            f"{self._pager({}, page, total)}</section>"
-            "<section><h2>Group codes</h2><table><tr><th>group</th><th>teacher</th>"
-            f"<th>student</th></tr>{groups or '<tr><td colspan=3 class=muted>none</td></tr>'}"
-            "</table></section>"
-            "<section><h2>Documents</h2><table><tr><th>fid</th><th>name</th><th>status</th></tr>"
-            f"{docs or '<tr><td colspan=3 class=muted>none</td></tr>'}</table></section>"
-            "<section><h2>Playbacks</h2><table><tr><th>session</th><th>name</th><th>status</th>"
-            f"<th></th></tr>{playbacks or '<tr><td colspan=4 class=muted>none</td></tr>'}"
-            "</table></section>"
-        )
-
-    def _room_steering(self, room_id: str) -> str:
-        return (
-            "<h2>Steer this room</h2>"
-            + self._form("start_class", "", "start class", room_id=room_id)
-            + self._form("end_class", "", "end class", room_id=room_id)
-            + self._form(
-                "playback_status",
-                "<label>playback status <select name='status'><option>20</option>"
-                "<option>30</option><option selected>100</option></select></label>",
-                "set playback status",
-                room_id=room_id,
-            )
-        )
+    def _room_steering(self, view: PanelView) -> str:
+        return "<h2>Steer this room</h2>" + self._panels("room_steer", view)
 
 
 def _plain(value: Any) -> Any:

@@ -1,414 +1,51 @@
-"""Media: videos on demand (``/openapi/video/*``), their upload host, categories, player tokens.
+"""``video``: videos on demand (``/openapi/video/*``), the upload host files are sent to,
+the video player page (``/web/video/player``), and the console's video steering.
 
-A video's life, as the platform keeps it:
-
-* ``video/getUploadUrl`` creates it (status 10, uploading) and answers an
-  upload URL on this sandbox, ``/_upload/video?video_id=...&token=...``;
-* the file arrives there in chunks (``multipart/form-data``, file part
-  ``data``, ``Content-Range: bytes first-last/total``), each appended to a
-  spool file on disk, never held whole in memory; a chunk that does not start
-  where the received bytes end is refused (4001) and
-  ``video/getResumeUploadUrl`` says where to continue;
-* when the last byte arrives the video is uploaded (status 20, transcoding)
-  with its size and the MD5 of its bytes;
-* the control API moves it on (``sandbox.media.set_video_status``: 100 ready,
-  30 failed), sending the transcode callback when a URL is set.
-
-Player tokens (for videos and playbacks) are kept here; ``_pages.py`` checks
-them when a player link opens.
+The videos, their uploads in progress and the player tokens are state other
+groups read too (``state/videos.py``, where a video's life is told).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
-import string
-import tempfile
-import threading
-import weakref
 from typing import Any
 from urllib.parse import parse_qsl
 
-from .. import links as _links
-from ..api import Video
-from ..api.video import VideoStatus
-from .core.db import Database, Env, Store
-from .core.forms import BadRequest, parse_form
-from .core.http import PlatformError, SandboxRequest, SandboxResponse, json_response
-from .core.service import Call, Controls, Service, route
-from .partners import PartnerStore, deliver
-from .rooms import beijing
+from ... import links as _links
+from ...api import Video
+from ...api.playback import PublishStatus
+from ...api.video import VideoStatus
+from ..core.db import Env
+from ..core.forms import BadRequest, parse_form
+from ..core.http import PlatformError, SandboxRequest, SandboxResponse, json_response
+from ..core.service import Call, Controls, PanelView, Service, route
+from ..core.util import beijing, html_page
+from ..state import plays, videos
+from ..state.plays import PlayStore, record_video_play
+from ..state.videos import (
+    STATUSES,
+    MediaStore,
+    Refused,
+    cover,
+    csv_ints,
+    csv_text,
+    expiry,
+    notify_transcode,
+    player_token,
+    transcoded_size,
+)
 
-__all__ = ["Media", "MediaStore", "notify_transcode", "service"]
+__all__ = ["VideoControls", "service"]
 
-service = Service("media")
+service = Service("video", uses=(videos.service, plays.service), aliases=("media",))
 
 UPLOAD_PATH = "/_upload/video"
-TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"
-FIRST_VIDEO_ID = 10_000_001
-STATUSES = (20, 30, 100)
-"""What the control API may set: 20 uploaded / generating, 30 failed, 100 ready."""
 UPLOAD_OK = 1
 """The upload host's code for an accepted chunk (what public integrations read as success)."""
-BYTES_PER_SECOND = 250_000
-"""A file's length in seconds is its size at 2 Mbit/s (the sandbox cannot decode media)."""
 DEFINITION_SIZES = {16: (640, 360), 1: (960, 540), 2: (1280, 720), 4: (1280, 720), 8: (1920, 1080)}
 FORMAT_EXTENSIONS = {"mp4": "mp4", "m3u8": "m3u8", "flv": "flv", "encrypt": "ev1"}
 URL_LIFETIME = 12 * 3600
 _RANGE_RE = re.compile(r"bytes ([0-9]+)-([0-9]+)/([0-9]+)\Z")
-
-
-def csv_text(values: Any) -> str:
-    return ",".join(str(v) for v in values)
-
-
-def csv_ints(text: str | None) -> list[int]:
-    return [int(v) for v in (text or "").split(",") if v]
-
-
-# --------------------------------------------------------------------------- spool files
-class Spool:
-    """Where uploads in progress are written: a directory beside a file database, or a
-    temporary one (removed with the sandbox) for an in-memory database."""
-
-    def __init__(self, db_path: str) -> None:
-        self._temp: tempfile.TemporaryDirectory[str] | None = None
-        if db_path == ":memory:":
-            self._temp = tempfile.TemporaryDirectory(prefix="baijiayun-sandbox-uploads-")
-            self.root = self._temp.name
-        else:
-            self.root = db_path + ".uploads"
-            os.makedirs(self.root, exist_ok=True)
-
-    def path(self, partner_id: str, video_id: int) -> str:
-        return os.path.join(self.root, f"{partner_id}-{video_id}.part")
-
-
-_SPOOLS: weakref.WeakKeyDictionary[Database, Spool] = weakref.WeakKeyDictionary()
-_SPOOLS_LOCK = threading.Lock()
-
-
-def spool(env: Env) -> Spool:
-    """The spool of ``env``'s database (made on first use, gone with the database)."""
-    with _SPOOLS_LOCK:
-        found = _SPOOLS.get(env.db)
-        if found is None:
-            found = _SPOOLS[env.db] = Spool(env.db.path)
-        return found
-
-
-def _file_md5(path: str) -> str:
-    digest = hashlib.md5()
-    with open(path, "rb") as handle:
-        for piece in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(piece)
-    return digest.hexdigest()
-
-
-# --------------------------------------------------------------------------- store
-@service.store
-class MediaStore(Store):
-    """One partner's videos, categories and the player tokens issued for videos and playbacks."""
-
-    schema = """
-    CREATE TABLE IF NOT EXISTS videos (
-        video_id INTEGER PRIMARY KEY,
-        seq INTEGER NOT NULL,
-        partner_id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        status INTEGER NOT NULL,
-        publish_status INTEGER NOT NULL DEFAULT 1,
-        category_id INTEGER NOT NULL DEFAULT 0,
-        deleted INTEGER NOT NULL DEFAULT 0,
-        create_time REAL NOT NULL,
-        update_time REAL NOT NULL,
-        total_size INTEGER,
-        upload_size INTEGER NOT NULL DEFAULT 0,
-        upload_token TEXT,
-        file_md5 TEXT,
-        length INTEGER,
-        definitions TEXT NOT NULL DEFAULT '16',
-        now_definition TEXT NOT NULL DEFAULT '',
-        formats TEXT NOT NULL DEFAULT '1,2,4',
-        settings TEXT NOT NULL DEFAULT '{}'
-    );
-    CREATE INDEX IF NOT EXISTS videos_list ON videos (partner_id, deleted, seq);
-    CREATE INDEX IF NOT EXISTS videos_category ON videos (partner_id, deleted, category_id, seq);
-    CREATE TABLE IF NOT EXISTS categories (
-        category_id INTEGER PRIMARY KEY AUTOINCREMENT,
-        partner_id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        parent_id INTEGER NOT NULL DEFAULT 0,
-        create_time REAL NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS categories_partner ON categories (partner_id, parent_id);
-    CREATE TABLE IF NOT EXISTS tokens (
-        token TEXT PRIMARY KEY,
-        partner_id TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        target TEXT NOT NULL,
-        session_id TEXT,
-        expires_at REAL
-    );
-    """
-
-    # ---- videos
-    def add_video(
-        self,
-        name: str,
-        now: float,
-        *,
-        status: int = VideoStatus.UPLOADING,
-        definitions: str = "16",
-        formats: str = "1,2,4",
-        settings: dict[str, Any] | None = None,
-        file: dict[str, Any] | None = None,
-    ) -> int:
-        """A new video; ``file`` (``total_size``, ``file_md5``, ``length``) when it is uploaded."""
-        file = file or {}
-        with self.env.db.tx():
-            # ids are global: the next one after the highest of any partner
-            video_id = self._exec(
-                "INSERT INTO videos (video_id, seq, partner_id, name, status, create_time, "
-                "update_time, definitions, formats, settings, total_size, upload_size, file_md5, "
-                "length) VALUES ("
-                f"(SELECT COALESCE(MAX(video_id) + 1, {FIRST_VIDEO_ID}) FROM videos), 0, :partner, "
-                ":name, :status, :now, :now, :definitions, :formats, :settings, :size, :held, "
-                ":md5, :length)",
-                name=name,
-                status=int(status),
-                now=now,
-                definitions=definitions,
-                formats=formats,
-                settings=json.dumps(settings or {}),
-                size=file.get("total_size"),
-                held=file.get("total_size") or 0,
-                md5=file.get("file_md5"),
-                length=file.get("length"),
-            )
-            self._exec(
-                "UPDATE videos SET seq=video_id WHERE partner_id=:partner AND video_id=:video_id",
-                video_id=video_id,
-            )
-        return video_id
-
-    def find(self, video_id: int) -> dict[str, Any] | None:
-        row = self._row(
-            "SELECT * FROM videos WHERE partner_id=:partner AND video_id=:video_id AND deleted=0",
-            video_id=int(video_id),
-        )
-        return None if row is None else dict(row)
-
-    def video(self, video_id: int) -> dict[str, Any]:
-        """The video, or 1001 naming ``video_id`` (unknown, deleted, or another partner's)."""
-        found = self.find(video_id)
-        if found is None:
-            raise PlatformError(1001, f"video_id: no video {video_id}")
-        return found
-
-    def ready_video(self, video_id: int, param: str = "video_id") -> dict[str, Any]:
-        video = self.find(video_id)
-        if video is None:
-            raise PlatformError(1001, f"{param}: no video {video_id}")
-        if video["status"] != VideoStatus.READY:
-            raise PlatformError(1001, f"{param}: video {video_id} is not transcoded yet")
-        return video
-
-    def update_video(self, video_id: int, now: float, **columns: Any) -> None:
-        assignments = "".join(f", {name}=:{name}" for name in columns)
-        self._exec(
-            f"UPDATE videos SET update_time=:now{assignments} "
-            "WHERE partner_id=:partner AND video_id=:video_id",
-            now=now,
-            video_id=int(video_id),
-            **columns,
-        )
-
-    def videos_page(
-        self, where: str, page: int, limit: int, **params: Any
-    ) -> tuple[list[dict[str, Any]], int]:
-        condition = "partner_id=:partner AND deleted=0" + where
-        rows = self._page("SELECT * FROM videos", condition, page, limit, **params)
-        total = self._row(f"SELECT COUNT(*) AS n FROM videos WHERE {condition}", **params)
-        return [dict(r) for r in rows], int(total["n"]) if total else 0
-
-    def space_used(self) -> int:
-        """Bytes stored: received upload bytes and transcoded copies of live videos."""
-        row = self._row(
-            "SELECT COALESCE(SUM(upload_size), 0) + COALESCE(SUM(CASE WHEN now_definition != '' "
-            "THEN total_size / 2 ELSE 0 END), 0) AS n FROM videos "
-            "WHERE partner_id=:partner AND deleted=0"
-        )
-        return int(row["n"]) if row else 0
-
-    # ---- uploads
-    def upload_token(self, video_id: int) -> str:
-        """The video's upload token (made on first use)."""
-        video = self.video(video_id)
-        if video["upload_token"]:
-            return str(video["upload_token"])
-        token = self.env.ids.text(TOKEN_ALPHABET, 40)
-        self._exec(
-            "UPDATE videos SET upload_token=:token "
-            "WHERE partner_id=:partner AND video_id=:video_id",
-            token=token,
-            video_id=int(video_id),
-        )
-        return token
-
-    def receive(self, video_id: int, start: int, total: int, data: bytes, now: float) -> int:
-        """Append a chunk at byte ``start`` of a ``total``-byte file; the bytes now held.
-
-        Refused (4001) unless the video is uploading, ``start`` is where the
-        received bytes end, and ``total`` is what the first chunk said.
-        """
-        with self.env.db.tx():
-            video = self.video(video_id)
-            held = int(video["upload_size"])
-            if video["status"] != VideoStatus.UPLOADING:
-                raise PlatformError(4001, "the upload of this video is complete")
-            if video["total_size"] is not None and int(video["total_size"]) != total:
-                raise PlatformError(
-                    4001, f"Content-Range: the file has {video['total_size']} bytes, not {total}"
-                )
-            if start != held or start + len(data) > total:
-                raise PlatformError(4001, f"Content-Range: the next chunk starts at byte {held}")
-            path = spool(self.env).path(self.partner_id, video_id)
-            with open(path, "ab") as handle:
-                if handle.tell() != held:  # a stale file of a forgotten video: start over
-                    handle.truncate(0)
-                    if held:
-                        raise PlatformError(4001, "the received bytes were lost: upload again")
-                handle.write(data)
-            held += len(data)
-            columns: dict[str, Any] = {"upload_size": held, "total_size": total}
-            if held == total:
-                columns.update(
-                    status=int(VideoStatus.TRANSCODING),
-                    file_md5=_file_md5(path),
-                    length=max(1, total // BYTES_PER_SECOND),
-                )
-                os.remove(path)
-            self.update_video(video_id, now, **columns)
-            return held
-
-    def forget_upload(self, video_id: int) -> None:
-        """Drop a spool file left by a video that had the same id before a reset."""
-        path = spool(self.env).path(self.partner_id, video_id)
-        if os.path.exists(path):
-            os.remove(path)
-
-    # ---- categories
-    def category(self, category_id: int, param: str = "category_id") -> dict[str, Any]:
-        row = self._row(
-            "SELECT * FROM categories WHERE partner_id=:partner AND category_id=:category_id",
-            category_id=int(category_id),
-        )
-        if row is None:
-            raise PlatformError(1001, f"{param}: no category {category_id}")
-        return dict(row)
-
-    def categories(self, parent_id: int | None = None) -> list[dict[str, Any]]:
-        where = "" if parent_id is None else " AND parent_id=:parent"
-        rows = self._rows(
-            f"SELECT * FROM categories WHERE partner_id=:partner{where} ORDER BY category_id",
-            parent=parent_id,
-        )
-        return [dict(r) for r in rows]
-
-    def add_category(self, name: str, parent_id: int, now: float) -> int:
-        return self._exec(
-            "INSERT INTO categories (partner_id, name, parent_id, create_time) "
-            "VALUES (:partner, :name, :parent, :now)",
-            name=name,
-            parent=parent_id,
-            now=now,
-        )
-
-    def delete_category(self, category_id: int) -> None:
-        self._exec(
-            "DELETE FROM categories WHERE partner_id=:partner AND category_id=:category_id",
-            category_id=category_id,
-        )
-
-    def category_tree(self, category_id: int) -> list[int]:
-        """The category and its subcategories."""
-        return [category_id] + [c["category_id"] for c in self.categories(category_id)]
-
-    def videos_in(self, category_ids: list[int]) -> int:
-        marks = ",".join(str(int(c)) for c in category_ids)
-        row = self._row(
-            "SELECT COUNT(*) AS n FROM videos WHERE partner_id=:partner AND deleted=0 "
-            f"AND category_id IN ({marks})"
-        )
-        return int(row["n"]) if row else 0
-
-    # ---- player tokens
-    def issue(self, kind: str, target: str, session_id: Any, expires_at: float | None) -> str:
-        token = self.env.ids.text(TOKEN_ALPHABET, 64)
-        self._exec(
-            "INSERT INTO tokens (token, partner_id, kind, target, session_id, expires_at) "
-            "VALUES (:token, :partner, :kind, :target, :session, :expires)",
-            token=token,
-            kind=kind,
-            target=target,
-            session=None if session_id in (None, "", 0, "0") else str(session_id),
-            expires=expires_at,
-        )
-        return token
-
-    def token(self, token: str, kind: str) -> dict[str, Any] | None:
-        row = self._row(
-            "SELECT * FROM tokens WHERE partner_id=:partner AND token=:token AND kind=:kind",
-            token=token,
-            kind=kind,
-        )
-        return None if row is None else dict(row)
-
-    # ---- across partners (the upload host and controls only)
-    @staticmethod
-    def upload_owner(env: Env, video_id: int, token: str) -> str | None:
-        """The partner whose upload URL this is (the URL names no partner), or None."""
-        row = env.db.row(
-            "SELECT partner_id FROM videos WHERE video_id=? AND upload_token=? AND deleted=0",
-            (video_id, token),
-        )
-        return None if row is None else str(row["partner_id"])
-
-    @staticmethod
-    def owner(env: Env, video_id: int) -> str:
-        """The partner a video belongs to (1001 if none)."""
-        row = env.db.row("SELECT partner_id FROM videos WHERE video_id=?", (int(video_id),))
-        if row is None:
-            raise PlatformError(1001, f"video_id: no video {video_id}")
-        return str(row["partner_id"])
-
-
-def expiry(call: Call) -> float | None:
-    """When a player token made by ``call`` expires (None: never, for ``expires_in=0``)."""
-    expires_in = call.args.get("expires_in") or 0
-    return None if not expires_in else call.now + expires_in
-
-
-def transcoded_size(video: dict[str, Any]) -> int | None:
-    size = video["total_size"]
-    return None if size is None or not video["now_definition"] else int(size) // 2
-
-
-def cover(video_id: int) -> str:
-    return f"https://img.sandbox.invalid/video/{video_id}.jpg"
-
-
-def notify_transcode(env: Env, partner_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """Send the transcode callback when the partner set its URL; report what happened.
-
-    The platform transcodes whether or not a URL is set; without one nothing is sent.
-    """
-    if not PartnerStore(env, partner_id).callback_url("transcode"):
-        return {"url": None, "fields": fields, "delivered": False, "error": "no callback URL"}
-    return deliver(env, partner_id, "transcode", fields)
 
 
 # --------------------------------------------------------------------------- the upload host
@@ -685,7 +322,7 @@ def set_video_category(call: Call) -> None:
 
 
 @service.handles(Video.get_player_token)
-def video_token(call: Call) -> dict[str, Any]:
+def get_player_token(call: Call) -> dict[str, Any]:
     store = call.store(MediaStore)
     video_id = int(call.args["video_id"])
     store.video(video_id)
@@ -693,7 +330,7 @@ def video_token(call: Call) -> dict[str, Any]:
 
 
 @service.handles(Video.get_player_token_batch)
-def video_token_batch(call: Call) -> list[dict[str, Any]]:
+def get_player_token_batch(call: Call) -> list[dict[str, Any]]:
     store = call.store(MediaStore)
     out = []
     for video_id in call.args["video_ids"]:
@@ -770,8 +407,8 @@ def _check_status(status: int) -> None:
 
 
 @service.controls
-class Media(Controls):
-    """Videos the platform processes itself: ``sandbox.media``."""
+class VideoControls(Controls):
+    """Videos the platform processes itself: ``sandbox.video`` (also ``sandbox.media``)."""
 
     @route("POST", "/_sandbox/videos", result="video_id")
     def create_video(self, name: str = "sandbox video", partner_id: str | None = None) -> int:
@@ -820,3 +457,52 @@ class Media(Controls):
         """A video's row (any partner's), as stored."""
         partner_id = MediaStore.owner(self.env, int(video_id))
         return MediaStore(self.env, partner_id).video(int(video_id))
+
+
+# --------------------------------------------------------------------------- the player page
+@service.page("/web/video/player")
+def player_page(env: Env, request: SandboxRequest) -> SandboxResponse:
+    """The video player a video link opens: checks the token, records a play."""
+    try:
+        query = dict(parse_qsl(request.query, keep_blank_values=True, errors="strict"))
+    except UnicodeError:
+        return html_page(400, "Bad request", "the query is not valid UTF-8")
+    token, target = query.get("token"), query.get("vid")
+    if not token or not target:
+        return html_page(400, "Bad link", "vid and token are required")
+    found = player_token(env, "video", token, target, None)
+    if isinstance(found, Refused):
+        return html_page(403, found.title, found.text)
+    partner_id, _ = found
+    video_id = int(target)
+    video = MediaStore(env, partner_id).find(video_id)
+    if video is None:
+        return html_page(404, "No video", f"no video {video_id}")
+    if video["status"] != VideoStatus.READY:
+        return html_page(409, "Not ready", f"video {video_id} is not transcoded yet")
+    if video["publish_status"] == PublishStatus.BLOCKED:
+        return html_page(403, "Blocked", f"video {video_id} is not published")
+    viewer = (request.client_host, request.headers.get("user-agent"))
+    record_video_play(PlayStore(env, partner_id), video, env.now(), *viewer)
+    return html_page(200, "Player", f"playing video {video_id}")
+
+
+# --------------------------------------------------------------------------- the console
+@service.action("video_status")
+def video_status_action(controls: VideoControls, form: dict[str, str]) -> Any:
+    return controls.set_video_status(int(form["video_id"]), int(form["status"]))
+
+
+@service.panel("steer")
+def video_steering(view: PanelView) -> str:
+    options = "".join(
+        f"<option value='{s}'{' selected' if s == VideoStatus.READY else ''}>"
+        f"{s} {VideoStatus(s).name.lower()}</option>"
+        for s in STATUSES
+    )
+    return view.form(
+        "video_status",
+        "<label>video id <input name='video_id'></label>"
+        f"<label>status <select name='status'>{options}</select></label>",
+        "set video status",
+    )

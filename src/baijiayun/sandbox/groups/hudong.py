@@ -25,21 +25,23 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .._wire import BEIJING
-from ..api import Hudong
-from .classroom import ClassroomStore
-from .core.db import Store
-from .core.http import PlatformError
-from .core.service import Call, Controls, Service, route
-from .rooms import RoomStore, beijing
+from ..._wire import BEIJING
+from ...api import Hudong
+from ..core.db import Store
+from ..core.http import PlatformError
+from ..core.service import Call, Controls, Service, route
+from ..core.util import beijing
+from ..state import classroom, rooms
+from ..state.classroom import ClassroomStore
+from ..state.rooms import RoomStore
 
-__all__ = ["Interaction", "InteractionStore", "service"]
+__all__ = ["HudongControls", "HudongStore", "service"]
 
-service = Service("interaction")
+service = Service("hudong", uses=(rooms.service, classroom.service), aliases=("interaction",))
 
 
 @service.store
-class InteractionStore(Store):
+class HudongStore(Store):
     """One partner's interaction teachers, dual-teacher classes and data callback URL."""
 
     schema = """
@@ -232,7 +234,7 @@ def _amount(value: Any) -> str | None:
 
 # --------------------------------------------------------------------------- handlers
 @service.handles(Hudong.interact_info_get_interact_list)
-def interact_list(call: Call) -> dict[str, Any]:
+def interact_info_get_interact_list(call: Call) -> dict[str, Any]:
     activity = Activity(call, str(call.args["type"]))
     _between(call, activity)
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -253,7 +255,7 @@ def interact_list(call: Call) -> dict[str, Any]:
 
 
 @service.handles(Hudong.interact_info_get_interact_detail)
-def interact_detail(call: Call) -> dict[str, Any]:
+def interact_info_get_interact_detail(call: Call) -> dict[str, Any]:
     activity = Activity(call, str(call.args["type"]))
     _between(call, activity)
     items = [
@@ -272,7 +274,7 @@ def interact_detail(call: Call) -> dict[str, Any]:
 
 
 @service.handles(Hudong.interact_data_get_class_vote_data)
-def class_vote_data(call: Call) -> dict[str, Any]:
+def interact_data_get_class_vote_data(call: Call) -> dict[str, Any]:
     activity = Activity(call, "vote")
     activity.matching(call, "type", "sub_type")
     activity.on_day(call.args.get("date"))
@@ -293,7 +295,7 @@ def class_vote_data(call: Call) -> dict[str, Any]:
 
 
 @service.handles(Hudong.interact_data_get_red_package_data)
-def red_package_data(call: Call) -> dict[str, Any]:
+def interact_data_get_red_package_data(call: Call) -> dict[str, Any]:
     activity = Activity(call, "red_package")
     activity.matching(call, "type")
     activity.on_day(call.args.get("date"))
@@ -313,7 +315,7 @@ def red_package_data(call: Call) -> dict[str, Any]:
 
 
 @service.handles(Hudong.interact_data_get_random_ask_data)
-def random_ask_data(call: Call) -> dict[str, Any]:
+def interact_data_get_random_ask_data(call: Call) -> dict[str, Any]:
     activity = Activity(call, "random_ask")
     activity.matching(call, "type")
     activity.on_day(call.args.get("date"))
@@ -332,7 +334,7 @@ def random_ask_data(call: Call) -> dict[str, Any]:
 
 
 @service.handles(Hudong.interact_data_get_ai_user_count_data)
-def ai_user_count_data(call: Call) -> dict[str, Any]:
+def interact_data_get_ai_user_count_data(call: Call) -> dict[str, Any]:
     room_id = str(call.store(RoomStore).get(call.args["room_id"])["room_id"])
     days: dict[str, set[str]] = {}
     for visit in call.store(ClassroomStore).visits(room_id):
@@ -348,9 +350,9 @@ def ai_user_count_data(call: Call) -> dict[str, Any]:
 
 
 @service.handles(Hudong.interact_data_save)
-def save(call: Call) -> None:
+def interact_data_save(call: Call) -> None:
     students = json.loads(call.args["student_list"])
-    call.store(InteractionStore).save_class(
+    call.store(HudongStore).save_class(
         str(call.args["class_id"]),
         {
             "class_name": call.args["class_name"],
@@ -364,7 +366,7 @@ def save(call: Call) -> None:
 
 
 @service.handles(Hudong.interact_data_get_checkin_data)
-def checkin_data(call: Call) -> dict[str, Any]:
+def interact_data_get_checkin_data(call: Call) -> dict[str, Any]:
     checkin_id = str(call.args["checkin_id"])
     found = []
     classroom = call.store(ClassroomStore)
@@ -393,9 +395,9 @@ def checkin_data(call: Call) -> dict[str, Any]:
 
 
 @service.handles(Hudong.interact_data_delete)
-def delete(call: Call) -> dict[str, Any]:
+def interact_data_delete(call: Call) -> dict[str, Any]:
     ids = [str(c) for c in call.args["class_ids"]]
-    return {"result": call.store(InteractionStore).delete_classes(ids)}
+    return {"result": call.store(HudongStore).delete_classes(ids)}
 
 
 def _student(entry: Any) -> dict[str, Any]:
@@ -404,8 +406,8 @@ def _student(entry: Any) -> dict[str, Any]:
 
 
 @service.handles(Hudong.interact_data_list)
-def class_list(call: Call) -> dict[str, Any]:
-    found = call.store(InteractionStore).get_class(str(call.args["class_id"]))
+def interact_data_list(call: Call) -> dict[str, Any]:
+    found = call.store(HudongStore).get_class(str(call.args["class_id"]))
     if found is None:
         raise PlatformError(1001, f"class_id: no class {call.args['class_id']}")
     return {**found, "student_list": [_student(s) for s in found["student_list"]]}
@@ -413,7 +415,7 @@ def class_list(call: Call) -> dict[str, Any]:
 
 @service.handles(Hudong.teacher_save)
 def teacher_save(call: Call) -> None:
-    call.store(InteractionStore).save_teacher(
+    call.store(HudongStore).save_teacher(
         str(call.args["teacher_id"]),
         call.args["role"],
         call.args["teacher_name"],
@@ -425,14 +427,14 @@ def teacher_save(call: Call) -> None:
 @service.handles(Hudong.teacher_delete)
 def teacher_delete(call: Call) -> None:
     teacher_id, role = str(call.args["teacher_id"]), call.args["role"]
-    if not call.store(InteractionStore).delete_teacher(teacher_id, role):
+    if not call.store(HudongStore).delete_teacher(teacher_id, role):
         raise PlatformError(1001, f"teacher_id: no teacher {teacher_id} with role {role}")
 
 
 @service.handles(Hudong.teacher_list)
 def teacher_list(call: Call) -> dict[str, Any]:
     page, size = call.page_args(20)
-    rows, total = call.store(InteractionStore).teachers_page(call.args["role"], page, size)
+    rows, total = call.store(HudongStore).teachers_page(call.args["role"], page, size)
     teachers = [
         {
             "teacher_id": r["teacher_id"],
@@ -447,17 +449,17 @@ def teacher_list(call: Call) -> dict[str, Any]:
 
 
 @service.handles(Hudong.interact_data_update_callback_url)
-def update_callback_url(call: Call) -> None:
-    call.store(InteractionStore).set_callback_url(call.args["callback_url"])
+def interact_data_update_callback_url(call: Call) -> None:
+    call.store(HudongStore).set_callback_url(call.args["callback_url"])
 
 
 # --------------------------------------------------------------------------- controls
 @service.controls
-class Interaction(Controls):
-    """The interaction system's account state: ``sandbox.interaction``."""
+class HudongControls(Controls):
+    """The interaction system's account state: ``sandbox.hudong`` (also ``sandbox.interaction``)."""
 
     @route("GET", "/_sandbox/interaction/callback_url")
     def callback_url(self, partner_id: str | None = None) -> dict[str, Any]:
         """The interaction-data callback URL an account set (null when none)."""
-        store = InteractionStore(self.env, str(partner_id or self.env.default_partner))
+        store = HudongStore(self.env, str(partner_id or self.env.default_partner))
         return {"callback_url": store.callback_url()}

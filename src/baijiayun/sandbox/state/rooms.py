@@ -1,36 +1,34 @@
-"""Rooms: ``/openapi/room/*`` — rooms, join codes, group codes, streams, spot videos, classes.
+"""Rooms: the room rows, their join codes, group codes and spot videos, and classes.
 
-Parameter types and the platform's documented rules are checked by the
-shared endpoint declarations (``baijiayun.api.room``) before a handler runs;
-what is here is the state the platform keeps and the rules that depend on it.
+State several groups read (``room``, ``live``, ``playback``, ``doc``, ``hudong``,
+``room_data``, the settings groups...). A class event (:func:`class_event`) moves a
+room's class status, sends the signed class callback, and emits ``class_ended``
+when a class ends (the ``playback`` group makes its playback then).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import sqlite3
 import string
 import time
 from typing import Any
 
-from .._wire import BEIJING, Context, Invalid
-from ..api.room import (
+from ...api.room import (
     TITLE_LENGTH,
     ProductType,
-    Room,
     RoomType,
-    check_duration,
-    check_max_users,
 )
-from .core.db import Env, Store
-from .core.http import PlatformError
-from .core.service import Call, Controls, Service, route
-from .partners import callback_target, deliver
+from ..core.db import Env, Store
+from ..core.http import PlatformError
+from ..core.service import Service
+from ..core.util import beijing
+from . import accounts
+from .accounts import callback_target, deliver
 
-__all__ = ["RoomStore", "Rooms", "beijing", "class_event", "service"]
+__all__ = ["RoomStore", "class_event", "is_group_room", "product_of", "service"]
 
-service = Service("rooms")
+service = Service("rooms", uses=(accounts.service,))
 
 CODE_ALPHABET = string.ascii_lowercase + string.digits
 CLASS_OPS = ("start", "end", "teacher_in", "teacher_out", "forbidden", "stat")
@@ -39,29 +37,6 @@ ROLE_CODES = (("admin_code", 2), ("teacher_code", 1), ("student_code", 0))
 """The codes every room gets, and the role each enters as."""
 REGULAR, AUDITION, ROLE, GROUP = 0, 1, -1, -2
 """Kinds of code rows: a student's regular or audition code, a role code, a group code."""
-
-INFO_SETTINGS = (
-    "max_users",
-    "template_name",
-    "industry_type",
-    "is_long_term",
-    "pre_enter_time",
-    "is_group_live",
-    "new_group_live",
-    "is_mock_live",
-    "is_push_live",
-    "is_webrtc_live",
-    "end_delay_time",
-    "max_backup_users",
-    "template_type",
-    "app_template",
-)
-"""Settings ``room/info`` answers (null when never set)."""
-
-
-def beijing(ts: float) -> str:
-    """Unix seconds as the platform's ``YYYY-MM-DD HH:MM:SS`` Beijing time."""
-    return _dt.datetime.fromtimestamp(ts, BEIJING).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def product_of(room_type: int, industry_type: int | None) -> int:
@@ -401,216 +376,6 @@ class RoomStore(Store):
         return str(row["partner_id"])
 
 
-# --------------------------------------------------------------------------- handlers
-def is_group_room(room: dict[str, Any]) -> bool:
-    return bool(room.get("is_group_live") or room.get("new_group_live"))
-
-
-@service.handles(Room.create)
-def create(call: Call) -> dict[str, Any]:
-    return call.store(RoomStore).create(call.args, call.now)
-
-
-@service.handles(Room.update)
-def update(call: Call) -> None:
-    """The room's own rules, checked on the room as it would be after the change."""
-    store = call.store(RoomStore)
-    room_id = str(call.args["room_id"])
-    room = store.get(room_id)
-    changes = {k: v for k, v in call.args.items() if k != "room_id"}
-    merged = {**room, **changes}
-    ctx = Context(tz=BEIJING, now=call.env.now)
-    try:
-        for check in (check_duration, check_max_users):
-            check(merged, ctx)
-    except Invalid as exc:
-        raise PlatformError(1001, f"{exc.param}: {exc.rule}") from None
-    store.update(room_id, changes)
-
-
-@service.handles(Room.delete)
-def delete(call: Call) -> None:
-    call.store(RoomStore).delete(str(call.args["room_id"]))
-
-
-@service.handles(Room.info)
-def info(call: Call) -> dict[str, Any]:
-    store = call.store(RoomStore)
-    room = store.get(call.args["room_id"])
-    forbidden = room.get("forbidden_end_types")
-    return {
-        "room_id": int(room["room_id"]),  # a number here, text in create's answer
-        "title": room["title"],
-        "type": room["type"],
-        "start_time": beijing(room["start_time"]),
-        "end_time": beijing(room["end_time"]),
-        "create_time": beijing(room["create_time"]),
-        **{name: room.get(name) for name in INFO_SETTINGS},
-        "forbidden_end_types": None if forbidden is None else ",".join(forbidden),
-        "admin_code": store.role_code(room["room_id"], 2),
-        "teacher_code": store.role_code(room["room_id"], 1),
-        "create_from": "openapi",
-        "status": room["status"],
-    }
-
-
-@service.handles(Room.getcode)
-def getcode(call: Call) -> dict[str, Any]:
-    store = call.store(RoomStore)
-    room = store.get(call.args["room_id"])
-    user_number = call.args["user_number"]
-    if call.args.get("update_audition_type"):
-        store.make_regular(room["room_id"], user_number)
-    code = store.user_code(room["room_id"], user_number, call.args.get("user_avatar"), call.now)
-    return {"student_code": code, "user_number": str(user_number)}
-
-
-def _code_item(row: Any) -> dict[str, Any]:
-    expires = row["expires_at"]
-    return {
-        "code": row["code"],
-        "user_number": row["user_number"],
-        "user_avatar": row["user_avatar"] or "",
-        "create_time": beijing(row["create_time"]),
-        "expire_time": None if expires is None else beijing(expires),
-    }
-
-
-@service.handles(Room.get_code_info)
-def get_code_info(call: Call) -> dict[str, Any]:
-    row = call.store(RoomStore).code(call.args["code"])
-    if row is None:
-        raise PlatformError(1001, "code: no such join code")
-    if row["deleted"]:
-        raise PlatformError(3002, "room has been deleted")
-    if row["expires_at"] is not None and call.now >= row["expires_at"]:
-        raise PlatformError(1001, "code: the audition code has expired")
-    return {
-        **_code_item(row),
-        "room_id": int(row["room_id"]),
-        "user_role": row["user_role"],
-        "type": AUDITION if row["type"] == AUDITION else REGULAR,
-        "group_id": row["group_id"],
-    }
-
-
-@service.handles(Room.listcode)
-def listcode(call: Call) -> dict[str, Any]:
-    store = call.store(RoomStore)
-    room = store.get(call.args["room_id"])
-    page, limit = call.page_args(100)
-    rows, total = store.codes_page(room["room_id"], call.args.get("type") or REGULAR, page, limit)
-    return {"list": [_code_item(r) for r in rows], "total": total, "page": page, "limit": limit}
-
-
-@service.handles(Room.list)
-def room_list(call: Call) -> dict[str, Any]:
-    page, limit = call.page_args(100)
-    rooms, total = call.store(RoomStore).page(call.args.get("product_type") or 0, page, limit)
-    return {
-        "list": [
-            {
-                "room_id": int(r["room_id"]),
-                "title": r["title"],
-                "type": r["type"],
-                "start_time": beijing(r["start_time"]),
-                "end_time": beijing(r["end_time"]),
-                "create_time": beijing(r["create_time"]),
-            }
-            for r in rooms
-        ],
-        "total": total,
-        "page": page,
-        "limit": limit,
-    }
-
-
-AUDITION_DEFAULT = 1800
-"""Seconds an audition code works when ``audition_length`` is not given (sandbox choice)."""
-
-
-@service.handles(Room.get_audition_code)
-def get_audition_code(call: Call) -> dict[str, Any]:
-    store = call.store(RoomStore)
-    room = store.get(call.args["room_id"])
-    expires = call.now + (call.args.get("audition_length") or AUDITION_DEFAULT)
-    codes = store.audition_codes(
-        room["room_id"], call.args["user_numbers"], call.args.get("user_avatar"), expires, call.now
-    )
-    return {"list": codes}
-
-
-def _group_room(call: Call) -> dict[str, Any]:
-    room = call.store(RoomStore).get(call.args["room_id"])
-    if not is_group_room(room):
-        raise PlatformError(1001, "room_id: not a group live room")
-    return room
-
-
-@service.handles(Room.create_group_live_codes)
-def create_group_live_codes(call: Call) -> dict[str, Any]:
-    room = _group_room(call)
-    store = call.store(RoomStore)
-    store.add_groups(room["room_id"], call.args["number"], call.now)
-    return {"list": store.group_codes(room["room_id"])}
-
-
-@service.handles(Room.get_group_live_codes)
-def get_group_live_codes(call: Call) -> dict[str, Any]:
-    room = _group_room(call)
-    return {"list": call.store(RoomStore).group_codes(room["room_id"])}
-
-
-@service.handles(Room.get_group_sub_room_id)
-def get_group_sub_room_id(call: Call) -> dict[str, Any]:
-    room = call.store(RoomStore).get(call.args["room_id"])
-    if room.get("is_group_live") != 2 and room.get("new_group_live") not in (1, 2):
-        raise PlatformError(1001, "room_id: not a group live room with small classes")
-    base = int(room["room_id"])
-    groups = call.store(RoomStore).group_codes(room["room_id"])
-    return {
-        "list": [{"group_id": g["group_id"], "room_id": str(base + g["group_id"])} for g in groups]
-    }
-
-
-def _push_room(call: Call) -> str:
-    room = call.store(RoomStore).get(call.args["room_id"])
-    if not room.get("is_push_live"):
-        raise PlatformError(1001, "room_id: not a push-live room")
-    return str(room["room_id"])
-
-
-@service.handles(Room.get_push_live_url)
-def get_push_live_url(call: Call) -> dict[str, Any]:
-    rid = _push_room(call)
-    return {"push_url": f"rtmp://push.sandbox.invalid/live/{rid}?token={rid[-6:]}"}
-
-
-@service.handles(Room.get_pull_stream_url)
-def get_pull_stream_url(call: Call) -> dict[str, Any]:
-    rid = _push_room(call)
-    host = "pull.sandbox.invalid"
-    return {
-        "rtmp": f"rtmp://{host}/live/{rid}",
-        "flv": f"https://{host}/live/{rid}.flv",
-        "hls": f"https://{host}/live/{rid}.m3u8",
-    }
-
-
-@service.handles(Room.set_spot_video)
-def set_spot_video(call: Call) -> None:
-    store = call.store(RoomStore)
-    room = store.get(call.args["room_id"])
-    store.set_spot_videos(room["room_id"], call.args["video_ids"])
-
-
-@service.handles(Room.get_spot_video)
-def get_spot_video(call: Call) -> dict[str, Any]:
-    store = call.store(RoomStore)
-    room = store.get(call.args["room_id"])
-    return {"list": [{"video_id": v} for v in store.spot_videos(room["room_id"])]}
-
-
 # --------------------------------------------------------------------------- class events
 def class_event(
     env: Env, partner_id: str, room_id: str, op: str, *, callback_required: bool = True
@@ -635,7 +400,7 @@ def class_event(
         url_set = True
     if op in CLASS_STATUS:
         store.set_status(room_id, CLASS_STATUS[op])
-    if op == "end":  # the platform then makes the class's playback (sandbox/playbacks.py)
+    if op == "end":  # the platform then makes the class's playback (groups/playback.py)
         env.emit("class_ended", partner_id=partner_id, room_id=room_id)
     if not url_set:
         return None
@@ -643,31 +408,5 @@ def class_event(
     return deliver(env, partner_id, "class", fields)
 
 
-# --------------------------------------------------------------------------- controls
-@service.controls
-class Rooms(Controls):
-    """Classes the platform drives itself: ``sandbox.rooms``."""
-
-    def _class_event(self, room_id: str, op: str) -> dict[str, Any]:
-        report = class_event(self.env, RoomStore.owner(self.env, room_id), room_id, op)
-        assert report is not None  # a callback URL is required here
-        return report
-
-    @route("POST", "/_sandbox/rooms/{room_id}/start")
-    def start_class(self, room_id: str) -> dict[str, Any]:
-        """Start a room's class and send the class callback; returns the delivery report."""
-        return self._class_event(str(room_id), "start")
-
-    @route("POST", "/_sandbox/rooms/{room_id}/end")
-    def end_class(self, room_id: str) -> dict[str, Any]:
-        """End a room's class and send the class callback; returns the delivery report."""
-        return self._class_event(str(room_id), "end")
-
-    @route("POST", "/_sandbox/rooms/{room_id}/event")
-    def class_event(self, room_id: str, op: str) -> dict[str, Any]:
-        """Send a class callback with another ``op`` (teacher_in, teacher_out, ...)."""
-        return self._class_event(str(room_id), op)
-
-    def partner_of(self, room_id: str) -> str:
-        """The partner a room belongs to."""
-        return RoomStore.owner(self.env, str(room_id))
+def is_group_room(room: dict[str, Any]) -> bool:
+    return bool(room.get("is_group_live") or room.get("new_group_live"))

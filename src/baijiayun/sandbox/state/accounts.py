@@ -1,27 +1,37 @@
 """Accounts: partners and their keys, callback URLs, and the callbacks the sandbox sends.
 
-Emulates ``partner/createkey`` and the callback-URL endpoints of
-``live_account`` and ``video_account``. Other modules send callbacks through
-:func:`deliver`, which signs them like the platform (form fields, the
-partner's key, a fresh ``timestamp`` and ``qid``) and records each delivery.
+State several groups share: the core authenticates calls through :func:`account`
+(registered with ``@service.accounts``); ``partner``, ``live_account``,
+``video_account`` and ``sub_account`` read and change accounts; any group sends
+callbacks through :func:`deliver`, which signs them like the platform (form
+fields, the partner's key, a fresh ``timestamp`` and ``qid``) and records each
+delivery.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 import time
 from typing import Any
 
-from .._signing import encode_value, sign, signs_equal
-from ..api import LiveAccount, Partner, VideoAccount
-from .core.db import Env, Store
-from .core.http import PlatformError
-from .core.service import Call, Controls, Service, route
+from ..._signing import encode_value, sign
+from ..core.db import Env, Store
+from ..core.http import PlatformError
+from ..core.service import Service
 
-__all__ = ["CallbackKind", "PartnerStore", "Partners", "callback_target", "deliver", "service"]
+__all__ = [
+    "CallbackKind",
+    "DeliveryStore",
+    "PartnerStore",
+    "account",
+    "account_ids",
+    "callback_target",
+    "deliver",
+    "post_signed",
+    "service",
+]
 
-service = Service("partners")
+service = Service("accounts")
 
 DELIVERY_TIMEOUT = 10.0
 CallbackKind = str
@@ -181,72 +191,18 @@ def post_signed(
     return report
 
 
-# --------------------------------------------------------------------------- handlers
-@service.handles(Partner.createkey)
-def createkey(call: Call) -> dict[str, Any]:
-    store = call.store(PartnerStore)
-    account = store.account()
-    assert account is not None  # the core checked the partner
-    if not signs_equal(str(account["secret_key"]), call.args["secret_key"]):
-        raise PlatformError(1001, "secret_key: does not match the account")
-    key = str(account["partner_key"])
-    if call.args.get("regenerate"):
-        key = secrets.token_urlsafe(48)
-        store.set_key(key)
-    return {"partner_key": key}
+@service.accounts
+def account(env: Env, partner_id: str) -> dict[str, Any] | None:
+    """The account ``partner_id`` (None when there is none): what the core authenticates by."""
+    return PartnerStore(env, partner_id).account()
 
 
-@service.handles(LiveAccount.set_class_callback_url)
-def set_class_callback_url(call: Call) -> dict[str, Any]:
-    call.store(PartnerStore).set_callback_url("class", call.args["url"])
-    return {"url": call.args["url"]}
+@service.on("reset")
+def add_default_account(env: Env) -> None:
+    """The default account exists from the start and after every reset."""
+    PartnerStore(env, env.default_partner).upsert(*env.default_keys)
 
 
-@service.handles(LiveAccount.get_class_callback_url)
-def get_class_callback_url(call: Call) -> dict[str, Any]:
-    return {"url": call.store(PartnerStore).callback_url("class")}
-
-
-@service.handles(VideoAccount.set_transcode_callback_url)
-def set_transcode_callback_url(call: Call) -> dict[str, Any]:
-    call.store(PartnerStore).set_callback_url("transcode", call.args["url"])
-    return {"url": call.args["url"]}
-
-
-@service.handles(VideoAccount.get_transcode_callback_url)
-def get_transcode_callback_url(call: Call) -> dict[str, Any]:
-    return {"url": call.store(PartnerStore).callback_url("transcode")}
-
-
-# --------------------------------------------------------------------------- controls
-@service.controls
-class Partners(Controls):
-    """Accounts: ``sandbox.partners``."""
-
-    @route("POST", "/_sandbox/partners")
-    def add(self, partner_id: str, partner_key: str, secret_key: str) -> dict[str, Any]:
-        """Add an account (or replace its keys)."""
-        if not partner_id.isdigit() or not partner_key or not secret_key:
-            raise ValueError("partner_id must be digits; partner_key and secret_key non-empty")
-        PartnerStore(self.env, partner_id).upsert(partner_key, secret_key)
-        return {"ok": True}
-
-    @route("POST", "/_sandbox/deliveries/{seq}/redeliver")
-    def redeliver(self, seq: int, partner_id: str | None = None) -> dict[str, Any]:
-        """Send a callback again (same fields and qid, fresh timestamp and sign)."""
-        owner = partner_id or self.env.default_partner
-        delivery = DeliveryStore(self.env, owner).get(int(seq))
-        account = PartnerStore(self.env, owner).account()
-        assert account is not None
-        return post_signed(
-            self.env, owner, delivery["url"], str(account["partner_key"]), delivery["fields"]
-        )
-
-    def ids(self) -> list[str]:
-        """Every account's partner id."""
-        return [str(r["partner_id"]) for r in self.env.db.rows("SELECT partner_id FROM partners")]
-
-    def key(self, partner_id: str) -> str | None:
-        """An account's partner key (None for an unknown account)."""
-        account = PartnerStore(self.env, str(partner_id)).account()
-        return None if account is None else str(account["partner_key"])
+def account_ids(env: Env) -> list[str]:
+    """Every account's partner id."""
+    return [str(r["partner_id"]) for r in env.db.rows("SELECT partner_id FROM partners")]

@@ -20,15 +20,17 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..api import RoomData
-from .core.http import PlatformError
-from .core.service import Call, Service
-from .reports import ReportStore, Visit, day_bounds, money, peaks
-from .rooms import RoomStore, beijing
+from ...api import RoomData
+from ..core.http import PlatformError
+from ..core.service import Call, Service
+from ..core.util import beijing
+from ..state import classroom, rooms, usage
+from ..state.rooms import RoomStore
+from ..state.usage import ReportStore, Visit, day_bounds, money, peaks
 
 __all__ = ["ACTIVITY", "service"]
 
-service = Service("room_data")
+service = Service("room_data", uses=(rooms.service, classroom.service, usage.service))
 
 ACTIVITY: dict[str, tuple[str, ...]] = {
     "chat": ("content",),
@@ -501,17 +503,17 @@ def get_red_package_record_info(call: Call) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- awards, Q&A, ...
 def _rows(
-    kind: str, build: Callable[[Room, dict[str, Any]], dict[str, Any]]
-) -> Callable[[Call], Any]:
-    def handler(call: Call) -> dict[str, Any]:
-        room = Room(call)
-        return {"list": [{**room.user(e), **build(room, e)} for e in room.by_user(kind)]}
-
-    return handler
+    call: Call, kind: str, build: Callable[[Room, dict[str, Any]], dict[str, Any]]
+) -> dict[str, Any]:
+    """One row per ``kind`` record of the room: who, and what ``build`` reads of it."""
+    room = Room(call)
+    return {"list": [{**room.user(e), **build(room, e)} for e in room.by_user(kind)]}
 
 
-service.handles(RoomData.export_award_stat)(
-    _rows(
+@service.handles(RoomData.export_award_stat)
+def export_award_stat(call: Call) -> dict[str, Any]:
+    return _rows(
+        call,
         "award",
         lambda room, e: {
             "award_id": ident(e["data"], "award_id"),
@@ -519,9 +521,12 @@ service.handles(RoomData.export_award_stat)(
             "award_time": beijing(e["time"]),
         },
     )
-)
-service.handles(RoomData.export_qa_stat)(
-    _rows(
+
+
+@service.handles(RoomData.export_qa_stat)
+def export_qa_stat(call: Call) -> dict[str, Any]:
+    return _rows(
+        call,
         "question",
         lambda room, e: {
             "question": text(e["data"].get("question")),
@@ -529,9 +534,12 @@ service.handles(RoomData.export_qa_stat)(
             "ask_time": beijing(e["time"]),
         },
     )
-)
-service.handles(RoomData.export_questionnaire_stat)(
-    _rows(
+
+
+@service.handles(RoomData.export_questionnaire_stat)
+def export_questionnaire_stat(call: Call) -> dict[str, Any]:
+    return _rows(
+        call,
         "questionnaire",
         lambda room, e: {
             "questionnaire_id": text(e["data"].get("questionnaire_id")),
@@ -541,7 +549,6 @@ service.handles(RoomData.export_questionnaire_stat)(
             "submit_time": beijing(e["time"]),
         },
     )
-)
 
 
 @service.handles(RoomData.get_evaluation_stat)

@@ -16,17 +16,19 @@ import os
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..api import Doc
-from ..api.doc import DOC_TYPES
-from .core.db import Store
-from .core.forms import file_name
-from .core.http import PlatformError
-from .core.service import Call, Controls, Service, route
-from .rooms import RoomStore, beijing
+from ...api import Doc
+from ...api.doc import DOC_TYPES
+from ..core.db import Store
+from ..core.forms import file_name
+from ..core.http import PlatformError
+from ..core.service import Call, Controls, PanelView, Service, route
+from ..core.util import beijing, escape
+from ..state import rooms
+from ..state.rooms import RoomStore
 
-__all__ = ["DocStore", "Documents", "service"]
+__all__ = ["DocControls", "DocStore", "service"]
 
-service = Service("documents")
+service = Service("doc", uses=(rooms.service,), aliases=("documents",))
 
 CONVERTING, READY, FAILED = 0, 1, 2
 STATUSES = (CONVERTING, READY, FAILED)
@@ -249,8 +251,9 @@ def bind_doc_multi(call: Call) -> None:
 
 # --------------------------------------------------------------------------- controls
 @service.controls
-class Documents(Controls):
-    """Documents the platform converts, or that teachers upload in class: ``sandbox.documents``."""
+class DocControls(Controls):
+    """Documents the platform converts, or teachers upload in class: ``sandbox.doc``
+    (also ``sandbox.documents``)."""
 
     @route("POST", "/_sandbox/documents/{fid}/status")
     def set_status(self, fid: int, status: int) -> dict[str, Any]:
@@ -291,3 +294,23 @@ class Documents(Controls):
     def get(self, fid: int) -> dict[str, Any]:
         """A document as the API answers it."""
         return document(DocStore(self.env, DocStore.owner(self.env, fid)).get(int(fid)))
+
+
+# --------------------------------------------------------------------------- the console
+DOC_STATUS = {CONVERTING: "converting", READY: "ready", FAILED: "failed"}
+"""A document's status as the console shows it (the SDK declares no enum for it)."""
+
+
+@service.panel("room")
+def documents_panel(view: PanelView) -> str:
+    """The documents a room uses, with their conversion status."""
+    assert view.room_id is not None
+    rows = "".join(
+        f"<tr><td>{escape(d['seq'])}</td><td>{escape(d['name'])}</td>"
+        f"<td>{escape(DOC_STATUS.get(d['status'], d['status']))}</td></tr>"
+        for d in DocStore(view.env, view.partner).in_room(view.room_id)
+    )
+    return (
+        "<section><h2>Documents</h2><table><tr><th>fid</th><th>name</th><th>status</th></tr>"
+        f"{rows or '<tr><td colspan=3 class=muted>none</td></tr>'}</table></section>"
+    )

@@ -16,17 +16,18 @@ import json
 import secrets
 from typing import Any
 
-from .._wire import Context, Invalid
-from ..api.sub_account import QUOTAS, SubAccount, SubAccountStatus, check_quotas
-from .core.db import Env, Store
-from .core.http import PlatformError
-from .core.service import Call, Service
-from .partners import PartnerStore
-from .rooms import beijing
+from ..._wire import Context, Invalid
+from ...api.sub_account import QUOTAS, SubAccount, SubAccountStatus, check_quotas
+from ..core.db import Env, Store
+from ..core.http import PlatformError
+from ..core.service import Call, Service
+from ..core.util import beijing
+from ..state import accounts
+from ..state.accounts import PartnerStore
 
 __all__ = ["SubAccountStore", "service"]
 
-service = Service("sub_accounts")
+service = Service("sub_account", uses=(accounts.service,))
 
 ACTIVE, STOPPED = int(SubAccountStatus.ACTIVE), int(SubAccountStatus.STOPPED)
 RUNNING = 1

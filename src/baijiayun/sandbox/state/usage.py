@@ -1,11 +1,10 @@
-"""Reports derived from what happened in rooms: peaks, user counts and costs.
+"""Usage derived from what happened in rooms: visits, peaks, user counts and costs.
 
 Nothing here is a constant: every figure is computed from the attendance the
 classroom service records (a visit per entry through an enter link, closed by
 ``sandbox.classroom.leave``; times from the sandbox clock) and from the rooms'
-product lines. Emulates the peak and cost endpoints of ``live_account`` and
-the ``small_course`` group; ``room_data`` (``room_data.py``) reads the same
-visits.
+product lines. State several groups read: the peak and cost endpoints of
+``live_account``, the ``small_course`` group, and ``room_data``.
 
 Conventions (``docs/sandbox.md``):
 
@@ -28,16 +27,16 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .._wire import BEIJING
-from ..api import LiveAccount, SmallCourse
-from ..api.room import ProductType
+from ..._wire import BEIJING
+from ...api.room import ProductType
+from ..core.service import Call, Controls, Service, route
+from . import classroom, rooms
 from .classroom import ClassroomStore
-from .core.service import Call, Controls, Service, route
-from .rooms import RoomStore
 
-__all__ = ["TARIFF", "ReportStore", "Reports", "Visit", "service"]
+__all__ = ["TARIFF", "ReportStore", "Usage", "UsageControls", "Visit", "service"]
 
-service = Service("reports")
+service = Service("usage", uses=(rooms.service, classroom.service), aliases=("reports",))
+"""State with helpers of its own: ``sandbox.usage`` (also ``sandbox.reports``)."""
 
 TARIFF: dict[str, Decimal] = {
     "live_per_user_visit": Decimal("0.10"),
@@ -339,152 +338,10 @@ def small_class_room_cost(visits: list[Visit], now: float) -> dict[str, Any]:
     }
 
 
-# --------------------------------------------------------------------------- live_account
-@service.handles(LiveAccount.get_hour_peak_user)
-def get_hour_peak_user(call: Call) -> dict[str, Any]:
-    day: _dt.date = call.args["date"]
-    start, end = day_bounds(day)
-    product = call.args.get("product_type")
-    visits = [
-        v
-        for v in call.store(ReportStore).overlapping(start, end)
-        if not product or v.product == product
-    ]
-    windows = [(start + hour * 3600, start + (hour + 1) * 3600) for hour in range(24)]
-    found = peaks(visits, call.now, windows)
-    return {"date": day.isoformat(), "peak_user": {str(h): p for h, p in enumerate(found)}}
-
-
-@service.handles(LiveAccount.get_day_peak_user)
-def get_day_peak_user(call: Call) -> dict[str, Any]:
-    first, last, start, end = range_bounds(call)
-    product = call.args.get("product_type")
-    visits = [
-        v
-        for v in call.store(ReportStore).overlapping(start, end)
-        if not product or v.product == product
-    ]
-    dates = list(days(first, last))
-    found = peaks(visits, call.now, [day_bounds(d) for d in dates])
-    return {"peak_user": {d.isoformat(): p for d, p in zip(dates, found, strict=True)}}
-
-
-@service.handles(LiveAccount.get_partner_daily_cost)
-def get_partner_daily_cost(call: Call) -> dict[str, Any]:
-    _, _, start, end = range_bounds(call)
-    products = live_products(call.args.get("product_type"))
-    visits = [v for v in call.store(ReportStore).begun(start, end) if v.product in products]
-    cost = []
-    for day, found in sorted(by_day(visits).items()):
-        usage = Usage.of(found, call.now)
-        cost.append(
-            {
-                "date": day.isoformat(),
-                "user_count": usage.user_count,
-                "minutes": usage.minutes,
-                "amount": money(usage.live_amount()),
-            }
-        )
-    return {"cost": cost}
-
-
-@service.handles(LiveAccount.get_all_room_cost)
-def get_all_room_cost(call: Call) -> dict[str, Any]:
-    day: _dt.date = call.args["date"]
-    products = live_products(call.args.get("product_type"))
-    visits = [v for v in call.store(ReportStore).begun(*day_bounds(day)) if v.product in products]
-    room_cost = []
-    for room_id, found in by_room(visits).items():
-        usage = Usage.of(found, call.now)
-        room_cost.append(
-            {
-                "room_id": room_id,
-                "title": found[0].title,
-                "date": day.isoformat(),
-                "user_count": usage.user_count,
-                "minutes": usage.minutes,
-                "amount": money(usage.live_amount()),
-            }
-        )
-    return {"room_cost": room_cost}
-
-
-# --------------------------------------------------------------------------- small_course
-@service.handles(SmallCourse.get_daily_cost)
-def small_class_daily_cost(call: Call) -> dict[str, Any]:
-    _, _, start, end = range_bounds(call)
-    products = small_class_products(call.args.get("product_type"))
-    visits = [v for v in call.store(ReportStore).begun(start, end) if v.product in products]
-    cost = []
-    for day, found in sorted(by_day(visits).items()):
-        rooms = [Usage.of(room, call.now) for room in by_room(found).values()]
-        cost.append(
-            {
-                "date": day.isoformat(),
-                "room_count": len(rooms),
-                "room_minutes": sum(u.room_minutes for u in rooms),
-                "user_minutes": sum(u.student_minutes for u in rooms),
-                "amount": money(sum((u.small_class_amount() for u in rooms), Decimal(0))),
-            }
-        )
-    return {"cost": cost}
-
-
-@service.handles(SmallCourse.get_room_cost)
-def small_class_room_costs(call: Call) -> dict[str, Any]:
-    day: _dt.date = call.args["date"]
-    products = small_class_products(call.args.get("product_type"))
-    visits = [v for v in call.store(ReportStore).begun(*day_bounds(day)) if v.product in products]
-    return {
-        "room_cost": [
-            {
-                "room_id": room_id,
-                "title": found[0].title,
-                "date": day.isoformat(),
-                **small_class_room_cost(found, call.now),
-            }
-            for room_id, found in by_room(visits).items()
-        ]
-    }
-
-
-@service.handles(SmallCourse.get_user_cost)
-def small_class_user_cost(call: Call) -> dict[str, Any]:
-    day: _dt.date = call.args["date"]
-    room = call.store(RoomStore).get(call.args["room_id"])
-    products = small_class_products(call.args.get("product_type"))
-    visits = []
-    if room["product"] in products:
-        visits = call.store(ReportStore).begun(*day_bounds(day), room_id=room["room_id"])
-    users: dict[str, list[Visit]] = {}
-    for visit in visits:
-        users.setdefault(visit.user_number, []).append(visit)
-    rate = TARIFF["small_class_per_student_minute"]
-    entries = []
-    for user_number, found in users.items():
-        minutes = sum(v.minutes(call.now) for v in found)
-        role = found[-1].user_role
-        entries.append(
-            {
-                "user_number": user_number,
-                "user_name": found[-1].user_name,
-                "user_role": role,
-                "minutes": minutes,
-                "amount": money(minutes * rate if role == STUDENT else Decimal(0)),
-            }
-        )
-    return {
-        "room_id": str(room["room_id"]),
-        "date": day.isoformat(),
-        "list": entries,
-        "amount": money(Usage.of(visits, call.now).small_class_amount()),
-    }
-
-
 # --------------------------------------------------------------------------- controls
 @service.controls
-class Reports(Controls):
-    """What reports are derived from: ``sandbox.reports``."""
+class UsageControls(Controls):
+    """What reports are derived from: ``sandbox.usage`` (also ``sandbox.reports``)."""
 
     @route("GET", "/_sandbox/reports/tariff")
     def tariff(self) -> dict[str, Any]:

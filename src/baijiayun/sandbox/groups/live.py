@@ -17,18 +17,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..api import Live
-from ..api.live import LiveStatus
-from .classroom import ClassroomStore
-from .core.db import Store
-from .core.http import PlatformError
-from .core.service import Call, Controls, Service, route
-from .rooms import RoomStore, beijing, class_event
-from .settings import blocked_words
+from ...api import Live
+from ...api.live import LiveStatus
+from ..core.db import Store
+from ..core.http import PlatformError
+from ..core.service import Call, Controls, Service, route
+from ..core.util import beijing
+from ..state import classroom, rooms, settings
+from ..state.classroom import ClassroomStore
+from ..state.rooms import RoomStore, class_event
+from ..state.settings import blocked_words
 
 __all__ = ["LiveControls", "LiveStore", "service"]
 
-service = Service("live")
+service = Service("live", uses=(rooms.service, classroom.service, settings.service))
 
 STATUS_CODES = {
     "scheduled": LiveStatus.NOT_STARTED,

@@ -1,302 +1,56 @@
-"""Playbacks: ``/openapi/playback/*`` — the recordings of classes and their versions.
+"""``playback``: ``/openapi/playback/*`` — the recordings of classes and their versions;
+the playback player page (``/web/playback/index``) and the console's playbacks.
 
-* A playback appears when a room's class ends (``sandbox.rooms.end_class``):
-  status 10 (generating), published, with version 0 (the recording: a video
-  id of its own, the room's scheduled length up to 4 hours, 2 Mbit/s). A
-  long-term room gets one playback per class, a *session* ``yyyymmdd`` + a
-  sequence number of that Beijing day; another room keeps one playback (a
-  class ended again changes nothing).
-* ``sandbox.playbacks.set_playback_status`` moves it on (20, 30, 100) and sends
-  the transcode callback; ``sandbox.playbacks.add_crop`` adds a crop (what the
+* A playback appears when a room's class ends (the ``class_ended`` event, which
+  ``sandbox.room.end_class`` and ``live`` cause): status 10 (generating),
+  published, with version 0 (the recording: a video id of its own, the room's
+  scheduled length up to 4 hours, 2 Mbit/s). A long-term room gets one playback
+  per class, a *session* ``yyyymmdd`` + a sequence number of that Beijing day;
+  another room keeps one playback (a class ended again changes nothing).
+* ``sandbox.playback.set_playback_status`` moves it on (20, 30, 100) and sends
+  the transcode callback; ``sandbox.playback.add_crop`` adds a crop (what the
   console's editor makes) as a new version.
 * Versions are replaced or added by ``replacePlayback`` (from another
   playback) and ``replacePlaybackByVideo`` (from a transcoded video); the main
   version is the one players show.
 * A long-term room's playback is named by its ``session_id`` (documented as
   required there); in other rooms ``session_id`` is left out (or 0).
+
+The rows are state other groups read too (``state/playbacks.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
-from ..api import Playback
-from ..api.playback import LiveProduct, PlaybackStatus
-from ..api.room import RoomType
-from .core.db import Env, Store
-from .core.http import PlatformError
-from .core.service import Call, Controls, Service, route
-from .media import STATUSES, MediaStore, expiry, notify_transcode
-from .rooms import RoomStore, beijing, product_of
+from ...api import Playback
+from ...api.playback import PlaybackStatus, PublishStatus
+from ..core.db import Env
+from ..core.http import PlatformError, SandboxRequest, SandboxResponse
+from ..core.service import Call, Controls, PanelView, Service, route
+from ..core.util import beijing, escape, html_page
+from ..state import playbacks, plays, rooms, videos
+from ..state.playbacks import PlaybackStore
+from ..state.plays import PlayStore, record_playback_play
+from ..state.rooms import RoomStore
+from ..state.videos import (
+    STATUSES,
+    MediaStore,
+    Refused,
+    expiry,
+    notify_transcode,
+    player_token,
+    session_text,
+)
 
-__all__ = ["PlaybackStore", "Playbacks", "class_ended", "service"]
+__all__ = ["PlaybackControls", "service"]
 
-service = Service("playbacks")
-
-FIRST_RECORDING_ID = 30_000_001
-"""Recordings get video ids of their own, apart from uploaded videos'."""
-BYTES_PER_SECOND = 250_000
-MAX_RECORDING = 4 * 3600
-"""A recording lasts the room's scheduled time, at most 4 hours (long-term rooms)."""
-
-
-def playback_product(room: dict[str, Any]) -> int:
-    """The product line a room's playbacks are listed under (dual-teacher is 3 here)."""
-    if room["type"] == RoomType.DUAL_TEACHER:
-        return LiveProduct.DUAL_TEACHER
-    return int(product_of(room["type"], room.get("industry_type")))
-
-
-def session_text(value: Any) -> str:
-    """A received ``session_id`` as stored: '' for none (or 0)."""
-    return "" if value in (None, "", 0, "0") else str(value)
-
-
-@service.store
-class PlaybackStore(Store):
-    """One partner's playbacks and their versions."""
-
-    schema = """
-    CREATE TABLE IF NOT EXISTS playbacks (
-        seq INTEGER PRIMARY KEY,
-        partner_id TEXT NOT NULL,
-        room_id TEXT NOT NULL,
-        session_id TEXT NOT NULL,
-        product INTEGER NOT NULL,
-        name TEXT NOT NULL,
-        status INTEGER NOT NULL,
-        publish_status INTEGER NOT NULL DEFAULT 1,
-        main_version INTEGER NOT NULL DEFAULT 0,
-        create_time REAL NOT NULL,
-        UNIQUE (partner_id, room_id, session_id)
-    );
-    CREATE INDEX IF NOT EXISTS playbacks_list ON playbacks (partner_id, seq);
-    CREATE INDEX IF NOT EXISTS playbacks_product ON playbacks (partner_id, product, seq);
-    CREATE TABLE IF NOT EXISTS playback_versions (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        partner_id TEXT NOT NULL,
-        room_id TEXT NOT NULL,
-        session_id TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        name TEXT NOT NULL,
-        source TEXT NOT NULL,
-        video_id INTEGER NOT NULL,
-        length INTEGER NOT NULL,
-        total_size INTEGER NOT NULL,
-        create_time REAL NOT NULL,
-        UNIQUE (partner_id, room_id, session_id, version)
-    );
-    """
-
-    # ---- playbacks
-    def create(
-        self, room: dict[str, Any], session_id: str, status: int, now: float
-    ) -> dict[str, Any]:
-        """A playback of ``room`` with its recording as version 0."""
-        scheduled = int(room["end_time"]) - int(room["start_time"])
-        length = min(max(60, scheduled), MAX_RECORDING)
-        with self.env.db.tx():
-            # seq counts down, so the keyset order lists the newest playback first
-            self._exec(
-                "INSERT INTO playbacks (seq, partner_id, room_id, session_id, product, name, "
-                "status, create_time) VALUES ((SELECT COALESCE(MIN(seq), 0) - 1 FROM playbacks), "
-                ":partner, :room_id, :session, :product, :name, :status, :now)",
-                room_id=room["room_id"],
-                session=session_id,
-                product=playback_product(room),
-                name=room["title"],
-                status=status,
-                now=now,
-            )
-            self._bump(f"playbacks:{playback_product(room)}", 1)
-            self.add_version(
-                room["room_id"], session_id, "record", room["title"], length, None, now, version=0
-            )
-        found = self.find(room["room_id"], session_id)
-        assert found is not None
-        return found
-
-    def find(self, room_id: str, session_id: str) -> dict[str, Any] | None:
-        row = self._row(
-            "SELECT * FROM playbacks WHERE partner_id=:partner AND room_id=:room_id "
-            "AND session_id=:session",
-            room_id=str(room_id),
-            session=session_id,
-        )
-        return None if row is None else dict(row)
-
-    def of_room(self, room_id: str) -> list[dict[str, Any]]:
-        """The room's playbacks, oldest first."""
-        rows = self._rows(
-            "SELECT * FROM playbacks WHERE partner_id=:partner AND room_id=:room_id "
-            "ORDER BY seq DESC",
-            room_id=str(room_id),
-        )
-        return [dict(r) for r in rows]
-
-    def update(self, playback: dict[str, Any], **columns: Any) -> None:
-        assignments = ", ".join(f"{name}=:{name}" for name in columns)
-        self._exec(
-            f"UPDATE playbacks SET {assignments} WHERE partner_id=:partner AND seq=:seq",
-            seq=playback["seq"],
-            **columns,
-        )
-
-    def delete(self, playback: dict[str, Any]) -> None:
-        with self.env.db.tx():
-            self._exec(
-                "DELETE FROM playbacks WHERE partner_id=:partner AND seq=:seq", seq=playback["seq"]
-            )
-            self._exec(
-                "DELETE FROM playback_versions WHERE partner_id=:partner AND room_id=:room_id "
-                "AND session_id=:session",
-                room_id=playback["room_id"],
-                session=playback["session_id"],
-            )
-            self._bump(f"playbacks:{playback['product']}", -1)
-
-    def page(
-        self, product: int, room_id: str | None, page: int, limit: int
-    ) -> tuple[list[dict[str, Any]], int]:
-        """One page of playbacks, newest first, and the listing's total."""
-        where = "partner_id=:partner"
-        params: dict[str, Any] = {}
-        if product:
-            where += " AND product=:product"
-            params["product"] = product
-        if room_id is not None:
-            where += " AND room_id=:room_id"
-            params["room_id"] = room_id
-        rows = self._page("SELECT * FROM playbacks", where, page, limit, **params)
-        if room_id is None:
-            products = [product] if product else [int(p) for p in LiveProduct if p]
-            total = sum(self._count(f"playbacks:{p}") for p in products)
-        else:
-            row = self._row(f"SELECT COUNT(*) AS n FROM playbacks WHERE {where}", **params)
-            total = int(row["n"]) if row else 0
-        return [dict(r) for r in rows], total
-
-    def next_session(self, room_id: str, day: str) -> str:
-        """The next session id of a day: ``yyyymmdd`` and one more than the day's last."""
-        rows = self._rows(
-            "SELECT session_id FROM playbacks WHERE partner_id=:partner AND room_id=:room_id "
-            "AND session_id LIKE :day",
-            room_id=room_id,
-            day=day + "%",
-        )
-        last = max((int(r["session_id"][len(day) :] or 0) for r in rows), default=0)
-        return f"{day}{last + 1}"
-
-    def version_page(
-        self, product: int, room_id: str | None, page: int, limit: int
-    ) -> tuple[list[tuple[dict[str, Any], int]], int]:
-        """Every version of every playback (newest playback first), paged by offset."""
-        where = "p.partner_id=:partner"
-        params: dict[str, Any] = {}
-        if product:
-            where += " AND p.product=:product"
-            params["product"] = product
-        if room_id is not None:
-            where += " AND p.room_id=:room_id"
-            params["room_id"] = room_id
-        joined = (
-            "FROM playbacks p JOIN playback_versions v ON v.partner_id=p.partner_id "
-            f"AND v.room_id=p.room_id AND v.session_id=p.session_id WHERE {where}"
-        )
-        rows = self._rows(
-            f"SELECT p.*, v.version AS shown {joined} ORDER BY p.seq, v.version "
-            "LIMIT :limit OFFSET :offset",
-            limit=limit,
-            offset=(page - 1) * limit,
-            **params,
-        )
-        count = self._row(f"SELECT COUNT(*) AS n {joined}", **params)
-        return [(dict(r), int(r["shown"])) for r in rows], int(count["n"]) if count else 0
-
-    def space_used(self) -> int:
-        row = self._row(
-            "SELECT COALESCE(SUM(total_size), 0) AS n FROM playback_versions "
-            "WHERE partner_id=:partner AND source IN ('record', 'crop')"
-        )
-        return int(row["n"]) if row else 0
-
-    # ---- versions
-    def add_version(
-        self,
-        room_id: str,
-        session_id: str,
-        source: str,
-        name: str,
-        length: int,
-        video_id: int | None,
-        now: float,
-        *,
-        version: int | None = None,
-    ) -> int:
-        """A new version (the next number unless given); a recording or crop gets a video id."""
-        with self.env.db.tx():
-            if version is None:
-                row = self._row(
-                    "SELECT COALESCE(MAX(version), -1) + 1 AS v FROM playback_versions "
-                    "WHERE partner_id=:partner AND room_id=:room_id AND session_id=:session",
-                    room_id=room_id,
-                    session=session_id,
-                )
-                version = int(row["v"]) if row else 0
-            self._exec(
-                "INSERT INTO playback_versions (partner_id, room_id, session_id, version, name, "
-                "source, video_id, length, total_size, create_time) VALUES (:partner, :room_id, "
-                ":session, :version, :name, :source, COALESCE(:video_id, (SELECT COALESCE("
-                f"MAX(video_id) + 1, {FIRST_RECORDING_ID}) FROM playback_versions WHERE "
-                f"video_id >= {FIRST_RECORDING_ID})), :length, :size, :now)",
-                room_id=room_id,
-                session=session_id,
-                version=version,
-                name=name,
-                source=source,
-                video_id=video_id,
-                length=length,
-                size=length * BYTES_PER_SECOND,
-                now=now,
-            )
-        return version
-
-    def version(self, playback: dict[str, Any], version: int | None = None) -> dict[str, Any]:
-        """A version of the playback (default: the main one), or 1001 naming ``version``."""
-        number = playback["main_version"] if version is None else int(version)
-        row = self._row(
-            "SELECT * FROM playback_versions WHERE partner_id=:partner AND room_id=:room_id "
-            "AND session_id=:session AND version=:version",
-            room_id=playback["room_id"],
-            session=playback["session_id"],
-            version=number,
-        )
-        if row is None:
-            raise PlatformError(1001, f"version: the playback has no version {number}")
-        return dict(row)
-
-    def versions(self, playback: dict[str, Any]) -> list[dict[str, Any]]:
-        rows = self._rows(
-            "SELECT * FROM playback_versions WHERE partner_id=:partner AND room_id=:room_id "
-            "AND session_id=:session ORDER BY version",
-            room_id=playback["room_id"],
-            session=playback["session_id"],
-        )
-        return [dict(r) for r in rows]
-
-    def set_version(self, version: dict[str, Any], **columns: Any) -> None:
-        assignments = ", ".join(f"{name}=:{name}" for name in columns)
-        self._exec(
-            f"UPDATE playback_versions SET {assignments} WHERE partner_id=:partner AND seq=:seq",
-            seq=version["seq"],
-            **columns,
-        )
-
-    def delete_version(self, version: dict[str, Any]) -> None:
-        self._exec(
-            "DELETE FROM playback_versions WHERE partner_id=:partner AND seq=:seq",
-            seq=version["seq"],
-        )
+service = Service(
+    "playback",
+    uses=(rooms.service, videos.service, playbacks.service, plays.service),
+    aliases=("playbacks",),
+)
 
 
 @service.on("class_ended")
@@ -416,7 +170,7 @@ def get_list(call: Call) -> dict[str, Any]:
 
 
 @service.handles(Playback.get_player_token)
-def playback_token(call: Call) -> dict[str, Any]:
+def get_player_token(call: Call) -> dict[str, Any]:
     room = _room(call)
     token = call.store(MediaStore).issue(
         "playback", room["room_id"], call.args.get("session_id"), expiry(call)
@@ -425,7 +179,7 @@ def playback_token(call: Call) -> dict[str, Any]:
 
 
 @service.handles(Playback.get_player_token_batch)
-def playback_token_batch(call: Call) -> list[dict[str, Any]]:
+def get_player_token_batch(call: Call) -> list[dict[str, Any]]:
     out = []
     for entry in call.args["room_ids"]:
         room_id, _, session_id = str(entry).partition("-")
@@ -619,8 +373,9 @@ def replace_playback_by_video(call: Call) -> None:
 
 # --------------------------------------------------------------------------- controls
 @service.controls
-class Playbacks(Controls):
-    """Playbacks the platform generates itself: ``sandbox.playbacks``."""
+class PlaybackControls(Controls):
+    """Playbacks the platform generates itself: ``sandbox.playback``
+    (also ``sandbox.playbacks``)."""
 
     def _playback(self, room_id: str, session_id: str | None) -> tuple[str, dict[str, Any]]:
         """The named playback (a long-term room's newest session when none is named);
@@ -701,3 +456,86 @@ class Playbacks(Controls):
         """A room's playback row as stored (None when there is none)."""
         partner_id = RoomStore.owner(self.env, str(room_id))
         return PlaybackStore(self.env, partner_id).find(str(room_id), session_text(session_id))
+
+
+# --------------------------------------------------------------------------- the player page
+@service.page("/web/playback/index")
+def player_page(env: Env, request: SandboxRequest) -> SandboxResponse:
+    """The playback player a playback link opens: checks the token, records a play."""
+    try:
+        query = dict(parse_qsl(request.query, keep_blank_values=True, errors="strict"))
+    except UnicodeError:
+        return html_page(400, "Bad request", "the query is not valid UTF-8")
+    token, room_id = query.get("token"), query.get("classid")
+    if not token or not room_id:
+        return html_page(400, "Bad link", "classid and token are required")
+    found = player_token(env, "playback", token, room_id, query.get("session_id"))
+    if isinstance(found, Refused):
+        return html_page(403, found.title, found.text)
+    partner_id, row = found
+    store = PlaybackStore(env, partner_id)
+    playback = store.find(room_id, row["session_id"] or session_text(query.get("session_id")))
+    if playback is None:
+        return html_page(404, "No playback", f"room {room_id} has no playback")
+    if playback["status"] != PlaybackStatus.READY:
+        return html_page(409, "Not ready", f"the playback of room {room_id} is being generated")
+    if playback["publish_status"] == PublishStatus.BLOCKED:
+        return html_page(403, "Blocked", f"the playback of room {room_id} is not published")
+    version = store.version(playback)
+    viewer = (request.client_host, request.headers.get("user-agent"))
+    record_playback_play(PlayStore(env, partner_id), playback, version, env.now(), *viewer)
+    return html_page(200, "Player", f"playing playback {room_id} version {version['version']}")
+
+
+# --------------------------------------------------------------------------- the console
+def status_label(status: int) -> str:
+    """A playback status as the console shows it: the SDK's own name for it."""
+    try:
+        return PlaybackStatus(status).name.lower().replace("_", " ")
+    except ValueError:
+        return str(status)
+
+
+def publish_label(status: int) -> str:
+    """A publish status as the console shows it: the SDK's own name for it."""
+    try:
+        return PublishStatus(status).name.lower()
+    except ValueError:
+        return str(status)
+
+
+@service.action("playback_status")
+def playback_status_action(controls: PlaybackControls, form: dict[str, str]) -> Any:
+    return controls.set_playback_status(form["room_id"], int(form["status"]))
+
+
+@service.panel("room")
+def playbacks_panel(view: PanelView) -> str:
+    """A room's playbacks, their status and publish status."""
+    assert view.room_id is not None
+    rows = "".join(
+        f"<tr><td>{escape(p['session_id'] or '—')}</td><td>{escape(p['name'])}</td>"
+        f"<td>{escape(status_label(p['status']))}</td>"
+        f"<td>{escape(publish_label(p['publish_status']))}</td></tr>"
+        for p in PlaybackStore(view.env, view.partner).of_room(view.room_id)
+    )
+    return (
+        "<section><h2>Playbacks</h2><table><tr><th>session</th><th>name</th><th>status</th>"
+        f"<th></th></tr>{rows or '<tr><td colspan=4 class=muted>none</td></tr>'}"
+        "</table></section>"
+    )
+
+
+@service.panel("room_steer")
+def playback_steering(view: PanelView) -> str:
+    options = "".join(
+        f"<option value='{s}'{' selected' if s == PlaybackStatus.READY else ''}>"
+        f"{s} {escape(status_label(s))}</option>"
+        for s in STATUSES
+    )
+    return view.form(
+        "playback_status",
+        f"<label>playback status <select name='status'>{options}</select></label>",
+        "set playback status",
+        room_id=view.room_id,
+    )

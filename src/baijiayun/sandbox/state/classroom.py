@@ -1,7 +1,9 @@
 """What happens inside a classroom: who entered and left, and what they did.
 
-The platform's reports (user counts, peaks, attendance, quiz and check-in
-data, ...) are derived from these records, never from constants:
+State several groups read: the platform's reports (``live_account``,
+``small_course``, ``room_data``, ``hudong``, ``live``: user counts, peaks,
+attendance, quiz and check-in data, ...) are derived from these records, never
+from constants:
 
 * **attendance**: one row per visit. ``/web/room/enter`` records an entry
   when a signed enter link opens the room; ``sandbox.classroom.leave`` (or
@@ -19,14 +21,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .core.db import Store
-from .core.http import PlatformError
-from .core.service import Controls, Service, route
+from ..core.db import Store
+from ..core.http import PlatformError
+from ..core.service import Controls, Service, route
+from . import rooms
 from .rooms import RoomStore
 
-__all__ = ["Classroom", "ClassroomStore", "service"]
+__all__ = ["ROLES", "Classroom", "ClassroomStore", "service"]
 
-service = Service("classroom")
+service = Service("classroom", uses=(rooms.service,))
+"""State with helpers of its own: ``sandbox.classroom`` (attendance and activity are
+what several groups' reports are made of, so no one group owns them)."""
 
 ROLES = {0: "student", 1: "teacher", 2: "assistant"}
 
