@@ -13,7 +13,7 @@ import baijiayun._transport
 import baijiayun.sandbox.core.server
 from baijiayun import APIConnectionError, ParameterError, UploadError
 from baijiayun.sandbox import Sandbox, SandboxRequest
-from baijiayun.sandbox.core.forms import BadRequest, FilePart, file_name, parse_form
+from baijiayun.sandbox.core.forms import BadRequest, FilePart, file_name, read_form
 
 UPLOAD = "/openapi/doc/uploadDoc"
 SIZE = 6 * 1024 * 1024
@@ -160,7 +160,7 @@ def _multipart(parts: list[bytes], boundary: str = "b0und") -> tuple[bytes, str]
 
 def _parse(body: bytes, ctype: str) -> tuple[dict[str, str], dict[str, bytes]]:
     request = SandboxRequest("POST", "/openapi/doc/uploadDoc", "", {"content-type": ctype}, body)
-    return parse_form(request)
+    return read_form(request)
 
 
 def test_multipart_fields_files_and_their_names() -> None:

@@ -17,30 +17,26 @@ import contextlib
 import importlib
 import logging
 import math
-import re
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ..._endpoint import Endpoint
-from ..._signing import sign, signs_equal
 from ..._wire import BEIJING, Context
 from ...api import REGISTRY
-from ...errors import ValidationError
-from ..web.console import PREFIX as CONSOLE
-from ..web.console import Console
+from .console import PREFIX as CONSOLE
+from .console import Console
 from .control import ControlRouter
 from .db import Database, Env, Ids, Pager
 from .faults import Fault, FaultQueue
-from .forms import BadRequest, parse_form
-from .http import PlatformError, SandboxRequest, SandboxResponse, envelope
+from .gateway import Gateway
+from .http import SandboxRequest, SandboxResponse, envelope, faulted
+from .log import RequestLog
 from .server import ThreadedServer
 from .service import (
     AccountLookup,
-    Call,
     Controls,
     Handler,
     RawHandler,
@@ -60,13 +56,9 @@ SANDBOX_PARTNER_ID = "10000001"
 SANDBOX_PARTNER_KEY = "sandbox-partner-key-0000000000000000000000000000000000000000"
 SANDBOX_SECRET_KEY = "sandbox-secret-key"
 IN_PROCESS_URL = "http://sandbox.local/"
-TIMESTAMP_TOLERANCE = 300
-"""Seconds a signed call's ``timestamp`` may differ from the sandbox's clock (the
-platform's rule; the sandbox's one definition)."""
 OTHER_PATHS = "(other)"
 """The request counter's key for every path that is neither an endpoint nor a service's own
 route (the upload host): the counter stays small."""
-_DIGITS = re.compile(r"[0-9]{1,19}\Z")
 _FALLBACK = b'{"code":1,"msg":"sandbox internal error (see the sandbox\'s log)","data":null,"ts":0}'
 
 GROUPS_PACKAGE = "baijiayun.sandbox.groups"
@@ -91,42 +83,6 @@ def group_services() -> tuple[Service, ...]:
 
 SERVICES: tuple[Service, ...] = closure(group_services())
 """Every service: the state the groups share (``state/``), then each group's emulation."""
-
-
-RECENT = 500
-"""Requests the request log keeps (the newest)."""
-
-
-@dataclass(frozen=True)
-class Logged:
-    """One API request as the request log shows it."""
-
-    time: float
-    path: str
-    partner: str | None
-    status: int
-    code: int | None
-    msg: str
-    ms: float
-    reason: str | None
-    """Why it was refused, in words (``sign mismatch``, ``stale timestamp``, ...)."""
-
-
-def reason_for(code: int | None, msg: str, fault: str | None) -> str | None:
-    """The request log's reason for a refused or faulted request."""
-    if fault:
-        return fault
-    if code == 1002:
-        if "timestamp" in msg:
-            return "stale timestamp"
-        return "sign missing" if "required" in msg else "sign mismatch"
-    if code == 1001:
-        return "missing parameter" if "required" in msg else "bad parameter"
-    if code == 2001:
-        return "unknown partner"
-    if code == 404:
-        return "unknown path"
-    return None
 
 
 def _router_table(services: tuple[Service, ...]) -> dict[str, tuple[Endpoint, Handler]]:
@@ -213,7 +169,8 @@ class Sandbox:
         )
         self.faults = FaultQueue()
         self.requests: Counter[str] = Counter()
-        self.recent: deque[Logged] = deque(maxlen=RECENT)
+        self.log = RequestLog()
+        self.recent = self.log.recent
         """The newest API requests, oldest first (the console shows them)."""
         self.raise_errors = raise_errors
         self._counter_lock = threading.Lock()
@@ -223,7 +180,7 @@ class Sandbox:
         self._handlers = _router_table(SERVICES)
         self._raw = _raw_table(SERVICES)
         self._pages = _pages_table(SERVICES)
-        self._account = _account_lookup(SERVICES)
+        self._gateway = Gateway(self.env, self._handlers, _account_lookup(SERVICES), self._ctx)
         for service in SERVICES:
             for event, listener in service.listeners:
                 self.env.listeners.setdefault(event, []).append(listener)
@@ -259,7 +216,7 @@ class Sandbox:
         self.faults.clear()
         with self._counter_lock:
             self.requests.clear()
-            self.recent.clear()
+        self.log.clear()
         self.clock_offset = 0.0
         self.env.emit("reset")
         return {"ok": True}
@@ -349,6 +306,8 @@ class Sandbox:
             self.requests[key] += 1
 
     def _handle(self, request: SandboxRequest) -> SandboxResponse:
+        """Route by path: the console, the control API, a ``/web/`` page, or an API call
+        (through the queued faults, a service's own path or the gateway, then the log)."""
         path = request.path
         self._count(path)
         if path == CONSOLE or path.startswith(CONSOLE + "/"):
@@ -356,92 +315,19 @@ class Sandbox:
         if path == "/_sandbox" or path.startswith("/_sandbox/"):
             return self._control.handle(request)
         if path.startswith("/web/"):
-            found = self._pages.get(path)
-            if found is None:
+            page = self._pages.get(path)
+            if page is None:
                 return html_page(404, "Not found", path[:100])
-            return found(self.env, request)
+            return page(self.env, request)
         started = time.perf_counter()
         fault = self.faults.take(path)
-        if fault is not None and not fault.process:
-            response = fault.apply(None, self.now())
-        else:
+        answer = None
+        if fault is None or fault.process:
             raw = self._raw.get(path)
-            response = raw(self.env, request) if raw is not None else self._platform(request)
-            if fault is not None:
-                response = fault.apply(response, self.now())
-        self._log(request, response, started, fault)
+            answer = raw(self.env, request) if raw is not None else self._gateway.answer(request)
+        response = faulted(answer, fault, self.now())
+        self.log.add(request, response, started, fault, self.now())
         return response
-
-    def _log(
-        self,
-        request: SandboxRequest,
-        response: SandboxResponse,
-        started: float,
-        fault: Fault | None,
-    ) -> None:
-        entry = Logged(
-            time=self.now(),
-            path=request.path[:200],
-            partner=response.partner,
-            status=response.status,
-            code=response.code,
-            msg=response.msg[:200],
-            ms=(time.perf_counter() - started) * 1000,
-            reason=reason_for(response.code, response.msg, fault.describe() if fault else None),
-        )
-        with self._counter_lock:
-            self.recent.append(entry)
-
-    def _platform(self, request: SandboxRequest) -> SandboxResponse:
-        spec = REGISTRY.by_path(request.path)
-        if spec is None:
-            return self.envelope(404, f"path not found: {request.path[:100]}")
-        try:
-            form, files = parse_form(request)
-        except BadRequest as exc:
-            return self.envelope(1001, str(exc))
-        partner_id = form.get("partner_id")
-        if not partner_id:
-            return self.envelope(1001, "partner_id is required")
-        if not _DIGITS.match(partner_id):
-            return self.envelope(1001, "partner_id must be an integer")
-        host = request.headers.get("host") or "sandbox.local"
-        response = self._call(spec, partner_id, form, files, f"http://{host}/")
-        response.partner = partner_id
-        return response
-
-    def _call(
-        self,
-        spec: Endpoint,
-        partner_id: str,
-        form: dict[str, str],
-        files: dict[str, bytes],
-        base_url: str,
-    ) -> SandboxResponse:
-        """Authenticate the partner's call, check its parameters, run its handler."""
-        now = self.now()
-        account = self._account(self.env, partner_id)
-        if account is None:
-            return self.envelope(2001, "account does not exist")
-        if spec.signed:
-            problem = _check_signature(form, str(account["partner_key"]), now)
-            if problem is not None:
-                return self.envelope(*problem)
-        if account.get("disabled"):
-            return self.envelope(2003, "the account's service is stopped or not opened")
-        try:
-            args = spec.parse_form(form, self._ctx)
-        except ValidationError as exc:
-            return self.envelope(1001, f"{exc.param}: {exc.rule}")
-        found = self._handlers.get(spec.path)
-        if found is None:
-            return self.envelope(1, f"{spec.path} is not emulated by the sandbox yet")
-        call = Call(self.env, partner_id, spec, args, form, files, now, base_url=base_url)
-        try:
-            data = found[1](call)
-        except PlatformError as exc:
-            return self.envelope(exc.code, exc.msg)
-        return self.envelope(0, "", data)
 
     # ---- ways to reach it
     def transport(self) -> SandboxTransport:
@@ -478,23 +364,3 @@ class Sandbox:
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> ThreadedServer:
         """Serve over real HTTP in a background thread: ``with sandbox.serve() as server:``."""
         return ThreadedServer(self, host, port)
-
-
-def _check_signature(form: dict[str, str], key: str, now: float) -> tuple[int, str] | None:
-    received = form.get("sign")
-    if not received:
-        return (1002, "sign is required")
-    stamp = form.get("timestamp")
-    if stamp is None or stamp == "":
-        return (1001, "timestamp is required")
-    if not _DIGITS.match(stamp):
-        return (1001, "timestamp must be unix seconds")
-    expected = sign([(k, v) for k, v in form.items() if k != "sign"], key)
-    if not signs_equal(expected, received):
-        return (1002, "sign error")
-    if abs(now - int(stamp)) > TIMESTAMP_TOLERANCE:
-        return (
-            1002,
-            f"timestamp expired: more than {TIMESTAMP_TOLERANCE} s from the server's time",
-        )
-    return None

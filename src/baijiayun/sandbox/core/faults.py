@@ -1,20 +1,15 @@
-"""Fault injection: queued faults, matched by path, each for the next N requests."""
+"""Fault injection: queued faults, matched by path, each for the next N requests.
+
+What a fault does to an answer is :func:`~baijiayun.sandbox.core.http.faulted`.
+"""
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .http import HTML_HEADERS, SandboxResponse, envelope, json_response
-
 BODIES = ("truncated", "not_json", "html")
-
-HTML_PAGE = (
-    b"<html><head><title>502 Bad Gateway</title></head>"
-    b"<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
-)
 
 
 @dataclass
@@ -66,39 +61,6 @@ class Fault:
             f"delay {self.delay:g}s" if self.delay else "",
         ]
         return "fault: " + ", ".join(p for p in parts if p)
-
-    def apply(self, response: SandboxResponse | None, now: float) -> SandboxResponse:
-        """The faulted answer; ``response`` is the real one when the request was carried out."""
-        if self.code is not None:
-            out = envelope(self.code, self.msg or "injected error", None, now)
-        elif response is not None:
-            out = SandboxResponse(
-                response.status,
-                list(response.headers),
-                response.body,
-                code=response.code,
-                msg=response.msg,
-                partner=response.partner,
-            )
-        else:
-            out = json_response({"code": 0, "msg": "", "data": None, "ts": int(now)})
-        if self.status is not None:
-            out.status = self.status
-            if self.code is None and self.body is None and response is None:
-                out.body = json.dumps({"error": "injected status"}).encode()
-        if self.body == "truncated":
-            out.body = out.body[: max(1, len(out.body) // 2)]
-        elif self.body == "not_json":
-            out.body = b"upstream said: not json at all"
-            out.headers = [(b"content-type", b"text/plain")]
-        elif self.body == "html":
-            out.body = HTML_PAGE
-            out.headers = list(HTML_HEADERS)
-            if self.status is None:
-                out.status = 502
-        out.delay = float(self.delay)
-        out.drop = self.drop
-        return out
 
 
 class FaultQueue:

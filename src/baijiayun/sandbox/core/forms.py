@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl
 
 from .http import SandboxRequest
 
-__all__ = ["BadRequest", "FilePart", "file_name", "parse_form"]
+__all__ = ["BadRequest", "FilePart", "file_name", "read_form"]
 
 MAX_FIELDS = 2000
 """Form fields a request may carry (the largest endpoint declares about fifty)."""
@@ -50,7 +50,7 @@ def file_name(content: bytes, default: str = "") -> str:
     return getattr(content, "filename", None) or default
 
 
-def parse_form(request: SandboxRequest) -> tuple[dict[str, str], dict[str, bytes]]:
+def read_form(request: SandboxRequest) -> tuple[dict[str, str], dict[str, bytes]]:
     """Form fields (last value wins, like the platform's PHP) and file parts."""
     fields: dict[str, str] = {}
     files: dict[str, bytes] = {}

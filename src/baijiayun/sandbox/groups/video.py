@@ -16,7 +16,7 @@ from ...api import Video
 from ...api.playback import PublishStatus
 from ...api.video import VideoStatus
 from ..core.db import Env
-from ..core.forms import BadRequest, parse_form
+from ..core.forms import BadRequest, read_form
 from ..core.http import PlatformError, SandboxRequest, SandboxResponse, json_response
 from ..core.service import Call, Controls, PanelView, Service, route
 from ..core.util import beijing, html_page
@@ -71,7 +71,7 @@ def _chunk_data(request: SandboxRequest) -> bytes:
         if b'name="data"' not in body[len(delimiter) : head_end]:
             raise BadRequest("the file part must be named data")
         return body[head_end + 4 : last]
-    _, files = parse_form(request)
+    _, files = read_form(request)
     if "data" not in files:
         raise BadRequest("the file part must be named data")
     return files["data"]

@@ -20,12 +20,12 @@ from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
-from ..core.control import refusal
-from ..core.db import Env
-from ..core.faults import Fault
-from ..core.http import HTML_HEADERS, PlatformError, SandboxRequest, SandboxResponse, json_response
-from ..core.service import Action, PanelView, Service
-from ..core.util import clock_time, escape, pager, when
+from .control import refusal
+from .db import Env
+from .faults import Fault
+from .http import HTML_HEADERS, PlatformError, SandboxRequest, SandboxResponse, json_response
+from .service import Action, PanelView, Service
+from .util import clock_time, escape, pager, when
 
 __all__ = ["PREFIX", "Console"]
 
