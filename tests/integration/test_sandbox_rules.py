@@ -151,7 +151,7 @@ def test_update_audition_type_turns_an_audition_code_into_a_regular_one(
 
 @pytest.fixture
 def other(sandbox: Sandbox, mode: str, request: pytest.FixtureRequest) -> Any:
-    sandbox.partners.add(*OTHER)
+    sandbox.partner.add(*OTHER)
     settings = {"partner_id": OTHER[0], "partner_key": OTHER[1], "max_retries": 0}
     if mode == "http":
         client = request.getfixturevalue("http_sandbox").client(**settings)
@@ -184,7 +184,7 @@ def test_another_partner_cannot_reach_a_partners_rooms_or_codes(
 def test_an_enter_link_signed_by_another_partner_does_not_open(
     client: BaiJiaYunClient, sandbox: Sandbox, times
 ) -> None:
-    sandbox.partners.add(*OTHER)
+    sandbox.partner.add(*OTHER)
     room_id = client.room.create("mine", *times, 2).room_id
     http = httpx2.Client(transport=sandbox.transport())
     base = "http://sandbox.local/"

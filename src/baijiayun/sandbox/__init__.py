@@ -12,7 +12,7 @@ sends signed callbacks. Three ways to use it:
 Each group's emulation is a module here (``partners``, ``rooms``, ``classroom``,
 ``media``, ``playbacks``, ``plays``):
 its tables as stores bound to one partner, its handlers, and its helpers
-(``sandbox.rooms.start_class(room_id)``), which are also control routes
+(``sandbox.room.start_class(room_id)``), which are also control routes
 under ``/_sandbox/``.
 
 Default credentials: partner id ``10000001``, partner key

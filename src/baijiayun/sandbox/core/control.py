@@ -4,7 +4,7 @@ Routes are declared where their behaviour lives, with :func:`route` on a
 method (the core's own on ``Sandbox``, each group's on its ``Controls``
 class). Path parts and the JSON body's fields become keyword arguments,
 checked against the method's annotations, so a route is also a plain Python
-method: ``sandbox.rooms.start_class(room_id)``.
+method: ``sandbox.room.start_class(room_id)``.
 """
 
 from __future__ import annotations

@@ -80,5 +80,6 @@ def main(paths: list[str]) -> None:
         path = Path(name)
         path.write_text(embed(path.read_text(encoding="utf-8")), encoding="utf-8")
 
+
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -2,9 +2,9 @@
 
 An uploaded document starts ``converting`` (status 0); the control API moves
 it to ready (1) or failed (2), as the platform's converter would
-(``sandbox.documents.set_status(fid, 1)``). H5 courseware added by URL needs
+(``sandbox.doc.set_status(fid, 1)``). H5 courseware added by URL needs
 no conversion and is ready at once. Documents uploaded inside a classroom are
-added with ``sandbox.documents.add(...)`` (origin ``room``).
+added with ``sandbox.doc.add(...)`` (origin ``room``).
 
 An upload that fails (unknown room, unsupported type, empty file) stores
 nothing.

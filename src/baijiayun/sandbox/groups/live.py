@@ -1,7 +1,7 @@
 """The live group: ``/openapi/live/*`` — a classroom while its class runs.
 
 * class status: ``startClass``/``stopClass`` move the same status as
-  ``sandbox.rooms.start_class``/``end_class`` and send the class callback when
+  ``sandbox.room.start_class``/``end_class`` and send the class callback when
   a class callback URL is set (without one the status still moves);
 * users and the teacher's presence are read from attendance (enter links,
   ``sandbox.classroom.leave``); ``stopClass`` with ``is_kick_out_all=1`` ends

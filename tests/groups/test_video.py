@@ -1,7 +1,8 @@
-"""Videos on demand in the sandbox: uploads (with faults), transcoding, categories, links.
+"""The sandbox's ``video`` group: videos on demand: uploads (with faults), transcoding, categories,
+links.
 
-Each test runs in process and over HTTP on 127.0.0.1 (the ``client`` fixture)
-unless it says otherwise.
+(Moved from ``tests/integration/test_vod.py``: Videos on demand in the sandbox: uploads (with
+faults), transcoding, categories, links.)
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def test_the_transcode_lifecycle(client, sandbox, lecture) -> None:
         client.video.get_url(video_id)
     assert client.video.get_image(video_id).items == []
     assert open_link(sandbox, client.links.video_url(video_id)) == 409
-    sandbox.media.set_video_status(video_id, 100)
+    sandbox.video.set_video_status(video_id, 100)
     info = client.video.get_info(video_id)
     assert info.status == 100 and info.now_definition == "16,2" and info.preface_url
     assert info.total_transcode_size == len(data) // 2
@@ -152,14 +153,14 @@ def test_the_transcode_lifecycle(client, sandbox, lecture) -> None:
     assert client.video.get_status(video_id).status == 20
     with pytest.raises(ParameterError, match="not transcoded"):
         client.video.transcode_again(video_id, [1])
-    sandbox.media.set_video_status(video_id, 100)
+    sandbox.video.set_video_status(video_id, 100)
     assert client.video.get_info(video_id).now_definition == "16,2,8"
     assert open_link(sandbox, client.links.video_url(video_id)) == 200
 
 
 def test_publishing_renaming_deleting(client, sandbox) -> None:
-    video_id = sandbox.media.create_video("a.mp4")
-    sandbox.media.set_video_status(video_id, 100)
+    video_id = sandbox.video.create_video("a.mp4")
+    sandbox.video.set_video_status(video_id, 100)
     link = client.links.video_url(video_id)
     assert client.video.set_publish_status(video_id, 2) == 2
     assert open_link(sandbox, link) == 403
@@ -174,8 +175,8 @@ def test_publishing_renaming_deleting(client, sandbox) -> None:
 
 
 def test_share_urls_open_in_the_sandbox(client, sandbox) -> None:
-    video_id = sandbox.media.create_video("shared.mp4")
-    sandbox.media.set_video_status(video_id, 100)
+    video_id = sandbox.video.create_video("shared.mp4")
+    sandbox.video.set_video_status(video_id, 100)
     share = client.video.get_share_url(video_id)
     assert share.share_url.startswith(client.base_url + "web/video/player?vid=")
     assert share.iframe and share.share_url in share.iframe and share.flash is None
@@ -199,7 +200,7 @@ def test_categories_two_levels(client, sandbox) -> None:
         (maths, 0),
         (algebra, maths),
     ]
-    first, second, loose = (sandbox.media.create_video(n) for n in ("1.mp4", "2.mp4", "3.mp4"))
+    first, second, loose = (sandbox.video.create_video(n) for n in ("1.mp4", "2.mp4", "3.mp4"))
     client.video.set_video_category(first, maths)
     client.video.set_video_category(second, algebra)
     in_maths = client.video.get_category_video(maths)
@@ -224,9 +225,9 @@ def test_categories_two_levels(client, sandbox) -> None:
 
 
 def test_the_video_list(client, sandbox) -> None:
-    first = sandbox.media.create_video("first.mp4")
+    first = sandbox.video.create_video("first.mp4")
     sandbox.advance_clock(120)
-    later = [sandbox.media.create_video(f"{n}.mp4") for n in range(3)]
+    later = [sandbox.video.create_video(f"{n}.mp4") for n in range(3)]
     listed = client.video.get_video_list()
     assert [v.video_id for v in listed.items] == [first, *later] and listed.total == 4
     since = dt.datetime.fromtimestamp(sandbox.now() - 60, dt.timezone.utc)
@@ -234,21 +235,10 @@ def test_the_video_list(client, sandbox) -> None:
     assert [v.video_id for v in client.video.iter_videos(page_size=3)] == [first, *later]
 
 
-def test_account_storage_is_made_of_the_files(client, sandbox, lecture) -> None:
-    path, data = lecture
-    assert client.video_account.get_account_info().used_space == 0
-    video_id = client.video.upload(path, chunk_size=CHUNK)
-    assert client.video_account.get_account_info().used_space == len(data)
-    sandbox.media.set_video_status(video_id, 100)
-    assert client.video_account.get_account_info().used_space == len(data) + len(data) // 2
-    client.video.delete(video_id)
-    assert client.video_account.get_account_info().used_space == 0
-
-
 def test_each_account_sees_its_own_videos(client, sandbox) -> None:
-    video_id = sandbox.media.create_video("mine.mp4")
+    video_id = sandbox.video.create_video("mine.mp4")
     category = client.video.add_category("mine").category_id
-    sandbox.partners.add("20000002", "other-key", "other-secret")
+    sandbox.partner.add("20000002", "other-key", "other-secret")
     with sandbox.client(partner_id="20000002", partner_key="other-key") as other:
         assert other.video.get_video_list().items == []
         assert other.video.get_category_list() == []
@@ -268,14 +258,14 @@ def test_the_earlier_sdks_default_values_are_accepted(client: BaiJiaYunClient, s
     assert [v.video_id for v in client.video.get_category_video(0, 20, 1).items] == [
         ticket.video_id
     ]
-    video_id = sandbox.media.create_video("b.mp4")
-    sandbox.media.set_video_status(video_id, 100)
+    video_id = sandbox.video.create_video("b.mp4")
+    sandbox.video.set_video_status(video_id, 100)
     client.video.remove_definition(video_id, 16, "1")
     assert client.video.get_video_list(20, 1).total == 2
 
 
 def test_an_upload_answered_by_a_control_created_video(client, sandbox) -> None:
     """A video made by the control API is uploaded already: nothing is left to send."""
-    video_id = sandbox.media.create_video("made.mp4")
+    video_id = sandbox.video.create_video("made.mp4")
     size = client.video.get_resume_upload_url(video_id).upload_size
-    assert size == sandbox.media.video(video_id)["total_size"] > 0
+    assert size == sandbox.video.video(video_id)["total_size"] > 0

@@ -1,4 +1,8 @@
-"""The whole Room API, sync and async, against the sandbox in process and over HTTP."""
+"""The sandbox's ``room`` group: the whole Room API, sync and async, in process and over HTTP.
+
+(Moved from ``tests/integration/test_room_api.py``: The whole Room API, sync and async, against
+the sandbox in process and over HTTP.)
+"""
 
 from __future__ import annotations
 
@@ -215,21 +219,8 @@ def test_naive_datetimes_are_beijing_time(client: BaiJiaYunClient) -> None:
     assert client.room.info(room.room_id).start_time == start.replace(tzinfo=client.tz)
 
 
-def test_secret_key_only_client_fetches_the_key(sandbox: Sandbox, mode: str, request: Any) -> None:
-    from baijiayun.sandbox import SANDBOX_SECRET_KEY
-
-    if mode == "http":
-        c = request.getfixturevalue("http_sandbox").client(secret_key=SANDBOX_SECRET_KEY)
-    else:
-        c = sandbox.client(secret_key=SANDBOX_SECRET_KEY)
-    with c:
-        assert c.room.list() == []
-        assert c.room.list() == []
-    assert sandbox.request_count("/openapi/partner/createkey") == 1
-
-
 def test_state_is_kept_per_partner(sandbox: Sandbox, times: tuple[int, int]) -> None:
-    sandbox.partners.add("20000002", "other-key", "other-secret")
+    sandbox.partner.add("20000002", "other-key", "other-secret")
     with (
         sandbox.client() as ours,
         sandbox.client(partner_id="20000002", partner_key="other-key") as theirs,

@@ -1,6 +1,8 @@
-"""Playbacks in the sandbox: made when classes end, published, cropped, replaced, watched.
+"""The sandbox's ``playback`` group: playbacks made when classes end, published, cropped, replaced,
+watched.
 
-Each test runs in process and over HTTP on 127.0.0.1 (the ``client`` fixture).
+(Moved from ``tests/integration/test_recordings.py``: Playbacks in the sandbox: made when
+classes end, published, cropped, replaced, watched.)
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx2
 import pytest
 
 from baijiayun import BaiJiaYunClient, ParameterError, RoomNotFoundError
@@ -30,8 +33,8 @@ def open_link(sandbox: Sandbox, url: str, agent: str = "pytest-browser") -> int:
 def ended_class(client: BaiJiaYunClient, sandbox: Sandbox, times: Any, **room: Any) -> str:
     created = client.room.create(room.pop("title", "Algebra 代数"), *times, **{"type": 2, **room})
     client.live_account.set_class_callback_url(NOWHERE)
-    sandbox.rooms.start_class(created.room_id)
-    sandbox.rooms.end_class(created.room_id)
+    sandbox.room.start_class(created.room_id)
+    sandbox.room.end_class(created.room_id)
     return str(created.room_id)
 
 
@@ -45,24 +48,24 @@ def test_a_playback_appears_when_the_class_ends(client, sandbox, times) -> None:
     assert before.status == PlaybackStatus.NOT_GENERATED and before.video_id is None
     assert client.playback.get_list().items == []
     client.live_account.set_class_callback_url(NOWHERE)
-    sandbox.rooms.start_class(room.room_id)
+    sandbox.room.start_class(room.room_id)
     assert client.playback.get_basic_info(room.room_id).status == 0  # still live
-    sandbox.rooms.end_class(room.room_id)
+    sandbox.room.end_class(room.room_id)
     info = client.playback.get_basic_info(room.room_id)
     assert info.status == PlaybackStatus.GENERATING
     assert info.name == "Algebra 代数" and info.version == 0 and info.length == 3600
     assert info.publish_status == PublishStatus.PUBLISHED and info.video_id is not None
     assert info.create_time is not None and abs(info.create_time.timestamp() - sandbox.now()) < 5
-    stored = sandbox.playbacks.playback(room.room_id)
+    stored = sandbox.playback.playback(room.room_id)
     assert stored is not None and (stored["status"], stored["main_version"]) == (10, 0)
-    sandbox.rooms.end_class(room.room_id)  # ending again records nothing new
+    sandbox.room.end_class(room.room_id)  # ending again records nothing new
     assert [p.room_id for p in client.playback.get_list().items] == [room.room_id]
 
 
 def test_a_long_term_room_gets_a_session_per_class(client, sandbox, times) -> None:
     room_id = ended_class(client, sandbox, times, is_long_term=1)
-    sandbox.rooms.start_class(room_id)
-    sandbox.rooms.end_class(room_id)
+    sandbox.room.start_class(room_id)
+    sandbox.room.end_class(room_id)
     day = today(sandbox).strftime("%Y%m%d")
     sessions = client.playback.get_session_list(room_id)
     assert [s.session_id for s in sessions.items] == [f"{day}1", f"{day}2"]
@@ -77,19 +80,19 @@ def test_a_long_term_room_gets_a_session_per_class(client, sandbox, times) -> No
     assert second.session_id == f"{day}2" and second.status == 10
     first = client.playback.get_basic_info(room_id, f"{day}1")
     assert first.video_id != second.video_id
-    sandbox.playbacks.set_playback_status(room_id, 100)  # no session named: the newest one
+    sandbox.playback.set_playback_status(room_id, 100)  # no session named: the newest one
     assert client.playback.get_basic_info(room_id, f"{day}2").status == 100
     assert client.playback.get_basic_info(room_id, f"{day}1").status == 10
     fresh = client.room.create("never held", *times, 2, is_long_term=1).room_id
     with pytest.raises(PlatformError, match="session_id"):
-        sandbox.playbacks.set_playback_status(fresh, 100)
+        sandbox.playback.set_playback_status(fresh, 100)
 
 
 def test_publishing_decides_whether_the_player_opens(client, sandbox, times) -> None:
     room_id = ended_class(client, sandbox, times)
     link = client.links.playback_url(room_id)
     assert open_link(sandbox, link) == 409  # being generated
-    report = sandbox.playbacks.set_playback_status(room_id, 100)
+    report = sandbox.playback.set_playback_status(room_id, 100)
     assert report["fields"]["room_id"] == room_id and report["delivered"] is False  # no URL
     info = client.playback.get_basic_info(room_id)
     assert info.status == 100 and info.preface_url and str(info.video_id) in info.preface_url
@@ -113,8 +116,8 @@ def test_publishing_decides_whether_the_player_opens(client, sandbox, times) -> 
 
 def test_crops_and_the_main_version(client, sandbox, times) -> None:
     room_id = ended_class(client, sandbox, times)
-    sandbox.playbacks.set_playback_status(room_id, 100)
-    version = sandbox.playbacks.add_crop(room_id, name="精华", length=600)
+    sandbox.playback.set_playback_status(room_id, 100)
+    version = sandbox.playback.add_crop(room_id, name="精华", length=600)
     assert version == 1
     crops = client.playback.get_crop_list(room_id)
     assert [(c.version, c.source, c.is_main, c.length) for c in crops.items] == [
@@ -181,7 +184,7 @@ def test_replacing_a_playback(client, sandbox, times) -> None:
     target = ended_class(client, sandbox, times, title="target")
     with pytest.raises(ParameterError, match="not ready"):
         client.playback.replace_playback(1, source, target)
-    sandbox.playbacks.set_playback_status(source, 100)
+    sandbox.playback.set_playback_status(source, 100)
     source_video = client.playback.get_basic_info(source).video_id
     client.playback.replace_playback(1, source, target)  # the target's recording, in place
     crops = client.playback.get_crop_list(target).items
@@ -198,10 +201,10 @@ def test_replacing_a_playback(client, sandbox, times) -> None:
 
 def test_replacing_a_playback_by_a_video(client, sandbox, times) -> None:
     room_id = ended_class(client, sandbox, times)
-    video_id = sandbox.media.create_video("better.mp4")
+    video_id = sandbox.video.create_video("better.mp4")
     with pytest.raises(ParameterError, match="not transcoded"):
         client.playback.replace_playback_by_video(room_id, video_id)
-    sandbox.media.set_video_status(video_id, 100)
+    sandbox.video.set_video_status(video_id, 100)
     client.playback.replace_playback_by_video(room_id, video_id)
     info = client.playback.get_basic_info(room_id)
     assert (info.version, info.video_id) == (1, video_id)
@@ -214,7 +217,7 @@ def test_replacing_a_playback_by_a_video(client, sandbox, times) -> None:
 def test_slides_as_pdf(client, sandbox, times) -> None:
     room_id = ended_class(client, sandbox, times)
     assert client.playback.get_playback_ppt_url(room_id).url is None  # not generated yet
-    sandbox.playbacks.set_playback_status(room_id, 100)
+    sandbox.playback.set_playback_status(room_id, 100)
     ppt = client.playback.get_playback_ppt_url(room_id)
     assert ppt.url and ppt.url.endswith(".pdf") and ppt.date == today(sandbox)
     assert client.playback.get_playback_ppt_url_list(room_id).items == [ppt]
@@ -225,64 +228,28 @@ def test_slides_as_pdf(client, sandbox, times) -> None:
 
 def test_each_account_sees_its_own_playbacks(client, sandbox, times) -> None:
     room_id = ended_class(client, sandbox, times)
-    sandbox.partners.add("20000002", "other-key", "other-secret")
+    sandbox.partner.add("20000002", "other-key", "other-secret")
     with sandbox.client(partner_id="20000002", partner_key="other-key") as other:
         assert other.playback.get_list().items == []
         with pytest.raises(RoomNotFoundError):
             other.playback.get_basic_info(room_id)
 
 
-def test_play_statistics_are_made_of_the_plays(client, sandbox, times) -> None:
+def test_the_console_labels_playback_statuses_from_the_sdks_enums(client, sandbox, times) -> None:
+    """10 is generating and 20 transcoding (``PlaybackStatus``), and every status has a label."""
+    from baijiayun.sandbox.groups.playback import publish_label, status_label
+
+    assert {status_label(s) for s in PlaybackStatus} == {
+        s.name.lower().replace("_", " ") for s in PlaybackStatus
+    }
+    assert status_label(10) == "generating" and status_label(20) == "transcoding"
+    assert publish_label(PublishStatus.BLOCKED) == "blocked"
     room_id = ended_class(client, sandbox, times)
-    sandbox.playbacks.set_playback_status(room_id, 100)
-    video_id = sandbox.media.create_video("v.mp4")
-    sandbox.media.set_video_status(video_id, 100)
-    other_id = sandbox.media.create_video("w.mp4")
-    sandbox.media.set_video_status(other_id, 100)
-    for url, times_opened in (
-        (client.links.video_url(video_id), 3),
-        (client.links.video_url(other_id), 1),
-        (client.links.playback_url(room_id), 2),
-    ):
-        for _ in range(times_opened):
-            assert open_link(sandbox, url) == 200
-    day = today(sandbox)
-    video = sandbox.media.video(video_id)
-    rank = client.video_data.get_video_play_count_rank(day, day)
-    playback_video = client.playback.get_basic_info(room_id).video_id
-    assert [(r.video_id, r.play_count) for r in rank] == [
-        (video_id, 3),
-        (playback_video, 2),
-        (other_id, 1),
-    ]
-    assert [r.video_id for r in client.video_data.get_video_play_count_rank(day, day, 5)] == [
-        video_id,
-        other_id,
-    ]
-    daily = client.video_data.get_video_daily_play_count(video_id, day - dt.timedelta(1), day)
-    assert [(d.date, d.play_count) for d in daily] == [(day - dt.timedelta(1), 0), (day, 3)]
-    partner = client.video_data.get_partner_daily_play_count(day, day)
-    assert [(d.date, d.play_count) for d in partner] == [(day, 6)]
-    assert client.video_data.get_partner_daily_play_count(day, day, 1)[0].play_count == 2
-    per_play = video["total_size"] // 2  # the transcoded copy
-    assert client.video_data.get_used_flow(video_id, day, day) == 3 * per_play
-    total_flow = client.video_account.get_used_flow(day, day)
-    assert total_flow == client.video_account.get_account_info().used_flow
-    assert total_flow == 3 * per_play + sandbox.media.video(other_id)["total_size"] // 2 + 2 * (
-        3600 * 250_000
-    )
-    start = dt.datetime.combine(day, dt.time(0), BEIJING)
-    end = start + dt.timedelta(hours=23, minutes=59, seconds=59)
-    vod_only = client.video_data.export_video_report_batch(start, end, product_type=5)
-    assert vod_only.total == 4 and {r.room_id for r in vod_only.items} == {None}
-    every = list(client.video_data.iter_video_report(start, end, page_size=4))
-    assert len(every) == 6
-    records = list(client.video_data.iter_video_play_records(video_id, start, end, page_size=2))
-    assert len(records) == 3 and all(r.flow == per_play for r in records)
-    assert (
-        client.video_data.get_used_flow(video_id, day + dt.timedelta(1), day + dt.timedelta(1)) == 0
-    )
-    later = client.video_data.get_video_play_record(video_id, end - dt.timedelta(seconds=1), end)
-    assert later.items == []
-    plays = sandbox.plays.of()
-    assert [p["kind"] for p in plays].count("playback") == 2 and len(plays) == 6
+    http = httpx2.Client(transport=sandbox.transport(), base_url="http://sandbox.local")
+    page = http.get(f"/_sandbox/ui/rooms/{room_id}").text
+    assert "<td>generating</td><td>published</td>" in page
+    sandbox.playback.set_playback_status(room_id, 20)
+    page = http.get(f"/_sandbox/ui/rooms/{room_id}").text
+    assert "<td>transcoding</td><td>published</td>" in page
+    assert "value='20'>20 transcoding</option>" in page
+    http.close()

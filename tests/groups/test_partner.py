@@ -1,0 +1,25 @@
+"""The sandbox's ``partner`` group: the account's key (``partner/createkey``) for a secret-key-only
+client.
+
+(Moved from ``tests/integration/test_room_api.py``: The whole Room API, sync and async, against
+the sandbox in process and over HTTP.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from baijiayun.sandbox import Sandbox
+
+
+def test_secret_key_only_client_fetches_the_key(sandbox: Sandbox, mode: str, request: Any) -> None:
+    from baijiayun.sandbox import SANDBOX_SECRET_KEY
+
+    if mode == "http":
+        c = request.getfixturevalue("http_sandbox").client(secret_key=SANDBOX_SECRET_KEY)
+    else:
+        c = sandbox.client(secret_key=SANDBOX_SECRET_KEY)
+    with c:
+        assert c.room.list() == []
+        assert c.room.list() == []
+    assert sandbox.request_count("/openapi/partner/createkey") == 1
