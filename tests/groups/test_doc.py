@@ -130,3 +130,8 @@ def test_a_missing_file_part_is_answered_1001_naming_it(
     with pytest.raises(ParameterError) as info:
         getattr(loose, method)(**args)
     assert info.value.msg.startswith("attachment")
+
+
+def test_an_upper_case_extension_is_accepted(sb: Sandbox, c: BaiJiaYunClient, room: str) -> None:
+    doc = c.doc.upload_doc(("WEEK2.PPTX", b"PK\x03\x04 slides"), room_id=room)
+    assert (doc.name, doc.ext) == ("WEEK2.PPTX", "pptx")

@@ -181,3 +181,12 @@ def test_unknown_and_deleted_rooms_answer_3001_and_3002(
     c.room.delete(room)
     with pytest.raises(RoomDeletedError):
         call(room_id=room)
+
+
+def test_an_ended_class_without_a_recording_job_reports_a_stopped_recording(
+    sb: Sandbox, c: BaiJiaYunClient, room: str
+) -> None:
+    c.live_account.set_class_callback_url("http://127.0.0.1:9/closed")
+    sb.room.start_class(room)
+    sb.room.end_class(room)
+    assert sb.live.cloud_record(room) == {"status": "stopped"}

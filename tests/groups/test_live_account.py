@@ -170,3 +170,16 @@ def test_the_earlier_sdks_default_calls_are_accepted(box: Sandbox, client: BaiJi
         post("/openapi/sub_account/getSubAccountList", {"page": 1, "page_size": 10})["list"] == []
     )
     http.close()
+
+
+def test_a_visit_entering_exactly_at_the_end_of_a_span_is_not_counted_in_it(
+    box: Sandbox, client: BaiJiaYunClient
+) -> None:
+    """Spans are half open: a user entering at 10:00:00 is in hour 10, not hour 9."""
+    a = room(client)
+    box.classroom.enter(a, "1", "One")  # 09:00:00
+    minutes(box, 60)
+    box.classroom.enter(a, "2", "Two")  # 10:00:00 exactly, while user 1 is still in
+    minutes(box, 1)
+    hours = client.live_account.get_hour_peak_user(DAY)
+    assert (hours[9], hours[10]) == (1, 2)

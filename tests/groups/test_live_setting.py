@@ -116,3 +116,8 @@ def test_accounts_do_not_see_each_others_templates_or_rooms(
 def _times(sb: Sandbox) -> tuple[int, int]:
     now = int(sb.now())
     return now + 3600, now + 7200
+
+
+def test_a_watermark_of_exactly_the_size_limit_is_accepted(c: BaiJiaYunClient) -> None:
+    c.live_setting.set_watermark(1, ("logo.png", b"x" * (1 << 20)))
+    assert c.live_setting.get_watermark().url is not None

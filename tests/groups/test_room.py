@@ -282,3 +282,16 @@ async def test_async_iterators_on_the_client_itself(
 ) -> None:
     ids = [(await aclient.room.create(f"a{i}", *times, 2)).room_id for i in range(3)]
     assert [r.room_id async for r in aclient.iter_rooms(limit=2)] == ids
+
+
+def test_listcode_totals_count_the_kind_of_code_asked_for(
+    client: BaiJiaYunClient, times: tuple[int, int]
+) -> None:
+    """``type=1`` answers the audition codes' total, not the regular codes'."""
+    room = client.room.create("totals", *times, 2)
+    for user in (1, 2, 3):
+        client.room.getcode(room.room_id, user)
+    client.room.get_audition_code(room.room_id, [11, 12])
+    assert client.room.listcode(room.room_id, type=0).total == 3
+    audition = client.room.listcode(room.room_id, type=1)
+    assert audition.total == len(audition.items) == 2
