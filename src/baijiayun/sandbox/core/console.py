@@ -119,7 +119,13 @@ class Console:
     def __init__(self, sandbox: Steered, services: tuple[Service, ...]) -> None:
         self.sandbox = sandbox
         self.token = secrets.token_urlsafe(24)
-        self.panels = [panel for service in services for panel in service.panels]
+        found = [panel for service in services for panel in service.panels]
+        self.panels = sorted(found, key=lambda panel: panel.order)
+        owners = [s.owner_lookup for s in services if s.owner_lookup is not None]
+        if len(owners) != 1:
+            raise TypeError(f"exactly one service must find rooms' owners, not {len(owners)}")
+        self.owner = owners[0]
+        """The account a room belongs to: its page shows that account's rows."""
         """What the services draw, in the order of the services (state, then groups)."""
         self.actions: dict[str, Callable[[dict[str, str]], Any]] = {
             "fault": self._fault,
@@ -177,7 +183,7 @@ class Console:
                 return self._render(request, self._overview(view), partial, self._steering(view))
             if path.startswith(PREFIX + "/rooms/"):
                 room_id = path.rsplit("/", 1)[1]
-                view = self._view(request, self._owner(room_id), room_id, query)
+                view = self._view(request, self.owner(self.sandbox.env, room_id), room_id, query)
                 body = self._panels("room", view)
                 return self._render(request, body, partial, self._room_steering(view))
         except PlatformError as exc:
@@ -251,13 +257,6 @@ class Console:
     # ---- the overview
     def _overview(self, view: PanelView) -> str:
         return self._panels("overview", view) + self._requests(view.query) + self._faults()
-
-    def _owner(self, room_id: str) -> str:
-        """The account a room belongs to (3001 when no account has it)."""
-        row = self.sandbox.env.db.row("SELECT partner_id FROM rooms WHERE room_id=?", (room_id,))
-        if row is None:
-            raise PlatformError(3001, "room does not exist")
-        return str(row["partner_id"])
 
     def _requests(self, query: dict[str, str]) -> str:
         entries = list(self.sandbox.recent)[::-1]

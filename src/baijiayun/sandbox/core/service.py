@@ -52,6 +52,7 @@ __all__ = [
     "Action",
     "Call",
     "Controls",
+    "OwnerLookup",
     "Panel",
     "PanelView",
     "RawHandler",
@@ -68,6 +69,8 @@ Handler = Callable[["Call"], Any]
 RawHandler = Callable[[Env, SandboxRequest], SandboxResponse]
 AccountLookup = Callable[[Env, str], "dict[str, Any] | None"]
 """An account by partner id (``partner_key`` and ``disabled`` at least), or None."""
+OwnerLookup = Callable[[Env, str], str]
+"""The partner id a room belongs to (a :class:`PlatformError` 3001 when none has it)."""
 Action = Callable[[Any, dict[str, str]], Any]
 """A console form's action: ``fn(controls, form)`` with the service's controls."""
 PANEL_PLACES = ("overview", "steer", "room", "room_steer")
@@ -98,6 +101,8 @@ class Panel:
 
     where: str
     render: Callable[[PanelView], str]
+    order: int = 0
+    """Panels at one place stand by ``order``, then in the order of the services."""
 
 
 @dataclass
@@ -203,6 +208,7 @@ class Service:
         self.controls_class: type[Controls] | None = None
         self.listeners: list[tuple[str, Callable[..., Any]]] = []
         self.account_lookup: AccountLookup | None = None
+        self.owner_lookup: OwnerLookup | None = None
 
     @property
     def schema(self) -> str:
@@ -260,14 +266,14 @@ class Service:
         return register
 
     def panel(
-        self, where: str
+        self, where: str, *, order: int = 0
     ) -> Callable[[Callable[[PanelView], str]], Callable[[PanelView], str]]:
         """Register a part of the console (see :data:`PANEL_PLACES`)."""
         if where not in PANEL_PLACES:
             raise TypeError(f"a panel stands at one of {PANEL_PLACES}, not {where!r}")
 
         def register(fn: Callable[[PanelView], str]) -> Callable[[PanelView], str]:
-            self.panels.append(Panel(where, fn))
+            self.panels.append(Panel(where, fn, order))
             return fn
 
         return register
@@ -304,6 +310,11 @@ class Service:
     def accounts(self, fn: AccountLookup) -> AccountLookup:
         """Register how the core finds an account to authenticate a call (one service does)."""
         self.account_lookup = fn
+        return fn
+
+    def room_owners(self, fn: OwnerLookup) -> OwnerLookup:
+        """Register how the console finds the account a room belongs to (one service does)."""
+        self.owner_lookup = fn
         return fn
 
 

@@ -339,7 +339,7 @@ def _page_number(query: dict[str, str]) -> int:
     return max(1, int(query["page"])) if query.get("page", "").isdigit() else 1
 
 
-@service.panel("overview")
+@service.panel("overview", order=-1)  # the console opens on the rooms
 def rooms_panel(view: PanelView) -> str:
     """The account chooser and the account's rooms, each with start and end."""
     page = _page_number(view.query)

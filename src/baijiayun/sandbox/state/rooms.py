@@ -410,3 +410,9 @@ def class_event(
 
 def is_group_room(room: dict[str, Any]) -> bool:
     return bool(room.get("is_group_live") or room.get("new_group_live"))
+
+
+@service.room_owners
+def owner(env: Env, room_id: str) -> str:
+    """The partner a room belongs to (3001 if none): a room page of the console is its owner's."""
+    return RoomStore.owner(env, room_id)
