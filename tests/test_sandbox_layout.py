@@ -37,9 +37,10 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("group", GROUPS)
+@pytest.mark.parametrize("group", list(REGISTRY.groups))
 def test_every_group_has_a_sandbox_module_and_a_test_module_of_its_name(group: str) -> None:
-    assert (SANDBOX / "groups" / f"{group}.py").is_file()
+    if group in GROUPS:
+        assert (SANDBOX / "groups" / f"{group}.py").is_file()
     tests = list((ROOT / "tests").rglob(f"test_{group}.py"))
     assert tests, f"tests/**/test_{group}.py is missing"
     assert "def test_" in tests[0].read_text(encoding="utf-8")

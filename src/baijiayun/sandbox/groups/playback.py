@@ -398,7 +398,7 @@ class PlaybackControls(Controls):
     def set_playback_status(
         self, room_id: str, status: int, session_id: str | None = None
     ) -> dict[str, Any]:
-        """Mark a room's playback generating (20), failed (30) or ready (100); sends it.
+        """Mark a room's playback transcoding (20), failed (30) or ready (100); sends it.
 
         A room without a playback gets one (as if its class had been recorded).
         Returns the delivery report (``delivered`` False without a callback URL).

@@ -48,7 +48,8 @@ service = Service("videos", uses=(accounts.service,))
 TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"
 FIRST_VIDEO_ID = 10_000_001
 STATUSES = (20, 30, 100)
-"""What the control API may set: 20 uploaded / generating, 30 failed, 100 ready."""
+"""What the control API may set: 20 transcoding (a video: uploaded), 30 failed, 100 ready
+(``PlaybackStatus`` and ``VideoStatus`` agree on these three)."""
 BYTES_PER_SECOND = 250_000
 """A file's length in seconds is its size at 2 Mbit/s (the sandbox cannot decode media)."""
 
