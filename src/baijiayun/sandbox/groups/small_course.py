@@ -39,14 +39,14 @@ def get_daily_cost(call: Call) -> dict[str, Any]:
     visits = [v for v in call.store(ReportStore).begun(start, end) if v.product in products]
     cost = []
     for day, found in sorted(by_day(visits).items()):
-        rooms = [Usage.of(room, call.now) for room in by_room(found).values()]
+        used = [Usage.of(room, call.now) for room in by_room(found).values()]
         cost.append(
             {
                 "date": day.isoformat(),
-                "room_count": len(rooms),
-                "room_minutes": sum(u.room_minutes for u in rooms),
-                "user_minutes": sum(u.student_minutes for u in rooms),
-                "amount": money(sum((u.small_class_amount() for u in rooms), Decimal(0))),
+                "room_count": len(used),
+                "room_minutes": sum(u.room_minutes for u in used),
+                "user_minutes": sum(u.student_minutes for u in used),
+                "amount": money(sum((u.small_class_amount() for u in used), Decimal(0))),
             }
         )
     return {"cost": cost}
