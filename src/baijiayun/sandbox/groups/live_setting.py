@@ -17,7 +17,6 @@ from ..core.service import Call, Service
 from ..core.util import beijing
 from ..state import settings
 from ..state.settings import (
-    HORSE_LAMP_FIELDS,
     SettingsStore,
     notice_item,
     product_arg,
@@ -28,6 +27,8 @@ from ..state.settings import (
 __all__ = ["service"]
 
 service = Service("live_setting", uses=(settings.service,))
+
+HORSE_LAMP_FIELDS = ("type", "value", "color", "font_size", "opacity")
 
 
 @service.handles(LiveSetting.set_watermark)

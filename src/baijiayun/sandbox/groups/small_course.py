@@ -24,12 +24,21 @@ from ..state.usage import (
     money,
     range_bounds,
     small_class_products,
-    small_class_room_cost,
 )
 
 __all__ = ["service"]
 
 service = Service("small_course", uses=(rooms.service, usage.service))
+
+
+def room_cost(visits: list[Visit], now: float) -> dict[str, Any]:
+    usage = Usage.of(visits, now)
+    return {
+        "room_minutes": usage.room_minutes,
+        "user_minutes": usage.student_minutes,
+        "user_count": usage.user_count,
+        "amount": money(usage.small_class_amount()),
+    }
 
 
 @service.handles(SmallCourse.get_daily_cost)
@@ -63,7 +72,7 @@ def get_room_cost(call: Call) -> dict[str, Any]:
                 "room_id": room_id,
                 "title": found[0].title,
                 "date": day.isoformat(),
-                **small_class_room_cost(found, call.now),
+                **room_cost(found, call.now),
             }
             for room_id, found in by_room(visits).items()
         ]

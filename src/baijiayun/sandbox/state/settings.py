@@ -42,7 +42,6 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "red_package": {"max_count": 100},
 }
 """What a setting is before it was ever set (sandbox choice)."""
-HORSE_LAMP_FIELDS = ("type", "value", "color", "font_size", "opacity")
 
 
 def room_product(room: dict[str, Any]) -> int:
@@ -53,6 +52,7 @@ def room_product(room: dict[str, Any]) -> int:
 
 
 def product_arg(call: Call) -> int:
+    """The call's ``product_type`` (0 when not sent)."""
     return int(call.args.get("product_type") or 0)
 
 
@@ -290,6 +290,7 @@ class SettingsStore(Store):
 
 
 def template_item(row: Any) -> dict[str, Any]:
+    """A template row with its fields unpacked."""
     return {
         "id": int(row["seq"]),
         "product": int(row["product"]),
@@ -300,10 +301,12 @@ def template_item(row: Any) -> dict[str, Any]:
 
 
 def template_page(items: list[dict[str, Any]], total: int, page: int, size: int) -> dict[str, Any]:
+    """A listing of templates as the platform answers it."""
     return {"list": items, "total": total, "page": page, "page_size": size}
 
 
 def room_arg(call: Call) -> str:
+    """The call's ``room_id``, of a room the caller has (3001/3002 otherwise)."""
     return str(call.store(RoomStore).get(call.args["room_id"])["room_id"])
 
 

@@ -328,16 +328,6 @@ def range_bounds(call: Call) -> tuple[_dt.date, _dt.date, float, float]:
     return first, last, day_bounds(first)[0], day_bounds(last)[1]
 
 
-def small_class_room_cost(visits: list[Visit], now: float) -> dict[str, Any]:
-    usage = Usage.of(visits, now)
-    return {
-        "room_minutes": usage.room_minutes,
-        "user_minutes": usage.student_minutes,
-        "user_count": usage.user_count,
-        "amount": money(usage.small_class_amount()),
-    }
-
-
 # --------------------------------------------------------------------------- controls
 @service.controls
 class UsageControls(Controls):
