@@ -23,3 +23,12 @@ def test_secret_key_only_client_fetches_the_key(sandbox: Sandbox, mode: str, req
         assert c.room.list() == []
         assert c.room.list() == []
     assert sandbox.request_count("/openapi/partner/createkey") == 1
+
+
+def test_the_default_account_and_added_accounts_are_checked(sandbox: Sandbox) -> None:
+    with pytest.raises(ValueError):
+        Sandbox(partner_id="not-digits")
+    with pytest.raises(ValueError):
+        sandbox.partner.add("10000002", "", "secret")
+    sandbox.partner.add("10000002", "key-2", "secret-2")
+    assert sandbox.partner.key("10000002") == "key-2"

@@ -47,9 +47,7 @@ class PartnerControls(Controls):
     @route("POST", "/_sandbox/partners")
     def add(self, partner_id: str, partner_key: str, secret_key: str) -> dict[str, Any]:
         """Add an account (or replace its keys)."""
-        if not partner_id.isdigit() or not partner_key or not secret_key:
-            raise ValueError("partner_id must be digits; partner_key and secret_key non-empty")
-        PartnerStore(self.env, partner_id).upsert(partner_key, secret_key)
+        accounts.add_account(self.env, partner_id, partner_key, secret_key)
         return {"ok": True}
 
     @route("POST", "/_sandbox/deliveries/{seq}/redeliver")

@@ -25,6 +25,7 @@ __all__ = [
     "PartnerStore",
     "account",
     "account_ids",
+    "add_account",
     "callback_target",
     "deliver",
     "post_signed",
@@ -197,10 +198,17 @@ def account(env: Env, partner_id: str) -> dict[str, Any] | None:
     return PartnerStore(env, partner_id).account()
 
 
+def add_account(env: Env, partner_id: str, partner_key: str, secret_key: str) -> None:
+    """Add an account (or replace its keys)."""
+    if not partner_id.isdigit() or not partner_key or not secret_key:
+        raise ValueError("partner_id must be digits; partner_key and secret_key non-empty")
+    PartnerStore(env, partner_id).upsert(partner_key, secret_key)
+
+
 @service.on("reset")
 def add_default_account(env: Env) -> None:
     """The default account exists from the start and after every reset."""
-    PartnerStore(env, env.default_partner).upsert(*env.default_keys)
+    add_account(env, env.default_partner, *env.default_keys)
 
 
 def account_ids(env: Env) -> list[str]:
