@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from baijiayun.sandbox import Sandbox
 
 
