@@ -14,8 +14,8 @@ from ..core.service import Call, Service
 from ..state import accounts, usage
 from ..state.accounts import PartnerStore
 from ..state.usage import (
-    ReportStore,
     Usage,
+    UsageStore,
     by_day,
     by_room,
     day_bounds,
@@ -49,7 +49,7 @@ def get_hour_peak_user(call: Call) -> dict[str, Any]:
     product = call.args.get("product_type")
     visits = [
         v
-        for v in call.store(ReportStore).overlapping(start, end)
+        for v in call.store(UsageStore).overlapping(start, end)
         if not product or v.product == product
     ]
     windows = [(start + hour * 3600, start + (hour + 1) * 3600) for hour in range(24)]
@@ -63,7 +63,7 @@ def get_day_peak_user(call: Call) -> dict[str, Any]:
     product = call.args.get("product_type")
     visits = [
         v
-        for v in call.store(ReportStore).overlapping(start, end)
+        for v in call.store(UsageStore).overlapping(start, end)
         if not product or v.product == product
     ]
     dates = list(days(first, last))
@@ -75,7 +75,7 @@ def get_day_peak_user(call: Call) -> dict[str, Any]:
 def get_partner_daily_cost(call: Call) -> dict[str, Any]:
     _, _, start, end = range_bounds(call)
     products = live_products(call.args.get("product_type"))
-    visits = [v for v in call.store(ReportStore).begun(start, end) if v.product in products]
+    visits = [v for v in call.store(UsageStore).begun(start, end) if v.product in products]
     cost = []
     for day, found in sorted(by_day(visits).items()):
         usage = Usage.of(found, call.now)
@@ -94,7 +94,7 @@ def get_partner_daily_cost(call: Call) -> dict[str, Any]:
 def get_all_room_cost(call: Call) -> dict[str, Any]:
     day: _dt.date = call.args["date"]
     products = live_products(call.args.get("product_type"))
-    visits = [v for v in call.store(ReportStore).begun(*day_bounds(day)) if v.product in products]
+    visits = [v for v in call.store(UsageStore).begun(*day_bounds(day)) if v.product in products]
     room_cost = []
     for room_id, found in by_room(visits).items():
         usage = Usage.of(found, call.now)

@@ -36,8 +36,8 @@ from ..state.plays import PlayStore, record_playback_play
 from ..state.rooms import RoomStore
 from ..state.videos import (
     STATUSES,
-    MediaStore,
     Refused,
+    VideoStore,
     expiry,
     notify_transcode,
     player_token,
@@ -172,7 +172,7 @@ def get_list(call: Call) -> dict[str, Any]:
 @service.handles(Playback.get_player_token)
 def get_player_token(call: Call) -> dict[str, Any]:
     room = _room(call)
-    token = call.store(MediaStore).issue(
+    token = call.store(VideoStore).issue(
         "playback", room["room_id"], call.args.get("session_id"), expiry(call)
     )
     return {"token": token}
@@ -184,7 +184,7 @@ def get_player_token_batch(call: Call) -> list[dict[str, Any]]:
     for entry in call.args["room_ids"]:
         room_id, _, session_id = str(entry).partition("-")
         room = call.store(RoomStore).get(room_id)
-        token = call.store(MediaStore).issue("playback", room["room_id"], session_id, expiry(call))
+        token = call.store(VideoStore).issue("playback", room["room_id"], session_id, expiry(call))
         out.append({"room_id": room["room_id"], "session_id": session_id or None, "token": token})
     return out
 
@@ -352,7 +352,7 @@ def replace_playback(call: Call) -> None:
 @service.handles(Playback.replace_playback_by_video)
 def replace_playback_by_video(call: Call) -> None:
     room = _room(call, "target_room_id")
-    video = call.store(MediaStore).ready_video(call.args["video_id"])
+    video = call.store(VideoStore).ready_video(call.args["video_id"])
     store = call.store(PlaybackStore)
     sessions = [p for p in store.of_room(room["room_id"]) if p["session_id"]]
     session_id = sessions[-1]["session_id"] if room.get("is_long_term") and sessions else ""

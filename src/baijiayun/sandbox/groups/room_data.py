@@ -26,7 +26,7 @@ from ..core.service import Call, Service
 from ..core.util import beijing
 from ..state import classroom, rooms, usage
 from ..state.rooms import RoomStore
-from ..state.usage import ReportStore, Visit, day_bounds, money, peaks
+from ..state.usage import UsageStore, Visit, day_bounds, money, peaks
 
 __all__ = ["ACTIVITY", "service"]
 
@@ -62,7 +62,7 @@ class Room:
     def __init__(self, call: Call) -> None:
         self.call = call
         self.room_id = str(call.store(RoomStore).get(call.args["room_id"])["room_id"])
-        self.store = call.store(ReportStore)
+        self.store = call.store(UsageStore)
         self._names: dict[str, tuple[str, int]] | None = None
 
     def events(self, *kinds: str) -> list[dict[str, Any]]:
@@ -211,7 +211,7 @@ def export_live_report(call: Call) -> dict[str, Any]:
 def get_all_room_user_stat(call: Call) -> dict[str, Any]:
     start, end = day_bounds(call.args["date"])
     product = call.args.get("product_type")
-    store = call.store(ReportStore)
+    store = call.store(UsageStore)
     during = [v for v in store.overlapping(start, end) if not product or v.product == product]
     stats = []
     rooms: dict[str, list[Visit]] = {}

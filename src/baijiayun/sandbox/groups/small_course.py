@@ -15,8 +15,8 @@ from ..state.rooms import RoomStore
 from ..state.usage import (
     STUDENT,
     TARIFF,
-    ReportStore,
     Usage,
+    UsageStore,
     Visit,
     by_day,
     by_room,
@@ -45,7 +45,7 @@ def room_cost(visits: list[Visit], now: float) -> dict[str, Any]:
 def get_daily_cost(call: Call) -> dict[str, Any]:
     _, _, start, end = range_bounds(call)
     products = small_class_products(call.args.get("product_type"))
-    visits = [v for v in call.store(ReportStore).begun(start, end) if v.product in products]
+    visits = [v for v in call.store(UsageStore).begun(start, end) if v.product in products]
     cost = []
     for day, found in sorted(by_day(visits).items()):
         used = [Usage.of(room, call.now) for room in by_room(found).values()]
@@ -65,7 +65,7 @@ def get_daily_cost(call: Call) -> dict[str, Any]:
 def get_room_cost(call: Call) -> dict[str, Any]:
     day: _dt.date = call.args["date"]
     products = small_class_products(call.args.get("product_type"))
-    visits = [v for v in call.store(ReportStore).begun(*day_bounds(day)) if v.product in products]
+    visits = [v for v in call.store(UsageStore).begun(*day_bounds(day)) if v.product in products]
     return {
         "room_cost": [
             {
@@ -86,7 +86,7 @@ def get_user_cost(call: Call) -> dict[str, Any]:
     products = small_class_products(call.args.get("product_type"))
     visits = []
     if room["product"] in products:
-        visits = call.store(ReportStore).begun(*day_bounds(day), room_id=room["room_id"])
+        visits = call.store(UsageStore).begun(*day_bounds(day), room_id=room["room_id"])
     users: dict[str, list[Visit]] = {}
     for visit in visits:
         users.setdefault(visit.user_number, []).append(visit)

@@ -24,8 +24,8 @@ from ..state import plays, videos
 from ..state.plays import PlayStore, record_video_play
 from ..state.videos import (
     STATUSES,
-    MediaStore,
     Refused,
+    VideoStore,
     cover,
     csv_ints,
     csv_text,
@@ -85,7 +85,7 @@ def upload_host(env: Env, request: SandboxRequest) -> SandboxResponse:
     query = dict(parse_qsl(request.query))
     video_text, token = query.get("video_id", ""), query.get("token", "")
     partner_id = (
-        MediaStore.upload_owner(env, int(video_text), token)
+        VideoStore.upload_owner(env, int(video_text), token)
         if video_text.isdigit() and len(video_text) < 19 and token
         else None
     )
@@ -106,7 +106,7 @@ def upload_host(env: Env, request: SandboxRequest) -> SandboxResponse:
         start, last, total = (int(g) for g in match.groups())
         if last - start + 1 != len(data):
             return _upload_answer(4001, "Content-Range does not match the chunk's size")
-    store = MediaStore(env, partner_id)
+    store = VideoStore(env, partner_id)
     try:
         held = store.receive(video_id, start, total, data, env.now())
     except PlatformError as exc:
@@ -126,7 +126,7 @@ def _upload_url(call: Call, video_id: int, token: str) -> str:
 
 @service.handles(Video.get_upload_url)
 def get_upload_url(call: Call) -> dict[str, Any]:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     args = call.args
     settings: dict[str, Any] = {k: args[k] for k in ("audio_with_view", "encrypt") if k in args}
     video_id = store.add_video(
@@ -145,7 +145,7 @@ def get_upload_url(call: Call) -> dict[str, Any]:
 
 @service.handles(Video.get_resume_upload_url)
 def get_resume_upload_url(call: Call) -> dict[str, Any]:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     video = store.video(call.args["video_id"])
     video_id = int(video["video_id"])
     return {
@@ -157,7 +157,7 @@ def get_resume_upload_url(call: Call) -> dict[str, Any]:
 
 @service.handles(Video.get_status)
 def get_status(call: Call) -> dict[str, Any]:
-    video = call.store(MediaStore).video(call.args["video_id"])
+    video = call.store(VideoStore).video(call.args["video_id"])
     return {"video_id": video["video_id"], "status": video["status"]}
 
 
@@ -178,7 +178,7 @@ def _summary(video: dict[str, Any]) -> dict[str, Any]:
 
 @service.handles(Video.get_info)
 def get_info(call: Call) -> dict[str, Any]:
-    video = call.store(MediaStore).video(call.args["video_id"])
+    video = call.store(VideoStore).video(call.args["video_id"])
     uploaded = video["file_md5"] is not None
     return {
         **_summary(video),
@@ -192,7 +192,7 @@ def get_info(call: Call) -> dict[str, Any]:
 
 @service.handles(Video.get_image)
 def get_image(call: Call) -> dict[str, Any]:
-    video = call.store(MediaStore).video(call.args["video_id"])
+    video = call.store(VideoStore).video(call.args["video_id"])
     if video["status"] != VideoStatus.READY:
         return {"list": []}
     length = int(video["length"] or 1)
@@ -203,7 +203,7 @@ def get_image(call: Call) -> dict[str, Any]:
 
 @service.handles(Video.remove_definition)
 def remove_definition(call: Call) -> None:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     video = store.ready_video(call.args["video_id"])
     removed = set(call.args["definition"])
     kept = [d for d in csv_ints(video["now_definition"]) if d not in removed]
@@ -212,7 +212,7 @@ def remove_definition(call: Call) -> None:
 
 @service.handles(Video.transcode_again)
 def transcode_again(call: Call) -> None:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     video = store.video(call.args["video_id"])
     if video["status"] in (VideoStatus.UPLOADING, VideoStatus.TRANSCODING):
         raise PlatformError(1001, f"video_id: video {video['video_id']} is not transcoded yet")
@@ -228,7 +228,7 @@ def transcode_again(call: Call) -> None:
 
 @service.handles(Video.update)
 def update(call: Call) -> dict[str, Any]:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     video = store.video(call.args["video_id"])
     store.update_video(video["video_id"], call.now, name=call.args["name"])
     return {"video_id": video["video_id"]}
@@ -236,7 +236,7 @@ def update(call: Call) -> dict[str, Any]:
 
 @service.handles(Video.delete)
 def delete(call: Call) -> dict[str, Any]:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     video = store.video(call.args["video_id"])
     store.update_video(video["video_id"], call.now, deleted=1)
     store.forget_upload(video["video_id"])
@@ -254,12 +254,12 @@ def _category(row: dict[str, Any]) -> dict[str, Any]:
 
 @service.handles(Video.get_category_list)
 def get_category_list(call: Call) -> dict[str, Any]:
-    return {"list": [_category(c) for c in call.store(MediaStore).categories()]}
+    return {"list": [_category(c) for c in call.store(VideoStore).categories()]}
 
 
 @service.handles(Video.get_category_info)
 def get_category_info(call: Call) -> dict[str, Any]:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     category_id = int(call.args.get("category_id") or 0)
     children = [_category(c) for c in store.categories(category_id)]
     if not category_id:  # the top level
@@ -275,7 +275,7 @@ def get_category_info(call: Call) -> dict[str, Any]:
 
 @service.handles(Video.add_category)
 def add_category(call: Call) -> dict[str, Any]:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     parent_id = int(call.args.get("parent_id") or 0)
     if parent_id and store.category(parent_id, "parent_id")["parent_id"]:
         raise PlatformError(1001, "parent_id: categories are two levels deep")
@@ -284,7 +284,7 @@ def add_category(call: Call) -> dict[str, Any]:
 
 @service.handles(Video.delete_category)
 def delete_category(call: Call) -> dict[str, Any]:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     category_id = int(store.category(call.args["category_id"])["category_id"])
     if store.videos_in([category_id]):
         raise PlatformError(1001, "category_id: the category holds videos")
@@ -296,13 +296,13 @@ def delete_category(call: Call) -> dict[str, Any]:
 
 def _video_page(call: Call, where: str, default_size: int, **params: Any) -> dict[str, Any]:
     page, size = call.page_args(default_size)
-    rows, total = call.store(MediaStore).videos_page(where, page, size, **params)
+    rows, total = call.store(VideoStore).videos_page(where, page, size, **params)
     return {"list": [_summary(r) for r in rows], "total": total, "page": page, "limit": size}
 
 
 @service.handles(Video.get_category_video)
 def get_category_video(call: Call) -> dict[str, Any]:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     category_id = int(call.args["category_id"])
     if category_id:
         store.category(category_id)
@@ -313,7 +313,7 @@ def get_category_video(call: Call) -> dict[str, Any]:
 
 @service.handles(Video.set_video_category)
 def set_video_category(call: Call) -> None:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     video = store.video(call.args["video_id"])
     category_id = int(call.args["category_id"])
     if category_id:
@@ -323,7 +323,7 @@ def set_video_category(call: Call) -> None:
 
 @service.handles(Video.get_player_token)
 def get_player_token(call: Call) -> dict[str, Any]:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     video_id = int(call.args["video_id"])
     store.video(video_id)
     return {"token": store.issue("video", str(video_id), None, expiry(call))}
@@ -331,7 +331,7 @@ def get_player_token(call: Call) -> dict[str, Any]:
 
 @service.handles(Video.get_player_token_batch)
 def get_player_token_batch(call: Call) -> list[dict[str, Any]]:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     out = []
     for video_id in call.args["video_ids"]:
         store.video(int(video_id))
@@ -342,7 +342,7 @@ def get_player_token_batch(call: Call) -> list[dict[str, Any]]:
 
 @service.handles(Video.get_url)
 def get_url(call: Call) -> dict[str, Any]:
-    video = call.store(MediaStore).ready_video(call.args["video_id"])
+    video = call.store(VideoStore).ready_video(call.args["video_id"])
     video_id = int(video["video_id"])
     fmt = call.args.get("format") or "mp4"
     expires = int(call.now + (call.args.get("expires_in") or URL_LIFETIME))
@@ -372,7 +372,7 @@ def get_url(call: Call) -> dict[str, Any]:
 
 @service.handles(Video.set_publish_status)
 def set_publish_status(call: Call) -> dict[str, Any]:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     video = store.video(call.args["video_id"])
     store.update_video(video["video_id"], call.now, publish_status=call.args["status"])
     return {"status": call.args["status"]}
@@ -380,7 +380,7 @@ def set_publish_status(call: Call) -> dict[str, Any]:
 
 @service.handles(Video.get_share_url)
 def get_share_url(call: Call) -> dict[str, Any]:
-    store = call.store(MediaStore)
+    store = call.store(VideoStore)
     video_id = int(store.video(call.args["video_id"])["video_id"])
     token = store.issue("video", str(video_id), None, None)
     url = _links.video_url(call.base_url or "http://sandbox.local/", video_id, token)
@@ -413,7 +413,7 @@ class VideoControls(Controls):
     @route("POST", "/_sandbox/videos", result="video_id")
     def create_video(self, name: str = "sandbox video", partner_id: str | None = None) -> int:
         """Add a VOD video as if the partner had uploaded it (status 20); returns its id."""
-        store = MediaStore(self.env, partner_id or self.env.default_partner)
+        store = VideoStore(self.env, partner_id or self.env.default_partner)
         size = self.env.ids.integer(1_000_000, 900_000_000)
         file = {
             "total_size": size,
@@ -430,8 +430,8 @@ class VideoControls(Controls):
         report (``delivered`` False and no ``url`` when no callback URL is set).
         """
         _check_status(status)
-        partner_id = MediaStore.owner(self.env, int(video_id))
-        store = MediaStore(self.env, partner_id)
+        partner_id = VideoStore.owner(self.env, int(video_id))
+        store = VideoStore(self.env, partner_id)
         video = store.video(int(video_id))
         if video["status"] == VideoStatus.UPLOADING and status != VideoStatus.FAILED:
             raise PlatformError(1001, f"video_id: video {video_id} is still uploading")
@@ -455,8 +455,8 @@ class VideoControls(Controls):
 
     def video(self, video_id: int) -> dict[str, Any]:
         """A video's row (any partner's), as stored."""
-        partner_id = MediaStore.owner(self.env, int(video_id))
-        return MediaStore(self.env, partner_id).video(int(video_id))
+        partner_id = VideoStore.owner(self.env, int(video_id))
+        return VideoStore(self.env, partner_id).video(int(video_id))
 
 
 # --------------------------------------------------------------------------- the player page
@@ -475,7 +475,7 @@ def player_page(env: Env, request: SandboxRequest) -> SandboxResponse:
         return html_page(403, found.title, found.text)
     partner_id, _ = found
     video_id = int(target)
-    video = MediaStore(env, partner_id).find(video_id)
+    video = VideoStore(env, partner_id).find(video_id)
     if video is None:
         return html_page(404, "No video", f"no video {video_id}")
     if video["status"] != VideoStatus.READY:

@@ -14,7 +14,7 @@ from ..state import accounts, playbacks, plays, videos
 from ..state.accounts import PartnerStore
 from ..state.playbacks import PlaybackStore
 from ..state.plays import PlayStore, day_range
-from ..state.videos import MediaStore
+from ..state.videos import VideoStore
 
 __all__ = ["service"]
 
@@ -36,7 +36,7 @@ def get_transcode_callback_url(call: Call) -> dict[str, Any]:
 
 @service.handles(VideoAccount.get_account_info)
 def get_account_info(call: Call) -> dict[str, Any]:
-    space = call.store(MediaStore).space_used() + call.store(PlaybackStore).space_used()
+    space = call.store(VideoStore).space_used() + call.store(PlaybackStore).space_used()
     return {"used_space": space, "used_flow": call.store(PlayStore).flow()}
 
 

@@ -13,7 +13,7 @@ from ..core.util import beijing
 from ..state import plays, rooms, videos
 from ..state.plays import PlayStore, day_range
 from ..state.rooms import RoomStore
-from ..state.videos import MediaStore, session_text
+from ..state.videos import VideoStore, session_text
 
 __all__ = ["VideoDataControls", "service"]
 
@@ -69,7 +69,7 @@ def _counts(counts: dict[str, int], days: list[str]) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- video_data
 @service.handles(VideoData.get_used_flow)
 def get_used_flow(call: Call) -> dict[str, Any]:
-    video_id = int(call.store(MediaStore).video(call.args["video_id"])["video_id"])
+    video_id = int(call.store(VideoStore).video(call.args["video_id"])["video_id"])
     flow = call.store(PlayStore).flow(
         " AND kind='video' AND video_id=:video_id AND day >= :first AND day <= :last",
         video_id=video_id,
@@ -80,7 +80,7 @@ def get_used_flow(call: Call) -> dict[str, Any]:
 
 @service.handles(VideoData.get_video_play_record)
 def get_video_play_record(call: Call) -> dict[str, Any]:
-    video_id = int(call.store(MediaStore).video(call.args["video_id"])["video_id"])
+    video_id = int(call.store(VideoStore).video(call.args["video_id"])["video_id"])
     return _records(call, " AND kind='video' AND video_id=:video_id", video_id=video_id)
 
 
@@ -109,7 +109,7 @@ def get_video_play_count_rank(call: Call) -> dict[str, Any]:
 
 @service.handles(VideoData.get_video_daily_play_count)
 def get_video_daily_play_count(call: Call) -> dict[str, Any]:
-    video_id = int(call.store(MediaStore).video(call.args["video_id"])["video_id"])
+    video_id = int(call.store(VideoStore).video(call.args["video_id"])["video_id"])
     counts = call.store(PlayStore).daily(
         " AND kind='video' AND video_id=:video_id", video_id=video_id, **day_range(call)
     )

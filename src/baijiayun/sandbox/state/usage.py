@@ -33,7 +33,7 @@ from ..core.service import Call, Controls, Service, route
 from . import classroom, rooms
 from .classroom import ClassroomStore
 
-__all__ = ["TARIFF", "ReportStore", "Usage", "UsageControls", "Visit", "service"]
+__all__ = ["TARIFF", "Usage", "UsageControls", "UsageStore", "Visit", "service"]
 
 service = Service("usage", uses=(rooms.service, classroom.service), aliases=("reports",))
 """State with helpers of its own: ``sandbox.usage`` (also ``sandbox.reports``)."""
@@ -138,7 +138,7 @@ def _visit(row: Any) -> Visit:
     )
 
 
-class ReportStore(ClassroomStore):
+class UsageStore(ClassroomStore):
     """Read-only queries over one partner's attendance (the classroom service's table),
     joined with its rooms. Not a store of its own: it adds no table."""
 

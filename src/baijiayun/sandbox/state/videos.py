@@ -41,7 +41,7 @@ from ..core.service import Call, Service
 from . import accounts
 from .accounts import PartnerStore, deliver
 
-__all__ = ["MediaStore", "Refused", "notify_transcode", "player_token", "service"]
+__all__ = ["Refused", "VideoStore", "notify_transcode", "player_token", "service"]
 
 service = Service("videos", uses=(accounts.service,))
 
@@ -103,7 +103,7 @@ def _file_md5(path: str) -> str:
 
 # --------------------------------------------------------------------------- store
 @service.store
-class MediaStore(Store):
+class VideoStore(Store):
     """One partner's videos, categories and the player tokens issued for videos and playbacks."""
 
     schema = """
@@ -425,7 +425,7 @@ def player_token(
     or why it opens nothing."""
     owner = env.db.row("SELECT partner_id FROM tokens WHERE token=?", (token,))
     partner_id = None if owner is None else str(owner["partner_id"])
-    row = None if partner_id is None else MediaStore(env, partner_id).token(token, kind)
+    row = None if partner_id is None else VideoStore(env, partner_id).token(token, kind)
     if row is None or partner_id is None or row["target"] != target:
         return Refused("Bad token", "the token does not match")
     linked = session_text(session)
