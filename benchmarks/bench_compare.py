@@ -344,7 +344,7 @@ PAGINATE = textwrap.dedent(
 def paginate(tmp: Path, rooms: int) -> None:
     """(f) every room of a 100,000-room account through ``iter_rooms``."""
     from baijiayun.sandbox import Sandbox
-    from baijiayun.sandbox.rooms import RoomStore
+    from baijiayun.sandbox.state.rooms import RoomStore
 
     db = str(tmp / "rooms.db")
     sandbox = Sandbox(db)

@@ -28,7 +28,7 @@ from typing import Any
 
 from baijiayun import BaiJiaYunClient
 from baijiayun.sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, Sandbox
-from baijiayun.sandbox.classroom import ClassroomStore
+from baijiayun.sandbox.state.classroom import ClassroomStore
 
 
 def fill(path: str, rows: int) -> tuple[str, float]:

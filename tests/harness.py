@@ -74,7 +74,7 @@ class World:
         room = client.room.create(
             "World room 世界", start, end, 2, is_push_live=1, new_group_live=1
         )
-        video_id = sandbox.media.create_video("world.mp4", partner_id=str(client.partner_id))
+        video_id = sandbox.video.create_video("world.mp4", partner_id=str(client.partner_id))
         code = client.room.getcode(room.room_id, 1001)
         return cls(sandbox, client, room.room_id, video_id, code, start, end)
 
@@ -142,7 +142,7 @@ class World:
         return quiz_id
 
     def evaluation(self) -> int:
-        return int(self.sandbox.settings.add_evaluation("World evaluation", 1, self.partner_id))
+        return int(self.sandbox.evaluation.add_evaluation("World evaluation", 1, self.partner_id))
 
     def roster(self) -> str:
         """A dual-teacher class saved with one student."""
@@ -194,14 +194,14 @@ class World:
         )
         session = f"{dt.datetime.fromtimestamp(self.sandbox.now(), BEIJING):%Y%m%d}1"
         session_id = session if long_term else None
-        self.sandbox.playbacks.set_playback_status(room.room_id, 100, session_id)
+        self.sandbox.playback.set_playback_status(room.room_id, 100, session_id)
         return str(room.room_id), session_id
 
     @cached_property
     def playback_room_id(self) -> str:
         """A room with a ready playback, a crop (version 1), and one play of it."""
         room_id, _ = self.playback()
-        self.sandbox.playbacks.add_crop(room_id, name="Highlights 精华")
+        self.sandbox.playback.add_crop(room_id, name="Highlights 精华")
         assert self.open_link(self.client.links.playback_url(room_id)) == 200
         return room_id
 
@@ -214,9 +214,9 @@ class World:
 
     def ready_video(self, name: str = "lesson.mp4") -> int:
         video_id = int(
-            self.sandbox.media.create_video(name, partner_id=str(self.client.partner_id))
+            self.sandbox.video.create_video(name, partner_id=str(self.client.partner_id))
         )
-        self.sandbox.media.set_video_status(video_id, 100)
+        self.sandbox.video.set_video_status(video_id, 100)
         return video_id
 
     @cached_property

@@ -14,7 +14,7 @@ Installed with the package as a pytest plugin, so in your tests::
 
 Each test gets a fresh sandbox (``baijiayun_sandbox``): use it to inject
 faults (``baijiayun_sandbox.inject("/openapi/room/info", status=502)``), start
-classes (``baijiayun_sandbox.rooms.start_class(room_id)``), or count requests.
+classes (``baijiayun_sandbox.room.start_class(room_id)``), or count requests.
 A bug in the sandbox itself is raised in the test rather than answered as code 1.
 """
 

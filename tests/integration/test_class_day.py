@@ -23,7 +23,7 @@ from baijiayun.callbacks import CallbackDeduplicator, CallbackEvent, ClassEnded,
 from baijiayun.callbacks.receivers.starlette import callback_route
 from baijiayun.links import Role
 from baijiayun.sandbox import SANDBOX_PARTNER_KEY
-from baijiayun.sandbox._server import bind
+from baijiayun.sandbox.core.server import bind
 
 
 class Receiver:

@@ -232,7 +232,7 @@ def test_a_screenshot_of_the_console(browser, served, sdk, tmp_path: Path) -> No
         for title in ("高一数学 · 函数", "英语口语 Speaking", "Physics 101"):
             room = sdk.room.create(title, *_times(), 2)
             sdk.room.getcode(room.room_id, 1001)
-        served.sandbox.rooms.start_class(room.room_id)
+        served.sandbox.room.start_class(room.room_id)
         httpx2.post(served.base_url + "openapi/room/list", data={"partner_id": "10000001"})
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(served.base_url + "_sandbox/ui")
@@ -246,7 +246,7 @@ def test_a_screenshot_of_the_console(browser, served, sdk, tmp_path: Path) -> No
 def test_a_rooms_page_shows_its_documents_and_playbacks(browser, served, sdk) -> None:
     room = sdk.room.create("Lecture 讲座", *_times(), 2)
     sdk.doc.upload_doc(("slides 课件.pdf", b"%PDF-1.4 sandbox"), room_id=room.room_id)
-    served.sandbox.playbacks.set_playback_status(room.room_id, 100)
+    served.sandbox.playback.set_playback_status(room.room_id, 100)
     page = browser.new_page()
     page.goto(served.base_url + f"_sandbox/ui/rooms/{room.room_id}")
     docs = page.locator("section", has_text="Documents").inner_text()

@@ -19,9 +19,9 @@ import pytest
 
 from baijiayun import APIConnectionError, BaiJiaYunClient, ParameterError
 from baijiayun.sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, Sandbox, SandboxRequest
-from baijiayun.sandbox._control import is_loopback, refusal
-from baijiayun.sandbox._forms import MAX_FIELDS
-from baijiayun.sandbox._server import ThreadedServer
+from baijiayun.sandbox.core.control import is_loopback, refusal
+from baijiayun.sandbox.core.forms import MAX_FIELDS
+from baijiayun.sandbox.core.server import ThreadedServer
 
 JSON = {"Content-Type": "application/json"}
 

@@ -63,17 +63,17 @@ def test_class_start_and_end_send_signed_callbacks(
 ) -> None:
     room = client.room.create("live", *times, 2)
     with pytest.raises(PlatformError, match="callback URL") as missing:
-        sandbox.rooms.start_class(room.room_id)
+        sandbox.room.start_class(room.room_id)
     assert missing.value.code == 1001
     assert client.room.info(room.room_id)["status"] == "scheduled"  # nothing half-done
     assert client.live_account.set_class_callback_url(receiver.url) == receiver.url
     assert client.live_account.get_class_callback_url() == receiver.url
 
-    report = sandbox.rooms.start_class(room.room_id)
+    report = sandbox.room.start_class(room.room_id)
     assert report["delivered"] is True and report["status"] == 200
     assert json.loads(report["answer"]) == {"code": 0, "msg": ""}
     assert client.room.info(room.room_id)["status"] == "live"
-    sandbox.rooms.end_class(room.room_id)
+    sandbox.room.end_class(room.room_id)
     assert client.room.info(room.room_id)["status"] == "ended"
 
     start, end = receiver.received
@@ -89,13 +89,13 @@ def test_a_refusing_receiver_is_reported(sandbox: Sandbox, times: Any) -> None:
         with sandbox.client() as c:
             room = c.room.create("live", *times, 2)
             c.live_account.set_class_callback_url(refusing.url)
-        report = sandbox.rooms.class_event(room.room_id, "teacher_in")
+        report = sandbox.room.class_event(room.room_id, "teacher_in")
         assert report["delivered"] is False and report["status"] == 200
         assert refusing.received[0]["op"] == "teacher_in"
     finally:
         refusing.close()
     with pytest.raises(PlatformError, match="op: must be one of") as bad:
-        sandbox.rooms.class_event(room.room_id, "dance")
+        sandbox.room.class_event(room.room_id, "dance")
     assert bad.value.code == 1001
 
 
@@ -103,7 +103,7 @@ def test_unreachable_receiver_is_reported(sandbox: Sandbox, times: Any) -> None:
     with sandbox.client() as c:
         room = c.room.create("live", *times, 2)
         c.live_account.set_class_callback_url("http://127.0.0.1:9/nothing")
-    report = sandbox.rooms.start_class(room.room_id)
+    report = sandbox.room.start_class(room.room_id)
     assert report["delivered"] is False and report["status"] is None and report["error"]
 
 
@@ -112,16 +112,16 @@ def test_video_and_playback_callbacks(
 ) -> None:
     client.video_account.set_transcode_callback_url(receiver.url)
     assert client.video_account.get_transcode_callback_url() == receiver.url
-    video_id = sandbox.media.create_video("lesson.mp4")
-    assert sandbox.media.set_video_status(video_id, 100)["delivered"]
+    video_id = sandbox.video.create_video("lesson.mp4")
+    assert sandbox.video.set_video_status(video_id, 100)["delivered"]
     ready = receiver.received[-1]
     assert ready["video_id"] == str(video_id) and ready["status"] == "100"
     assert "room_id" not in ready and int(ready["total_size"]) > 0
-    assert sandbox.media.set_video_status(video_id, 30)["delivered"]
+    assert sandbox.video.set_video_status(video_id, 30)["delivered"]
     assert "total_size" not in receiver.received[-1]
 
     room = client.room.create("rec", *times, 2)
-    report = sandbox.playbacks.set_playback_status(room.room_id, 100, session_id="202611291")
+    report = sandbox.playback.set_playback_status(room.room_id, 100, session_id="202611291")
     assert report["delivered"]
     playback = receiver.received[-1]
     assert playback["room_id"] == room.room_id and playback["session_id"] == "202611291"

@@ -24,7 +24,7 @@ from baijiayun.callbacks import (
 )
 from baijiayun.callbacks.receivers.starlette import callback_route
 from baijiayun.sandbox import SANDBOX_PARTNER_KEY
-from baijiayun.sandbox._server import bind
+from baijiayun.sandbox.core.server import bind
 
 
 class ReceiverApp:
@@ -75,10 +75,10 @@ def test_class_callbacks_reach_the_receiver(
     room = client.room.create("e2e", *times, 2)
     client.live_account.set_class_callback_url(receiver.url)
 
-    report = sandbox.rooms.start_class(room.room_id)
+    report = sandbox.room.start_class(room.room_id)
     assert report["delivered"] is True and report["status"] == 200
     assert report["answer"] == '{"code":0,"msg":""}'
-    sandbox.rooms.end_class(room.room_id)
+    sandbox.room.end_class(room.room_id)
 
     started, ended = events
     assert isinstance(started, ClassStarted) and isinstance(ended, ClassEnded)
@@ -106,10 +106,10 @@ def test_media_callbacks_reach_the_receiver(
     client: BaiJiaYunClient, sandbox: Any, receiver: ReceiverApp, events: list[Any], times: Any
 ) -> None:
     client.video_account.set_transcode_callback_url(receiver.url)
-    video_id = sandbox.media.create_video("lesson.mp4")
-    assert sandbox.media.set_video_status(video_id, 100)["delivered"]
+    video_id = sandbox.video.create_video("lesson.mp4")
+    assert sandbox.video.set_video_status(video_id, 100)["delivered"]
     room = client.room.create("rec", *times, 2)
-    assert sandbox.playbacks.set_playback_status(room.room_id, 100)["delivered"]
+    assert sandbox.playback.set_playback_status(room.room_id, 100)["delivered"]
     video, playback = events
     assert isinstance(video, VideoTranscoded) and video.video_id == video_id
     assert isinstance(playback, PlaybackReady) and playback.room_id == room.room_id
@@ -142,11 +142,11 @@ def test_player_links_built_by_the_sdk_open(http_sandbox: Any, times: Any) -> No
         assert "/web/playback/index?" in playback
         assert browser.get(playback).status_code == 404  # no class was recorded yet
         for session in (None, "202611291"):  # as if recorded, and generated
-            http_sandbox.sandbox.playbacks.set_playback_status(room.room_id, 100, session)
+            http_sandbox.sandbox.playback.set_playback_status(room.room_id, 100, session)
         assert browser.get(playback).status_code == 200
-        video_id = http_sandbox.sandbox.media.create_video("v")
+        video_id = http_sandbox.sandbox.video.create_video("v")
         assert browser.get(client.links.video_url(video_id)).status_code == 409  # transcoding
-        http_sandbox.sandbox.media.set_video_status(video_id, 100)
+        http_sandbox.sandbox.video.set_video_status(video_id, 100)
         assert browser.get(client.links.video_url(video_id)).status_code == 200
         urls = client.links.playback_urls([room.room_id, (room.room_id, "202611291")])
         assert len(urls) == 2 and all(browser.get(u).status_code == 200 for u in urls.values())

@@ -206,34 +206,6 @@ def test_live_costs_follow_the_tariff(school: School, month: dict[str, str]) -> 
     assert [(r.room_id, r.amount) for r in enterprise] == [(month["B"], Decimal("1.10"))]
 
 
-def test_small_class_costs_follow_the_tariff(school: School, month: dict[str, str]) -> None:
-    # Room S: in use 10:00–10:50 (50 minutes); students 21 (50 minutes) and 22 (40).
-    (room,) = school.client.small_course.get_room_cost(2, JAN_29)
-    assert (room.room_id, room.room_minutes, room.user_minutes, room.user_count) == (
-        month["S"],
-        50,
-        90,
-        3,
-    )
-    assert room.amount == 50 * Decimal("0.20") + 90 * Decimal("0.02") == Decimal("11.80")
-    users = school.client.small_course.get_user_cost(0, JAN_29, month["S"])
-    assert {(u.user_number, u.user_role, u.minutes, u.amount) for u in users.items} == {
-        ("9002", 1, 50, Decimal("0.00")),
-        ("21", 0, 50, Decimal("1.00")),
-        ("22", 0, 40, Decimal("0.80")),
-    }
-    assert users.amount == room.amount
-    (day,) = school.client.small_course.get_daily_cost(2, dt.date(2027, 1, 1), dt.date(2027, 1, 31))
-    assert (day.date, day.room_count, day.room_minutes, day.user_minutes, day.amount) == (
-        JAN_29,
-        1,
-        50,
-        90,
-        Decimal("11.80"),
-    )
-    assert school.client.small_course.get_room_cost(1, JAN_29) == []  # not a small-class line
-
-
 def test_the_live_report_export_lists_every_visit(school: School, month: dict[str, str]) -> None:
     report = school.client.room_data.export_live_report(month["A"], type="all", date=JAN_29)
     assert report.total == len(report.items) == 5

@@ -14,7 +14,7 @@ import pytest
 from baijiayun import APIError, BaiJiaYunClient, ParameterError, RoomNotFoundError
 from baijiayun.links import enter_url
 from baijiayun.sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, Sandbox
-from baijiayun.sandbox.rooms import RoomStore
+from baijiayun.sandbox.state.rooms import RoomStore
 
 OTHER = ("20000002", "other-partner-key", "other-secret")
 
@@ -151,7 +151,7 @@ def test_update_audition_type_turns_an_audition_code_into_a_regular_one(
 
 @pytest.fixture
 def other(sandbox: Sandbox, mode: str, request: pytest.FixtureRequest) -> Any:
-    sandbox.partners.add(*OTHER)
+    sandbox.partner.add(*OTHER)
     settings = {"partner_id": OTHER[0], "partner_key": OTHER[1], "max_retries": 0}
     if mode == "http":
         client = request.getfixturevalue("http_sandbox").client(**settings)
@@ -184,7 +184,7 @@ def test_another_partner_cannot_reach_a_partners_rooms_or_codes(
 def test_an_enter_link_signed_by_another_partner_does_not_open(
     client: BaiJiaYunClient, sandbox: Sandbox, times
 ) -> None:
-    sandbox.partners.add(*OTHER)
+    sandbox.partner.add(*OTHER)
     room_id = client.room.create("mine", *times, 2).room_id
     http = httpx2.Client(transport=sandbox.transport())
     base = "http://sandbox.local/"
@@ -293,7 +293,7 @@ def test_activity_is_recorded_per_room_over_the_control_api(
     assert answer.status_code == 200, answer.text
     bad = control.post(f"/_sandbox/rooms/{room_id}/activity", json={"kind": "x", "data": [1]})
     assert bad.status_code == 400 and "data" in bad.json()["error"]
-    from baijiayun.sandbox.classroom import ClassroomStore
+    from baijiayun.sandbox.state.classroom import ClassroomStore
 
     (event,) = ClassroomStore(sandbox.env, SANDBOX_PARTNER_ID).activity(room_id)
     assert (event["kind"], event["user_number"], event["data"]) == ("checkin", "7", {"late": False})

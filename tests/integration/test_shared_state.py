@@ -199,7 +199,7 @@ def test_a_replaced_key_is_refreshed_once_for_every_process(
     clients = _workers_of_one_process(server, redis_url, redis_prefix, 12)
     assert all(r == [] for r in _at_once(clients, lambda c: c.room.list()))
     assert sandbox.request_count(CREATEKEY) == 1
-    sandbox.partners.add(SANDBOX_PARTNER_ID, NEW_KEY, SANDBOX_SECRET_KEY)  # regenerated elsewhere
+    sandbox.partner.add(SANDBOX_PARTNER_ID, NEW_KEY, SANDBOX_SECRET_KEY)  # regenerated elsewhere
     before = sandbox.request_count("/openapi/room/list")
     assert all(r == [] for r in _at_once(clients, lambda c: c.room.list()))
     assert sandbox.request_count(CREATEKEY) == 2  # one refresh for all twelve
@@ -240,7 +240,7 @@ async def test_async_clients_of_several_processes_fetch_once(
     results = await asyncio.gather(*(c.room.list() for c in clients for _ in range(3)))
     assert results == [[]] * 30
     assert sandbox.request_count(CREATEKEY) == 1
-    sandbox.partners.add(SANDBOX_PARTNER_ID, NEW_KEY, SANDBOX_SECRET_KEY)
+    sandbox.partner.add(SANDBOX_PARTNER_ID, NEW_KEY, SANDBOX_SECRET_KEY)
     results = await asyncio.gather(*(c.room.list() for c in clients))
     assert results == [[]] * 10 and sandbox.request_count(CREATEKEY) == 2
     for c in clients:

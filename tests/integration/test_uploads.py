@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 import baijiayun._transport
-import baijiayun.sandbox._server
+import baijiayun.sandbox.core.server
 from baijiayun import APIConnectionError, ParameterError, UploadError
 from baijiayun.sandbox import Sandbox, SandboxRequest
-from baijiayun.sandbox._forms import BadRequest, FilePart, file_name, parse_form
+from baijiayun.sandbox.core.forms import BadRequest, FilePart, file_name, read_form
 
 UPLOAD = "/openapi/doc/uploadDoc"
 SIZE = 6 * 1024 * 1024
@@ -160,7 +160,7 @@ def _multipart(parts: list[bytes], boundary: str = "b0und") -> tuple[bytes, str]
 
 def _parse(body: bytes, ctype: str) -> tuple[dict[str, str], dict[str, bytes]]:
     request = SandboxRequest("POST", "/openapi/doc/uploadDoc", "", {"content-type": ctype}, body)
-    return parse_form(request)
+    return read_form(request)
 
 
 def test_multipart_fields_files_and_their_names() -> None:
@@ -220,7 +220,7 @@ def test_a_multipart_body_above_its_limit_is_refused(
     http_sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     http_sandbox.sandbox.reset()
-    monkeypatch.setattr(baijiayun.sandbox._server, "MAX_UPLOAD_BODY", 1024 * 1024)
+    monkeypatch.setattr(baijiayun.sandbox.core.server, "MAX_UPLOAD_BODY", 1024 * 1024)
     with http_sandbox.client(max_retries=0) as client:
         with pytest.raises(ParameterError) as info:
             client.doc.upload_doc(("scan.pdf", b"s" * (2 * 1024 * 1024)))

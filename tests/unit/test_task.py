@@ -23,7 +23,7 @@ from baijiayun._task import CallEndpoint, Task, Transfer, task
 from baijiayun.api.room import Room
 from baijiayun.errors import APIConnectionError
 from baijiayun.sandbox import Sandbox, SandboxResponse, Service
-from baijiayun.sandbox._core import _raw_table
+from baijiayun.sandbox.core.app import _raw_table
 
 from .conftest import DEFAULT_DATA, ROOM_ID, envelope
 

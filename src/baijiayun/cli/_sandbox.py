@@ -72,7 +72,7 @@ class RequestLog:
 
 
 def _bind(host: str, port: int) -> Any:
-    from ..sandbox._server import bind
+    from ..sandbox.core.server import bind
 
     try:
         return bind(host, port)
@@ -151,7 +151,7 @@ def sandbox(
     if not partner_key or not secret_key:
         raise CliError("--partner-key and --secret-key must not be empty", exit_code=2)
     from ..sandbox import Sandbox
-    from ..sandbox._server import base_url, make_server
+    from ..sandbox.core.server import base_url, make_server
 
     try:
         box = Sandbox(

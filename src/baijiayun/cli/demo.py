@@ -368,8 +368,8 @@ class _Tour:
         assert self.receiver is not None
         rows = []
         for action, expected, status in (
-            (self.sandbox.rooms.start_class, "ClassStarted", "live"),
-            (self.sandbox.rooms.end_class, "ClassEnded", "ended"),
+            (self.sandbox.room.start_class, "ClassStarted", "live"),
+            (self.sandbox.room.end_class, "ClassEnded", "ended"),
         ):
             report = action(self.room_id)
             _check(report["delivered"], f"the receiver did not accept the callback: {report}")

@@ -9,28 +9,30 @@ sends signed callbacks. Three ways to use it:
 * real HTTP in a background thread: ``with Sandbox().serve() as server:``;
 * a server process: ``baijiayun sandbox --port 0`` or ``python -m baijiayun.sandbox``.
 
-Each group's emulation is a module here (``partners``, ``rooms``, ``classroom``,
-``media``, ``playbacks``, ``plays``):
-its tables as stores bound to one partner, its handlers, and its helpers
-(``sandbox.rooms.start_class(room_id)``), which are also control routes
-under ``/_sandbox/``.
+Each SDK group's emulation is a module named as the group
+(``sandbox/groups/room.py`` emulates ``client.room``): its handlers, named as the
+endpoints' methods, and its helpers (``sandbox.room.start_class(room_id)``), which
+are also control routes under ``/_sandbox/``. What several groups read (accounts,
+rooms, attendance, videos, playbacks, plays, settings, usage) is kept in
+``sandbox/state/``; the core (``sandbox/core/``) knows no group. The earlier helper
+names (``sandbox.rooms``, ``sandbox.media``, ...) are the same objects.
 
 Default credentials: partner id ``10000001``, partner key
 ``sandbox-partner-key-0000000000000000000000000000000000000000``, secret key
 ``sandbox-secret-key``.
 """
 
-from ._core import (
+from .core.app import (
     SANDBOX_PARTNER_ID,
     SANDBOX_PARTNER_KEY,
     SANDBOX_SECRET_KEY,
     SERVICES,
     Sandbox,
 )
-from ._db import Store
-from ._faults import Fault
-from ._http import PlatformError, SandboxRequest, SandboxResponse
-from ._service import Call, Controls, Service, route
+from .core.db import Store
+from .core.faults import Fault
+from .core.http import PlatformError, SandboxRequest, SandboxResponse
+from .core.service import Call, Controls, Service, route
 
 __all__ = [
     "SANDBOX_PARTNER_ID",
