@@ -144,6 +144,11 @@ class World:
     def evaluation(self) -> int:
         return int(self.sandbox.evaluation.add_evaluation("World evaluation", 1, self.partner_id))
 
+    def zone(self) -> int:
+        """A dual-teacher campus of the world's partner."""
+        added = self.client.double_teacher.add_zone(next(_ZONES), 110100, "海淀校区", "北京海淀区")
+        return int(added.zone_id)
+
     def roster(self) -> str:
         """A dual-teacher class saved with one student."""
         self.client.hudong.interact_data_save(**HUDONG_CLASS)
@@ -353,6 +358,10 @@ def _day(w: World) -> dict[str, Any]:
     return {"room_id": w.room_id}
 
 
+_ZONES = itertools.count(131)
+"""Campus codes: each add_zone case gets a new one (the code is unique in an account)."""
+
+
 def _after(w: World) -> dt.date:
     """The sandbox's date, once the world's class has been held."""
     w.classday()
@@ -440,6 +449,13 @@ CASES: dict[str, Case] = {
     "quiz.get_room_quiz_list": lambda w: (w.room_quiz(), {"room_id": w.room_id})[1],
     "quiz.batch_delete_room_paper": lambda w: {"room_id": w.room_id, "paper_ids": [w.room_quiz()]},
     "evaluation.get_evaluation_list": lambda w: (w.evaluation(), {})[1],
+    "double_teacher.add_zone": lambda w: {
+        "zone_unique": next(_ZONES),
+        "area_id": 110100,
+        "name": "北京网校",
+        "address": "北京海淀区",
+    },
+    "double_teacher.list_zone": lambda w: (w.zone(), {"page": 1, "page_size": 10})[1],
     "evaluation.bind_room_evaluation": lambda w: {
         "room_id": w.room_id,
         "evaluate_id": w.evaluation(),
@@ -508,10 +524,16 @@ CASES: dict[str, Case] = {
         "product_type": 1,
     },
     "live_account.get_all_room_cost": lambda w: {"date": _after(w)},
+    "live_account.get_day_media_length": lambda w: {
+        "start_date": _after(w),
+        "end_date": w.today(),
+        "product_type": 1,
+    },
     "sub_account.get_sub_account_list": lambda w: {"status": 1} if w.sub_account() else {},
     "sub_account.create_sub_account": lambda w: sub_account_args(w),
     "sub_account.stop_sub_account": lambda w: {"sub_partner_id": w.sub_account()},
     "sub_account.get_sub_account_info": lambda w: {"sub_partner_id": w.sub_account()},
+    "sub_account.get_account_info": lambda w: {"sub_partner_id": w.sub_account()},
     "sub_account.modify_sub_account": lambda w: {
         "sub_partner_id": w.sub_account(),
         "video_on": 1,

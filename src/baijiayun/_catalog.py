@@ -173,4 +173,9 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("playback", "replace_playback_by_video", "/openapi/playback/replacePlaybackByVideo"),
     ("room_data", "export_attention_list", "/openapi/room_data/exportAttentionList"),
     ("room_data", "export_attention_detail", "/openapi/room_data/exportAttentionDetail"),
+    # found in public sources (shared/reference/platform-answers, issue 18)
+    ("double_teacher", "add_zone", "/openapi/double_teacher/addZone"),
+    ("double_teacher", "list_zone", "/openapi/double_teacher/listZone"),
+    ("sub_account", "get_account_info", "/openapi/new_sub/getAccountInfo"),
+    ("live_account", "get_day_media_length", "/openapi/live_account/getDayMediaLength"),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import time
 import typing
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from typing import Any, Generic
 
 import httpx2
@@ -19,11 +19,23 @@ from ._endpoint import Endpoint
 from ._flow import ClientBase, RequestOptions
 from ._group import AsyncMode, SyncMode
 from ._transport import async_driver, sync_driver
-from .api import GROUP_ATTRIBUTES, Groups
+from .api import GROUP_ATTRIBUTES, Groups, group_name
 from .errors import CallbackSignatureError, ConfigurationError
 from .keys import KeyStore
 from .limits import Limiter
 from .links import get_web_sign as _get_web_sign
+
+
+def _group_hosts(hosts: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    """``hosts=`` keyed by each group's own name (an earlier spelling is accepted)."""
+    if hosts is None or not isinstance(hosts, Mapping):
+        return hosts
+    named: dict[str, str] = {}
+    for attribute, url in hosts.items():
+        if attribute not in GROUP_ATTRIBUTES:
+            raise ConfigurationError(f"hosts: no group named {attribute!r}")
+        named[group_name(attribute)] = url
+    return named
 
 
 class _Unchanged:
@@ -66,6 +78,7 @@ class _ClientMixin(ClientBase, Generic[_H]):
         tz: str | _dt.tzinfo | None = None,
         clock: Callable[[], float] = time.time,
         rate_limit: Limiter | None = None,
+        hosts: Mapping[str, str] | None = None,
     ) -> None:
         settings = _config.resolve(
             partner_id=partner_id,
@@ -74,6 +87,7 @@ class _ClientMixin(ClientBase, Generic[_H]):
             partner_key=partner_key,
             base_url=base_url,
             tz=tz,
+            hosts=_group_hosts(hosts),
         )
         timeout = _config.check_timeout(timeout)
         max_retries = _config.check_max_retries(max_retries)

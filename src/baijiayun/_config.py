@@ -8,7 +8,7 @@ import numbers
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -48,6 +48,15 @@ class Settings:
     explicit_base_url: bool = False
     """``base_url`` was given (argument or environment): every call goes there, even
     those of groups the platform serves from another host (``hudong``)."""
+    hosts: Mapping[str, str] = field(default_factory=dict)
+    """Base URLs by group name (``{"hudong": "https://..."}``): wins over both."""
+
+    def base_url_of(self, group: str, host: str | None) -> str:
+        """Where a call of ``group`` goes: its ``hosts`` entry, else the group's own host
+        unless ``base_url`` was given, else ``base_url``."""
+        if group in self.hosts:
+            return self.hosts[group]
+        return host if host and not self.explicit_base_url else self.base_url
 
     def __repr__(self) -> str:  # never show keys
         return (
@@ -156,6 +165,7 @@ def resolve(
     partner_key: str | None,
     base_url: str | None,
     tz: str | _dt.tzinfo | None,
+    hosts: Mapping[str, str] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     env = os.environ if environ is None else environ
@@ -204,4 +214,20 @@ def resolve(
         private_domain=domain,
         tz=zone,
         explicit_base_url=url is not None,
+        hosts=check_hosts(hosts),
     )
+
+
+def check_hosts(hosts: Mapping[str, str] | None) -> dict[str, str]:
+    """``hosts=``: group names to absolute http(s) base URLs (each ending in ``/``)."""
+    if hosts is None:
+        return {}
+    if not isinstance(hosts, Mapping):
+        raise ConfigurationError("hosts must be a mapping of group names to base URLs")
+    checked: dict[str, str] = {}
+    for group, url in hosts.items():
+        if not isinstance(group, str) or not isinstance(url, str):
+            raise ConfigurationError("hosts must map group names (text) to base URLs (text)")
+        url = check_base_url(url)
+        checked[group] = url if url.endswith("/") else url + "/"
+    return checked

@@ -432,7 +432,7 @@ class ClientBase:
             assert key is not None
             all_fields.append(("sign", sign(all_fields, key)))
         settings = self._settings
-        base = spec.host if spec.host and not settings.explicit_base_url else settings.base_url
+        base = settings.base_url_of(spec.group, spec.host)
         url = base + spec.path.lstrip("/")
         content = None if files else form_encode(all_fields)
         return PreparedRequest("POST", url, spec.path, content, tuple(all_fields), files)

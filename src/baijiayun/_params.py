@@ -57,6 +57,7 @@ __all__ = [
     "IntList",
     "JsonObjects",
     "JsonText",
+    "LengthBetween",
     "MaxJsonItems",
     "Page",
     "PageSize",
@@ -195,6 +196,21 @@ def _json_list(value: Any) -> list[Any] | None:
     except ValueError:
         return None
     return parsed if isinstance(parsed, list) else None
+
+
+@dataclass(frozen=True)
+class LengthBetween(Rule):
+    """Text of ``lo`` to ``hi`` characters."""
+
+    lo: int
+    hi: int
+
+    def check(self, value: Any) -> str | None:
+        ok = isinstance(value, str) and self.lo <= len(value) <= self.hi
+        return None if ok else self.describe()
+
+    def describe(self) -> str:
+        return f"must be {self.lo} to {self.hi} characters"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import pytest
 
 from baijiayun import (
     BaiJiaYunClient,
+    ValidationError,
 )
 from baijiayun._signing import sign
 from baijiayun._wire import BEIJING
@@ -183,3 +184,20 @@ def test_a_visit_entering_exactly_at_the_end_of_a_span_is_not_counted_in_it(
     minutes(box, 1)
     hours = client.live_account.get_hour_peak_user(DAY)
     assert (hours[9], hours[10]) == (1, 2)
+
+
+def test_day_media_length_counts_each_days_minutes(box: Sandbox, client: BaiJiaYunClient) -> None:
+    a, b = room(client), room(client)
+    box.classroom.enter(a, "1", "One")
+    box.classroom.enter(b, "2", "Two")
+    minutes(box, 30)
+    box.classroom.leave(a, "1")
+    minutes(box, 15)
+    box.classroom.leave(b, "2")
+    next_day = DAY + dt.timedelta(days=1)
+    lengths = client.live_account.get_day_media_length(DAY, next_day)
+    assert [(d.date, d.media_length) for d in lengths.items] == [(DAY, 30 + 45)]
+    assert lengths.items[0]["media_length"] == 75  # also by key, as every field
+    assert client.live_account.get_day_media_length(next_day, next_day).items == []
+    with pytest.raises(ValidationError):
+        client.live_account.get_day_media_length(next_day, DAY)

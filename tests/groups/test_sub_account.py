@@ -165,3 +165,15 @@ def test_an_account_with_no_service_opened_cannot_call(
     client.sub_account.modify_sub_account(created.sub_partner_id, video_on=1)
     assert sub.room.list() == []
     sub.close()
+
+
+def test_new_sub_account_info_reads_the_same_account(
+    box: Sandbox, client: BaiJiaYunClient, world: World
+) -> None:
+    created = client.sub_account.create_sub_account(**sub_account_args(world))
+    old = client.sub_account.get_sub_account_info(created.sub_partner_id)
+    new = client.sub_account.get_account_info(created.sub_partner_id)
+    assert new.model_dump() == old.model_dump()
+    assert box.requests["/openapi/new_sub/getAccountInfo"] == 1
+    with pytest.raises(ParameterError):  # another account's id is not found
+        client.sub_account.get_account_info(99999999)

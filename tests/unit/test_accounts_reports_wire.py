@@ -98,6 +98,14 @@ CASES = [
         id="daily-cost",
     ),
     wire(
+        "live_account.get_day_media_length",
+        {},
+        {"start_date": dt.date(2027, 1, 14), "end_date": dt.date(2027, 1, 15)},
+        "/openapi/live_account/getDayMediaLength",
+        {"start_date": "2027-01-14", "end_date": "2027-01-15"},
+        id="day-media-length",
+    ),
+    wire(
         "live_account.get_all_room_cost",
         {"date": dt.datetime(2027, 1, 15, 23, 30)},
         {"product_type": 1},
@@ -167,6 +175,14 @@ CASES = [
         "/openapi/sub_account/getSubAccountInfo",
         {"sub_partner_id": str(SUB)},
         id="sub-info",
+    ),
+    wire(
+        "sub_account.get_account_info",
+        {"sub_partner_id": SUB},
+        {},
+        "/openapi/new_sub/getAccountInfo",
+        {"sub_partner_id": str(SUB)},
+        id="new-sub-info",
     ),
     wire(
         "sub_account.modify_sub_account",
@@ -411,6 +427,7 @@ CATALOG_ORDER = {
     "live_account.get_class_callback_url": [],
     "live_account.get_partner_daily_cost": ["start_date", "end_date", "product_type"],
     "live_account.get_all_room_cost": ["date", "product_type"],
+    "live_account.get_day_media_length": ["start_date", "end_date", "product_type"],
     "sub_account.get_sub_account_list": ["status", "page", "page_size"],
     "sub_account.create_sub_account": [
         "mobile",
@@ -434,6 +451,7 @@ CATALOG_ORDER = {
     ],
     "sub_account.stop_sub_account": ["sub_partner_id"],
     "sub_account.get_sub_account_info": ["sub_partner_id"],
+    "sub_account.get_account_info": ["sub_partner_id"],
     "sub_account.modify_sub_account": [
         "sub_partner_id",
         "live_on",
@@ -494,7 +512,8 @@ def _check_body(sent: Any, path: str, expected: dict[str, str]) -> None:
 def test_every_endpoint_of_the_groups_is_on_the_wire_table() -> None:
     declared = {spec.path for spec in REGISTRY if spec.group in GROUPS}
     assert {case.values[3] for case in CASES} == declared
-    assert len(declared) == 6 + 5 + 3 + 19 + 2  # the catalog's 33, and the 2 attention exports
+    # the catalog's 33, the 2 attention exports, getDayMediaLength and new_sub/getAccountInfo
+    assert len(declared) == 6 + 5 + 3 + 19 + 2 + 2
     assert sorted(CATALOG_ORDER) == sorted(s.qualname for s in REGISTRY if s.group in GROUPS)
 
 

@@ -35,7 +35,7 @@ from baijiayun.models import (
 from .conftest import DEFAULT_DATA, NOW, PARTNER_ID, PARTNER_KEY, ROOM_ID, answer, ref_sign
 
 ROOM = str(ROOM_ID)
-HUDONG = "https://hudong.baijiayun.com"
+HUDONG = "http://hudong.baijiayun.com"  # the vendor's page and a PHP client show http
 GROUPS = ("live", "live_setting", "hudong", "doc", "notice", "quiz", "evaluation")
 MESSAGE = {"class_id": ROOM_ID, "content": "Hi 你好", "from": {"id": 7, "name": "Li"}}
 STUDENTS = [{"student_id": "s1", "student_name": "王小明", "student_mobile": "13800000000"}]
@@ -862,3 +862,48 @@ def test_structured_values_are_signed_exactly_as_sent(harness: Any) -> None:
     assert json.loads(sent.form["student_list"]) == STUDENTS
     assert sent.sign_ok()
     assert "\\u" not in sent.form["student_list"]  # Chinese is sent as is, not escaped
+
+
+@pytest.mark.parametrize(
+    ("settings", "hudong", "own"),
+    [
+        pytest.param(
+            {"hosts": {"hudong": "https://hudong.baijiayun.com"}},
+            "https://hudong.baijiayun.com",
+            "https://api.baijiayun.com",
+            id="hudong-over-https",
+        ),
+        pytest.param(
+            {"base_url": "http://127.0.0.1:8123/", "hosts": {"hudong": "http://127.0.0.1:9/"}},
+            "http://127.0.0.1:9",
+            "http://127.0.0.1:8123",
+            id="hosts-win-over-base-url",
+        ),
+    ],
+)
+def test_a_groups_host_can_be_set_by_name(
+    make_harness: Any, mode: str, settings: dict, hudong: str, own: str
+) -> None:
+    h = make_harness(mode, **settings)
+    call(h, "hudong.teacher_list", 1, 1, 20)
+    call(h, "live.get_user_count", ROOM_ID)
+    assert [s.url.split("?")[0] for s in h.api.sent] == [
+        hudong + "/openapi/teacher/list",
+        own + "/openapi/live/getUserCount",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("hosts", "words"),
+    [
+        ({"hudongg": "https://x.example/"}, "no group named 'hudongg'"),
+        ({"hudong": "ftp://x.example/"}, "http"),
+        ({"hudong": "https://x.example/?q=1"}, "query"),
+        (["hudong"], "mapping"),
+    ],
+)
+def test_bad_hosts_are_refused_when_the_client_is_built(hosts: Any, words: str) -> None:
+    from baijiayun import BaiJiaYunClient, ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=words):
+        BaiJiaYunClient(12345678, partner_key="k" * 40, hosts=hosts)

@@ -21,13 +21,9 @@ from typing import Any
 
 import pytest
 
+from baijiayun._flow import convert_result
 from baijiayun.api import REGISTRY
 from baijiayun.callbacks import parse_callback
-
-try:
-    from baijiayun._flow import convert_result
-except ImportError:  # pragma: no cover - issue 17 renames _base to _flow
-    from baijiayun._flow import convert_result  # type: ignore[no-redef]
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platform"
 EXAMPLES = {
@@ -80,9 +76,8 @@ def test_every_fixture_names_its_source_and_endpoint() -> None:
             assert ex["path"].startswith("/openapi/"), name
 
 
-def test_the_paths_not_declared_yet_are_the_double_teacher_ones() -> None:
-    """Kept as data for whoever declares them (issue 18, item 6)."""
-    assert UNDECLARED == ["double_teacher.add_zone", "double_teacher.list_zone"]
+def test_every_public_example_is_of_a_declared_endpoint() -> None:
+    assert UNDECLARED == []
 
 
 @pytest.mark.parametrize("name", [n for n, e in DECLARED.items() if e["kind"] == "answer"])

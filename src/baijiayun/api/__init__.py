@@ -19,6 +19,7 @@ from .._group import Bound, Group, ModeT
 if TYPE_CHECKING:
     from .._registry import Registry
     from .doc import Doc
+    from .double_teacher import DoubleTeacher
     from .evaluation import Evaluation
     from .hudong import Hudong
     from .links import Links
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "REGISTRY",
     "Doc",
+    "DoubleTeacher",
     "Evaluation",
     "Groups",
     "Hudong",
@@ -84,6 +86,7 @@ class Groups(Bound[ModeT]):
     notice: Notice[ModeT]
     quiz: Quiz[ModeT]
     evaluation: Evaluation[ModeT]
+    double_teacher: DoubleTeacher[ModeT]
 
     # the earlier SDK's spellings
     liveaccount: LiveAccount[ModeT]
@@ -109,6 +112,11 @@ _CLASS_OF: dict[str, str] = {
 }
 """The class name of each group attribute of the clients (aliases included)."""
 GROUP_ATTRIBUTES = tuple(_CLASS_OF)
+
+
+def group_name(attribute: str) -> str:
+    """The group's own name of a client attribute (``livesetting`` → ``live_setting``)."""
+    return _module_of(_CLASS_OF[attribute]).rpartition(".")[2]
 
 
 def group_class(class_name: str) -> type[Group[Any]]:

@@ -33,8 +33,12 @@ from ..models.hudong import (
 
 __all__ = ["HUDONG_HOST", "Hudong", "Student"]
 
-HUDONG_HOST = "https://hudong.baijiayun.com/"
-"""Where the platform serves the interaction API."""
+HUDONG_HOST = "http://hudong.baijiayun.com/"
+"""Where the platform serves the interaction API: ``http://``, as the vendor's page
+(https://dev.baijiacloud.com/default/wiki/detail/74) and a PHP client show it; no public
+source shows it served over https. Calls are signed (the key itself is never sent), but
+their fields travel in the clear: ``hosts={"hudong": "https://hudong.baijiayun.com/"}``
+sends them over https where your account's host serves it."""
 
 PAGING = PAGING_20
 

@@ -15,7 +15,7 @@ from typing import Any
 from .._group import Group, ModeT, endpoint
 from .._params import CallbackUrl, Date
 from .._wire import Context, Invalid
-from ..models.live_account import DailyCost, DayPeaks, HourPeaks, RoomCost
+from ..models.live_account import DailyCost, DayMediaLengths, DayPeaks, HourPeaks, RoomCost
 from .room import ProductType
 
 
@@ -67,6 +67,21 @@ class LiveAccount(Group[ModeT], name="live_account"):
 
         One entry per day: user visits (人次), user minutes and the amount (``Decimal``).
         Small classes are reported by :meth:`SmallCourse.get_daily_cost`.
+        """
+
+    @endpoint("getDayMediaLength", safe=True, checks=(check_date_range,))
+    def get_day_media_length(
+        self,
+        start_date: Date | None = None,
+        end_date: Date | None = None,
+        product_type: ProductType | int | None = None,
+    ) -> DayMediaLengths:
+        """Media minutes used on each day of a range.
+
+        Seen in public code only as a call with ``partner_id`` (its arguments left
+        out, ``product_type``, ``start_date`` and ``end_date`` beside it): the
+        parameters are optional here and the answer's fields are kept as sent
+        (``baijiayun doctor`` shows what your account answers).
         """
 
     @endpoint("getAllRoomCost", safe=True, unwrap="room_cost")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from .._group import Group, ModeT, endpoint
-from .._params import PAGING_100, Date, Int, Page, PageSize, Str
+from .._params import PAGING_100, Date, Int, LengthBetween, Page, PageSize, Str
 from .._wire import ClientOnly, Context, Invalid, NonEmpty, Range, Rule
 from ..models.sub_account import SubAccountCreated, SubAccountInfo, SubAccountList
 
@@ -29,21 +29,6 @@ class SubAccountStatus(enum.IntEnum):
     """In use."""
     STOPPED = 2
     """Stopped, or no service opened."""
-
-
-@dataclass(frozen=True)
-class LengthBetween(Rule):
-    """Text of ``lo`` to ``hi`` characters."""
-
-    lo: int
-    hi: int
-
-    def check(self, value: Any) -> str | None:
-        ok = isinstance(value, str) and self.lo <= len(value) <= self.hi
-        return None if ok else self.describe()
-
-    def describe(self) -> str:
-        return f"must be {self.lo} to {self.hi} characters"
 
 
 @dataclass(frozen=True)
@@ -156,6 +141,13 @@ class SubAccount(Group[ModeT], name="sub_account"):
     @endpoint("getSubAccountInfo", safe=True)
     def get_sub_account_info(self, sub_partner_id: PartnerId) -> SubAccountInfo:
         """A sub-account's contact, services, period and quotas."""
+
+    @endpoint("/openapi/new_sub/getAccountInfo", safe=True)
+    def get_account_info(self, sub_partner_id: PartnerId) -> SubAccountInfo:
+        """A sub-account's information through ``/openapi/new_sub/`` (the path newer
+        accounts use; seen in public code with ``partner_id`` and ``sub_partner_id``,
+        code index id 17753618801). The answer is read as :meth:`get_sub_account_info`'s
+        (every field optional; fields the SDK does not know are kept)."""
 
     @endpoint("modifySubAccount", checks=(check_quotas,), client_checks=(check_period,))
     def modify_sub_account(

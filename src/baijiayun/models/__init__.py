@@ -54,6 +54,8 @@ _MODULE_OF = {
     "CsvExport": "room_data",
     "DailyCost": "live_account",
     "DailyPlayCount": "video_data",
+    "DayMediaLength": "live_account",
+    "DayMediaLengths": "live_account",
     "DayPeaks": "live_account",
     "Document": "doc",
     "EvaluationList": "evaluation",
@@ -160,9 +162,13 @@ _MODULE_OF = {
     "VoteRecord": "hudong",
     "VoteRecords": "hudong",
     "Watermark": "live_setting",
+    "Zone": "double_teacher",
+    "ZoneAdded": "double_teacher",
+    "ZoneList": "double_teacher",
 }
 if TYPE_CHECKING:  # what type checkers and editors read
     from .doc import *  # noqa: F403
+    from .double_teacher import *  # noqa: F403
     from .evaluation import *  # noqa: F403
     from .hudong import *  # noqa: F403
     from .live import *  # noqa: F403

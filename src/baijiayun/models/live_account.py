@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from pydantic import Field
+
 from ._base import Money, Result
 
-__all__ = ["DailyCost", "DayPeaks", "HourPeaks", "RoomCost"]
+__all__ = ["DailyCost", "DayMediaLength", "DayMediaLengths", "DayPeaks", "HourPeaks", "RoomCost"]
 
 HourPeaks = dict[int, int]
 """Answer of ``live_account/getHourPeakUser``: the peak number of users online, by hour (0–23)."""
@@ -41,3 +43,23 @@ class RoomCost(Result):
     minutes: int | None = None
     """User minutes in the room that day."""
     amount: Money | None = None
+
+
+class DayMediaLength(Result):
+    """One day of ``live_account/getDayMediaLength`` as the sandbox answers it; the
+    platform's fields are not documented publicly and are kept as sent (by key)."""
+
+    date: _dt.date | None = None
+    media_length: int | None = None
+    """Minutes of media (the sandbox: user minutes in live classes)."""
+
+
+class DayMediaLengths(Result):
+    """Answer of ``live_account/getDayMediaLength``.
+
+    No public source shows it: ``items`` reads a ``list`` if one is sent, and every
+    other field is kept as sent (``result["..."]``). Source of the endpoint: code index
+    id 17753618801 (consumer code, c. 2020).
+    """
+
+    items: list[DayMediaLength] = Field(default_factory=list, alias="list")

@@ -217,6 +217,13 @@ def get_sub_account_info(call: Call) -> dict[str, Any]:
     return answer(call.store(SubAccountStore).get(call.args["sub_partner_id"]))
 
 
+@service.handles(SubAccount.get_account_info)
+def get_account_info(call: Call) -> dict[str, Any]:
+    """The sandbox answers ``new_sub/getAccountInfo`` as ``getSubAccountInfo`` (its own
+    choice: no public source shows this answer)."""
+    return answer(call.store(SubAccountStore).get(call.args["sub_partner_id"]))
+
+
 @service.handles(SubAccount.stop_sub_account)
 def stop_sub_account(call: Call) -> dict[str, Any]:
     store = call.store(SubAccountStore)
