@@ -78,9 +78,21 @@ _SECRET_VALUE = re.compile(
 )
 
 
+_PROSE = re.compile(r"[a-z]{1,12} [a-z]")
+"""After ``name:``, a short lower-case word and more words: a sentence about the field
+(``secret_key: does not match``), not its value (keys mix case, digits and symbols)."""
+
+
+def _redacted(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name.rstrip().endswith(":") and _PROSE.match(match.string, match.start(2)):
+        return match.group(0)
+    return name + "***"
+
+
 def redact(text: str) -> str:
     """``text`` with every partner_key, secret_key and sign value replaced by ``***``."""
-    return _SECRET_VALUE.sub(r"\1***", text)
+    return _SECRET_VALUE.sub(_redacted, text)
 
 
 def clip(text: str, limit: int) -> str:

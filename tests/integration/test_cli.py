@@ -267,6 +267,16 @@ def test_a_refused_sign_names_the_key_and_the_clock(server: Any) -> None:
     ]
 
 
+def test_a_wrong_secret_key_is_said_in_words(server: Any) -> None:
+    """Bug: the masking took ``does`` for the secret key's value (``secret_key: ***``)."""
+    lines = fails(
+        1, "--partner-id", SANDBOX_PARTNER_ID, "--secret-key", "wrong-secret",
+        "--base-url", server.base_url, "room", "list",
+    )  # fmt: skip
+    assert lines[0] == "error: 1001 secret_key does not match the account (partner/createkey)"
+    assert "***" not in lines[0] and "wrong-secret" not in "".join(lines)
+
+
 def test_a_failing_platform_says_try_later(server: Any) -> None:
     server.sandbox.inject("/openapi/room/delete", status=503)
     lines = fails(

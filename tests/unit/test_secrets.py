@@ -12,7 +12,7 @@ import pytest
 
 from baijiayun._flow import Send
 from baijiayun.api import REGISTRY
-from baijiayun.errors import BaiJiaYunError
+from baijiayun.errors import BaiJiaYunError, redact
 
 from .conftest import (
     CREATEKEY,
@@ -158,3 +158,20 @@ def test_the_baijiayun_logger_reports_each_attempt(harness, caplog) -> None:
         re.match(r"POST /openapi/room/info attempt=1 status=200 code=3001 elapsed=\d+\.\dms", line)
         for line in lines
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("secret_key: does not match the account", "secret_key: does not match the account"),
+        ("error: 1001 secret_key: does not match", "error: 1001 secret_key: does not match"),
+        ("secret_key: 3068cecb29959c102ac188172ef3b101", "secret_key: ***"),
+        ("secret_key: abcdefgh", "secret_key: ***"),  # a value alone is hidden
+        ("sign: Ab3+/x= more words", "sign: *** more words"),  # not a word: hidden
+        ("SIGN=does not", "SIGN=*** not"),  # the form encoding hides whatever follows
+        ("Partner_Key: v", "Partner_Key: ***"),
+    ],
+)
+def test_a_sentence_about_a_secret_field_is_kept_its_values_are_not(text: str, shown: str) -> None:
+    """Bug: the masking took the word after ``secret_key:`` for its value (issue 19)."""
+    assert redact(text) == shown

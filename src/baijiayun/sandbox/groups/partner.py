@@ -32,7 +32,7 @@ def createkey(call: Call) -> dict[str, Any]:
     account = store.account()
     assert account is not None  # the core checked the partner
     if not signs_equal(str(account["secret_key"]), call.args["secret_key"]):
-        raise PlatformError(1001, "secret_key: does not match the account")
+        raise PlatformError(1001, "secret_key does not match the account")
     key = str(account["partner_key"])
     if call.args.get("regenerate"):
         key = secrets.token_urlsafe(48)
