@@ -101,3 +101,17 @@ def test_the_control_route_table_matches_the_declarations(name: str) -> None:
         "run: python -m baijiayun.sandbox.core.reference README.md docs/sandbox.md"
     )
     assert "sandbox.media.set_playback_status" not in committed
+
+
+def test_every_stub_module_and_models_module_is_a_registered_group() -> None:
+    """A group's stub module is on the clients (``api.Groups``), and its models module
+    and sandbox module carry the same name: a module added without the rest fails here."""
+    api = ROOT / "src" / "baijiayun" / "api"
+    stubs = {p.stem for p in api.glob("*.py") if not p.stem.startswith("_")}
+    assert stubs == set(REGISTRY.groups)
+    models = ROOT / "src" / "baijiayun" / "models"
+    with_models = {p.stem for p in models.glob("*.py") if not p.stem.startswith("_")}
+    assert with_models <= set(GROUPS)
+    assert set(GROUPS) - with_models == {"partner"}  # its one answer is the key, a str
+    sandboxed = {p.stem for p in (SANDBOX / "groups").glob("*.py") if p.stem != "__init__"}
+    assert sandboxed == set(GROUPS)
