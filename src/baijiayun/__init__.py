@@ -33,12 +33,12 @@ from .errors import (
     UploadError,
     ValidationError,
 )
-from .keys import KeyStore, MemoryKeyStore
 
 if TYPE_CHECKING:
     from ._client import AsyncBaiJiaYunClient, BaiJiaYunClient
     from ._raw import RawResult
     from .callbacks import CallbackDeduplicator, parse_callback, sign_callback, verify_callback
+    from .keys import KeyStore, MemoryKeyStore
     from .links import Role, enter_url, playback_url, video_url, web_sign
 
 # Imported on first use (``from baijiayun import BaiJiaYunClient``, ``baijiayun.Role``), so
@@ -48,6 +48,8 @@ _LAZY = {
     "AsyncBaiJiaYunClient": "_client",
     "BaiJiaYunClient": "_client",
     "RawResult": "_raw",
+    "KeyStore": "keys",
+    "MemoryKeyStore": "keys",
     "CallbackDeduplicator": "callbacks",
     "parse_callback": "callbacks",
     "sign_callback": "callbacks",

@@ -18,6 +18,7 @@ from . import _config
 from ._endpoint import Endpoint
 from ._flow import ClientBase, RequestOptions
 from ._group import AsyncMode, SyncMode
+from ._signing import TIMESTAMP_TOLERANCE
 from ._transport import async_driver, sync_driver
 from .api import GROUP_ATTRIBUTES, Groups, group_name
 from .errors import CallbackSignatureError, ConfigurationError
@@ -160,7 +161,7 @@ class _ClientMixin(ClientBase, Generic[_H]):
     get_web_sign = _get_web_sign  # the earlier SDK's form, same as on client.links
 
     def verify_callback(
-        self, fields: object, tolerance: float | None = _config.CALLBACK_TOLERANCE
+        self, fields: object, tolerance: float | None = TIMESTAMP_TOLERANCE
     ) -> dict[str, str]:
         """:func:`baijiayun.callbacks.verify_callback` with this client's partner key.
 

@@ -10,18 +10,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
-from ._signing import TIMESTAMP_TOLERANCE
 from .errors import ConfigurationError
 
 LEGACY_BASE_URL = "https://api.baijiayun.com/"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 2
-CALLBACK_TOLERANCE = TIMESTAMP_TOLERANCE
-"""Seconds a callback's ``timestamp`` (and ``qid``) may differ from now, either way
-(:data:`baijiayun._signing.TIMESTAMP_TOLERANCE`)."""
 
 # ---- environment variables: every name the SDK and its command read, here only
 SETTING_NAMES = ("partner_id", "partner_key", "secret_key", "private_domain", "base_url")
@@ -94,6 +88,8 @@ def check_base_url(url: str) -> str:
         problem = "holds a space, a control character or a lone surrogate"
     else:
         try:
+            from urllib.parse import urlsplit  # the command's --help needs no URL parser
+
             parts = urlsplit(url)
             parts.port  # noqa: B018 - raises ValueError on a bad port
         except ValueError:
@@ -199,6 +195,8 @@ def resolve(
         check_key("partner_key", pkey)
     if skey is not None:
         check_key("secret_key", skey)
+    from zoneinfo import ZoneInfo  # read when a client is built, not when settings are named
+
     if isinstance(tz, str):
         try:
             zone: _dt.tzinfo = ZoneInfo(tz)
