@@ -236,7 +236,7 @@ def titles_in(box: Sandbox) -> Counter[str]:
 
 
 def result_rows(out: Path) -> list[dict[str, str]]:
-    with out.open(newline="", encoding="utf-8") as handle:
+    with out.open(newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 
