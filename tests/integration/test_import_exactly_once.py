@@ -128,7 +128,7 @@ def sandbox_rooms(url: str) -> list[Any]:
 
 
 def read_result(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 
