@@ -313,8 +313,9 @@ def import_timetable(
     backoff: float,
     settle: float,
 ) -> None:
-    """Create one room per row of a timetable CSV, with codes and enter links; run it
-    again on a changed timetable to sync.
+    """Create one room per row of a timetable CSV, with codes and enter links.
+
+    Run it again on a changed timetable to sync it (see the key column below).
 
     The header names the columns: title,start,end,type,teacher_number,
     teacher_name,student_numbers (student numbers separated by spaces), then
