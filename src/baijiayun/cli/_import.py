@@ -138,7 +138,9 @@ def _changes_text(ledger: Ledger, row: Row) -> str:
     if isinstance(changes, str) or not changes:
         return "codes and links"
     names = {"start_time": "start", "end_time": "end"}
-    return ", ".join(dict.fromkeys(names.get(name, name) for name in changes))
+    first = ["title", "start_time", "end_time"]
+    ordered = [n for n in first if n in changes] + [n for n in changes if n not in first]
+    return ", ".join(names.get(name, name) for name in ordered)
 
 
 def _show_plan(output: Output, plan: Plan, ledger: Ledger, prune: bool) -> None:
