@@ -716,3 +716,21 @@ def test_a_long_title_is_one_warning_naming_line_and_column(tmp_path: Path) -> N
     assert len(report.created) == 1
     with box.client() as client:
         assert [r.title for r in client.iter_rooms()] == ["长" * 50]
+
+
+def test_a_refused_update_fails_its_row_and_is_sent_again_next_run(tmp_path: Path) -> None:
+    box = Sandbox()
+    path, out = tmp_path / "t.csv", tmp_path / "out.csv"
+    run_import(box, read_timetable(write(path, keyed(1), KEYED)), out)
+    room = result_rows(out)[0]["room_id"]
+    table = read_timetable(write(path, [keyed(1)[0].replace("Class 0", "New 0")], KEYED))
+    box.inject("/openapi/room/update", code=2002, msg="no permission")
+    report, _ = run_import(box, table, out)
+    assert report.failed == {
+        2: f"room {room}: update failed: 2002 no permission; run the import again to retry"
+    }
+    (row,) = result_rows(out)
+    assert row["status"] == "failed" and row["room_id"] == room
+    report, _ = run_import(box, table, out)
+    assert report.updated == [2] and report.failed == {}
+    assert result_rows(out)[0]["room_id"] == room

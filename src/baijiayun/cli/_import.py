@@ -143,12 +143,14 @@ def _changes_text(ledger: Ledger, row: Row) -> str:
     return ", ".join(names.get(name, name) for name in ordered)
 
 
-def _show_plan(output: Output, plan: Plan, ledger: Ledger, prune: bool) -> None:
+def _show_plan(output: Output, plan: Plan, ledger: Ledger, prune: bool, table: Timetable) -> None:
     """``--dry-run``: what the run would do (counts, and the first rows of each)."""
     gone = "deleted (--prune)" if prune else "kept; add --prune to delete them"
     if output.json_mode:
         output.json(
             {
+                "rows": len(table.rows),
+                "bad": [{"line": b.line, "error": b.message} for b in table.bad],
                 "create": [r.line for r in plan.create],
                 "check_first": [r.line for r in plan.check],
                 "update": [r.line for r in plan.update],
@@ -385,7 +387,7 @@ def import_timetable(
                 if plan.refused:
                     _report_bad(output, plan.refused)
                 _warn_moved(output, plan, interactive=False)
-                _show_plan(output, plan, ledger, prune)
+                _show_plan(output, plan, ledger, prune, table)
         except TimetableError as exc:
             raise CliError(str(exc)) from None
         if not output.json_mode:

@@ -40,6 +40,7 @@ from .ledger import (
     HAS_ROOM,
     PENDING,
     UNCERTAIN,
+    UPDATE_FAILED,
     Ledger,
     LedgerEntry,
     room_changes,
@@ -356,10 +357,8 @@ class Importer:
             await self._retrying(functools.partial(self.client.room.update, room_id, **changes))
         except BaiJiaYunError as exc:
             text = _error_text(exc)
-            self.ledger.note_error(row.key, f"update failed: {text}")
-            self._finish(
-                row, "failed", f"room {room_id} not updated ({text}); run the import again"
-            )
+            self.ledger.note_error(row.key, UPDATE_FAILED + text)
+            self._finish(row, "failed", why_not_done(self.ledger.get(row.key)))
             return
         self.ledger.mark_updated(row.key, row)
         self._updates.add(row.key)

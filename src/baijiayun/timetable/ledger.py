@@ -38,6 +38,7 @@ __all__ = [
     "UNCERTAIN",
     "UNKNOWN",
     "UPDATABLE",
+    "UPDATE_FAILED",
     "Gone",
     "Ledger",
     "LedgerEntry",
@@ -539,6 +540,8 @@ class Ledger:
 
 
 _MAY_HAVE_A_ROOM = (*HAS_ROOM, *UNCERTAIN, DELETING)
+UPDATE_FAILED = "update failed: "
+"""How a row's error starts when its room's update failed (the next run sends it again)."""
 
 
 def _dumps(payload: dict[str, Any]) -> str:
@@ -594,6 +597,8 @@ def why_not_done(entry: LedgerEntry) -> str:
             f"may have been created ({entry.error or 'no answer'}); "
             "not re-sent: run the import again to check"
         )
+    if entry.state == CREATED and (entry.error or "").startswith(UPDATE_FAILED):
+        return f"room {entry.room_id}: {entry.error}; run the import again to retry"
     if entry.state == CREATED:
         return f"room {entry.room_id} created; codes or links failed: {entry.error}"
     return entry.error or "not created"
