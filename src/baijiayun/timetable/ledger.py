@@ -225,8 +225,8 @@ class Ledger:
                     uri = self.path.resolve().as_uri() + "?mode=ro"
                     self.conn.execute("ATTACH DATABASE ? AS disk", (uri,))
                     self.conn.executescript(
-                        "CREATE TEMP TABLE rows AS SELECT * FROM disk.rows;"
-                        "CREATE TEMP TABLE meta AS SELECT * FROM disk.meta;"
+                        "CREATE TABLE main.rows AS SELECT * FROM disk.rows;"
+                        "CREATE TABLE main.meta AS SELECT * FROM disk.meta;"
                         "DETACH DATABASE disk;"
                     )
                 self.conn.executescript(LEDGER_SCHEMA)
@@ -362,14 +362,19 @@ class Ledger:
                 plan.update.append(row)
             else:
                 plan.unchanged.append(row)
+        # A row of an earlier run without keys, at the same line, that no row matches now:
+        # the row was probably edited (or is the same class, gaining a key as it moved).
         by_line = {
             e.line: e
             for e in entries.values()
-            if e.user_key is None and e.key not in present and e.state in (*HAS_ROOM, *UNCERTAIN)
+            if e.user_key is None
+            and e.key not in present
+            and e.key not in adopted
+            and e.state in (*HAS_ROOM, *UNCERTAIN)
         }
         for row in plan.create:
             old = by_line.get(row.line)
-            if row.user_key is None and old is not None and row.key not in entries:
+            if old is not None and row.key not in entries:
                 plan.moved.append(
                     Moved(row.line, old.room_id, old.title, old.start_time, old.end_time)
                 )
