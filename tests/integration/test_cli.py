@@ -618,7 +618,7 @@ def test_import_skips_bad_rows_when_asked_and_writes_every_row(tmp_path: Path) -
     assert "3 row(s): 2 created, 0 reused from an earlier run, 0 failed, 1 skipped" in (
         result.stdout
     )
-    with out.open(newline="", encoding="utf-8") as handle:
+    with out.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["status"] for r in rows] == ["created", "skipped", "created"]
     assert rows[1]["error"] == "line 3: type: must be one of 1, 2, 3, 4, 5, 6"

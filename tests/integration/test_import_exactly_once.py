@@ -128,7 +128,7 @@ def sandbox_rooms(url: str) -> list[Any]:
 
 
 def read_result(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -215,14 +215,17 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(
     box, url = served
     timetable, out = tmp_path / "timetable.csv", tmp_path / "result.csv"
     titles = write_timetable(timetable, 300)
-    box.inject(CREATE, delay=0.01, count=300)  # slow enough to interrupt in mid-run
+    # 40 creates answer at once, then each takes 0.5 s: the other 260 need more than 30 s
+    # at concurrency 4, so Ctrl-C always arrives in mid-import, however loaded the machine.
+    box.inject(CREATE, delay=0.0001, count=40)
+    box.inject(CREATE, delay=0.5, count=1000)
     env = clean_env(tmp_path)
     command = import_command(url, timetable, out, "--concurrency", "4")
     proc = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    deadline = time.monotonic() + 30
-    while box.request_count(CREATE) < 40:
+    deadline = time.monotonic() + 60
+    while box.request_count(CREATE) < 44:  # the slow ones are in flight
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.005)
     proc.send_signal(signal.SIGINT)
@@ -232,8 +235,158 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(
     assert "run the same command again" in stderr
     partial = read_result(out)  # written on the way out: every row, some not done yet
     assert len(partial) == 300 and any(r["status"] == "failed" for r in partial)
+    assert box.request_count(CREATE) < 300
     box.clear_faults()
-    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    # Creates in flight at Ctrl-C finish on the server up to 0.5 s later: settle past that.
+    rerun = subprocess.run(
+        [*command, "--settle", "1"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert rerun.returncode == 0, rerun.stderr
     rooms = sandbox_rooms(url)
     assert Counter(r.title for r in rooms) == Counter(titles)
+
+
+# --------------------------------------------------------------------------- keys: a sync
+UPDATE = "/openapi/room/update"
+DELETE = "/openapi/room/delete"
+
+
+def keyed_rows(count: int, first: int = 0) -> dict[str, list[str]]:
+    """Rows with keys ``C0000``..., one hour apart from tomorrow 08:00 (by key number)."""
+    day = (dt.datetime.now(BEIJING) + dt.timedelta(days=1)).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
+    out = {}
+    for i in range(first, first + count):
+        start = day + dt.timedelta(hours=i)
+        out[f"C{i:04d}"] = [
+            f"C{i:04d}",
+            f"Lesson {i:04d} 数学",
+            start.strftime("%Y-%m-%d %H:%M"),
+            (start + dt.timedelta(minutes=45)).strftime("%Y-%m-%d %H:%M"),
+            "2",
+            str(500000 + i),
+            f"Teacher {i}",
+            f"{1000000 + 2 * i} {1000001 + 2 * i}",
+        ]
+    return out
+
+
+def write_keyed(path: Path, rows: dict[str, list[str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["key", *HEADER])
+        writer.writerows(rows.values())
+
+
+def test_a_changed_timetable_with_keys_is_synced_exactly_once(
+    served: tuple[Sandbox, str], tmp_path: Path
+) -> None:
+    """300 rows; then 20 moved or renamed, 10 removed, 10 added, synced under lost answers
+    and a kill -9: the changed rows keep their rooms, codes and links, 10 new rooms, the 10
+    left out are reported and kept, and deleted only with --prune."""
+    box, url = served
+    timetable, out = tmp_path / "timetable.csv", tmp_path / "result.csv"
+    env = clean_env(tmp_path)
+    command = import_command(url, timetable, out, "--json")
+    original = keyed_rows(300)
+    write_keyed(timetable, original)
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert json.loads(first.stdout)["created"] == 300
+    before = {r["key"]: r for r in read_result(out)}
+
+    changed = dict(original)
+    moved, renamed = list(original)[:10], list(original)[10:20]
+    removed = list(original)[290:]
+    for key in moved:  # to another day, same hour
+        cells = list(changed[key])
+        for column in (2, 3):
+            when = dt.datetime.strptime(cells[column], "%Y-%m-%d %H:%M") + dt.timedelta(days=3)
+            cells[column] = when.strftime("%Y-%m-%d %H:%M")
+        changed[key] = cells
+    for key in renamed:
+        changed[key] = [key, f"Renamed {key}", *changed[key][2:]]
+    for key in removed:
+        del changed[key]
+    added = keyed_rows(10, first=1000)
+    changed.update(added)
+    write_keyed(timetable, changed)
+
+    # The plan first: the same counts, nothing sent, nothing changed.
+    ledger = tmp_path / "result.csv.ledger.db"
+    sent, ledger_before = box.request_count(), ledger.read_bytes()
+    dry = subprocess.run([*command, "--dry-run"], env=env, capture_output=True, text=True)
+    assert dry.returncode == 0, dry.stderr
+    plan = json.loads(dry.stdout)
+    assert (len(plan["create"]), len(plan["update"]), len(plan["unchanged"])) == (10, 20, 270)
+    assert sorted(p["key"] for p in plan["prune"]) == removed
+    assert box.request_count() == sent and ledger.read_bytes() == ledger_before
+
+    # The sync, under lost answers (applied, then dropped), 503s and a kill -9.
+    box.inject(CREATE, drop=True, process=True)
+    box.inject(CREATE, status=503)
+    box.inject(CREATE, drop=True, process=True)
+    box.inject(UPDATE, drop=True, process=True)
+    box.inject(UPDATE, status=503)
+    box.inject(UPDATE, delay=0.2, count=6)  # slow enough to be killed among the updates
+    box.inject(UPDATE, drop=True, process=True)
+    proc = subprocess.Popen(
+        import_command(url, timetable, out, "--concurrency", "2"),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while box.request_count(UPDATE) < 5:
+        assert proc.poll() is None, "the sync ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    resumed = subprocess.run(
+        [*command, "--settle", "0.5"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    summary = json.loads(resumed.stdout)
+    assert sorted(summary["no_longer_in_timetable"]) == removed
+    assert summary["failed"] == [] and summary["deleted"] == []
+    # Lost answers were looked up, not sent again; only the create refused with 503 was.
+    assert box.request_count(CREATE) == 300 + 10 + 1
+    assert box.request_count(UPDATE) > 20  # lost and refused updates were sent again
+
+    rooms = sandbox_rooms(url)
+    ids = Counter(r.room_id for r in rooms)
+    assert len(rooms) == 310 and max(ids.values()) == 1  # 300 + 10 new, no duplicate
+    result = {r["key"]: r for r in read_result(out)}
+    assert sorted(result) == sorted(changed)
+    assert all(not r["error"] for r in result.values())
+    kept = [k for k in original if k not in removed]
+    assert len(kept) == 290 and all(result[k]["room_id"] == before[k]["room_id"] for k in kept)
+    assert {r.room_id for r in rooms} == {r["room_id"] for r in result.values()} | {
+        before[k]["room_id"] for k in removed
+    }
+    new_ids = {result[k]["room_id"] for k in added}
+    assert len(new_ids) == 10 and not new_ids & {r["room_id"] for r in before.values()}
+    with BaiJiaYunClient(SANDBOX_PARTNER_ID, partner_key=SANDBOX_PARTNER_KEY, base_url=url) as c:
+        for key in [*moved, *renamed]:
+            row, old = result[key], before[key]
+            assert row["status"] in ("updated", "reused")  # reused: updated by the killed run
+            for column in ("room_id", "teacher_code", "admin_code", "student_codes"):
+                assert row[column] == old[column], (key, column)
+            info = c.room.info(row["room_id"])
+            assert info.title == changed[key][1]
+            assert info.start_time.strftime("%Y-%m-%d %H:%M") == changed[key][2]
+            assert info.end_time.strftime("%Y-%m-%d %H:%M") == changed[key][3]
+
+    # --prune: asks first (no terminal here: --yes is needed), then deletes the 10.
+    refused = subprocess.run([*command, "--prune"], env=env, capture_output=True, text=True)
+    assert refused.returncode == 2 and "add --yes" in refused.stderr
+    box.inject(DELETE, drop=True, process=True)  # deleted, answer lost: sent again, fine
+    pruned = subprocess.run(
+        [*command, "--prune", "--yes"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert pruned.returncode == 0, pruned.stderr[-2000:]
+    assert sorted(json.loads(pruned.stdout)["deleted"]) == removed
+    remaining = {r.room_id for r in sandbox_rooms(url)}
+    assert remaining == {r["room_id"] for r in result.values()}

@@ -236,7 +236,7 @@ def titles_in(box: Sandbox) -> Counter[str]:
 
 
 def result_rows(out: Path) -> list[dict[str, str]]:
-    with out.open(newline="", encoding="utf-8") as handle:
+    with out.open(newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -417,3 +417,320 @@ def test_the_importer_pauses_with_the_clients_own_backoff() -> None:
         assert cap / 2 - 0.05 <= pause <= cap + 0.05, (n, pause)
     for _ in range(3000):  # thousands of errors in a row: the pause stays at the cap
         run._failed_once()
+
+
+# --------------------------------------------------------------------------- guards
+def test_reconciliation_never_takes_a_room_another_row_of_the_import_owns(
+    tmp_path: Path,
+) -> None:
+    """Row a made room R at 09:00; a moves to 11:00 and a new row b takes the 09:00 slot
+    with the same title; b's create was left uncertain by a crash. When b is reconciled,
+    R (still at 09:00: a's update comes later) matches b's title and times, but R is a's."""
+    box = Sandbox()
+    path, out = tmp_path / "t.csv", tmp_path / "out.csv"
+    header = "key," + HEADER
+    first = read_timetable(write(path, [f"a,Maths,{tomorrow(9)},{tomorrow(10)},2,7,T,1"], header))
+    run_import(box, first, out)
+    owned = result_rows(out)[0]["room_id"]
+    moved = f"a,Maths,{tomorrow(11)},{tomorrow(12)},2,7,T,1"
+    table = read_timetable(
+        write(path, [moved, f"b,Maths,{tomorrow(9)},{tomorrow(10)},2,8,U,2"], header)
+    )
+    b = table.rows[1]
+    with Ledger(ledger_path(out), "sandbox") as ledger:  # a run that died sending b
+        ledger.sync(table.rows)
+        ledger.mark_sending(b.key, time.time(), b)
+    run_import(box, table, out)
+    a_row, b_row = result_rows(out)
+    assert a_row["room_id"] == owned and a_row["status"] == "updated"
+    assert b_row["room_id"] != owned and b_row["status"] == "created"
+    assert box.request_count(CREATE) == 2  # b was sent: no room was its
+    with box.client() as client:
+        assert len(list(client.iter_rooms())) == 2
+        assert client.room.info(owned).start_time.hour == 11
+
+
+def test_an_edited_row_whose_create_was_uncertain_is_reported_changed(tmp_path: Path) -> None:
+    box = Sandbox()
+    path, out = tmp_path / "t.csv", tmp_path / "out.csv"
+    table = read_timetable(write(path, rows(1)))
+    (row,) = table.rows
+    with Ledger(ledger_path(out), "sandbox") as ledger:  # died after sending the create...
+        ledger.sync(table.rows)
+        ledger.mark_sending(row.key, time.time(), row)
+    with box.client() as client:  # ... which the platform carried out
+        client.room.create(**row.create)
+    edited = read_timetable(
+        write(path, [line.replace(",T0,", ",Teacher Zero,") for line in rows(1)])
+    )
+    report, _ = run_import(box, edited, out)
+    assert report.changed == [2]
+    assert box.request_count(CREATE) == 1
+
+
+def test_the_settle_delay_counts_from_the_latest_lost_answer(tmp_path: Path) -> None:
+    box = Sandbox()
+    table = read_timetable(write(tmp_path / "t.csv", rows(2)))
+    out = tmp_path / "out.csv"
+    now = time.time()
+    clock = [now - 30]
+    with Ledger(ledger_path(out), "sandbox", clock=lambda: clock[0]) as ledger:
+        ledger.sync(table.rows)
+        first, second = table.rows
+        ledger.mark_sending(first.key, now - 30, first)
+        ledger.mark_sending(second.key, now - 30, second)
+        ledger.mark_unknown(first.key, "no answer")  # lost 30 s ago
+        clock[0] = now
+        ledger.mark_unknown(second.key, "no answer")  # lost just now
+    started = time.monotonic()
+    run_import(box, table, out, ImportSettings(settle=0.5, backoff=0))
+    assert time.monotonic() - started >= 0.45  # 0.5 s after the latest, not the earliest
+    assert box.request_count(CREATE) == 2
+
+
+# --------------------------------------------------------------------------- keys: a sync
+KEYED = "key," + HEADER
+
+
+def keyed(n: int, day: int = 1, title: str = "Class", start: int = 0) -> list[str]:
+    out = []
+    for i in range(start, start + n):
+        when = (dt.datetime.now(BEIJING) + dt.timedelta(days=day)).replace(
+            hour=8, minute=0, second=0, microsecond=0
+        ) + dt.timedelta(hours=i % 12, days=i // 12)
+        text = when.strftime("%Y-%m-%d %H:%M")
+        end = (when + dt.timedelta(minutes=50)).strftime("%Y-%m-%d %H:%M")
+        out.append(f"K{i},{title} {i},{text},{end},2,{900 + i},T{i},{1000 + i}")
+    return out
+
+
+def test_duplicate_keys_are_a_row_error_naming_both_lines(tmp_path: Path) -> None:
+    lines = keyed(3)
+    lines[2] = lines[2].replace("K2,", "K0,", 1)
+    lines.append(f",Keyless,{tomorrow(20)},{tomorrow(21)},2,7,T,1")
+    table = read_timetable(write(tmp_path / "t.csv", lines, KEYED))
+    assert table.keyed and [r.user_key for r in table.rows] == ["K0", "K1"]
+    assert {b.line: b.message for b in table.bad} == {
+        4: "key: K0 is also the key of line 2 (each class needs its own key)",
+        5: "key is missing (every row needs one when the column is there)",
+    }
+
+
+def test_a_moved_or_renamed_row_updates_its_room_and_keeps_id_and_codes(tmp_path: Path) -> None:
+    box = Sandbox()
+    path, out = tmp_path / "t.csv", tmp_path / "out.csv"
+    run_import(box, read_timetable(write(path, keyed(4), KEYED)), out)
+    before = {r["key"]: r for r in result_rows(out)}
+    lines = keyed(4)
+    lines[0] = keyed(1, day=2)[0]  # moved to the next day
+    lines[1] = lines[1].replace("Class 1", "Renamed 1")
+    table = read_timetable(write(path, lines, KEYED))
+    with Ledger(ledger_path(out), "sandbox", readonly=True) as ledger:
+        plan = ledger.plan(table.rows)
+    assert [r.user_key for r in plan.update] == ["K0", "K1"]
+    assert [r.user_key for r in plan.unchanged] == ["K2", "K3"] and not plan.create
+    report, _ = run_import(box, table, out)
+    assert sorted(report.updated) == [2, 3] and sorted(report.reused) == [4, 5]
+    assert box.request_count(CREATE) == 4 and box.request_count("/openapi/room/update") == 2
+    after = {r["key"]: r for r in result_rows(out)}
+    for key in ("K0", "K1"):
+        for column in ("room_id", "teacher_code", "admin_code", "student_codes"):
+            assert after[key][column] == before[key][column]
+        assert after[key]["status"] == "updated"
+    with box.client() as client:
+        assert client.room.info(after["K1"]["room_id"]).title == "Renamed 1"
+        moved = client.room.info(after["K0"]["room_id"]).start_time
+        assert moved.strftime("%Y-%m-%d %H:%M") == keyed(1, day=2)[0].split(",")[2]
+        assert len(list(client.iter_rooms())) == 4
+    report, _ = run_import(box, table, out)  # and then nothing more to do
+    assert len(report.reused) == 4 and box.request_count("/openapi/room/update") == 2
+
+
+def test_an_update_whose_answer_is_lost_is_sent_again(tmp_path: Path) -> None:
+    box = Sandbox()
+    path, out = tmp_path / "t.csv", tmp_path / "out.csv"
+    run_import(box, read_timetable(write(path, keyed(2), KEYED)), out)
+    table = read_timetable(
+        write(path, [keyed(2)[0].replace("Class 0", "New 0"), keyed(2)[1]], KEYED)
+    )
+    box.inject("/openapi/room/update", drop=True, process=True)
+    box.inject("/openapi/room/update", status=503)
+    report, _ = run_import(box, table, out)
+    assert report.updated == [2] and report.failed == {}
+    assert box.request_count("/openapi/room/update") == 3
+    with box.client() as client:
+        assert sorted(r.title for r in client.iter_rooms()) == ["Class 1", "New 0"]
+
+
+def test_a_change_a_room_cannot_take_is_refused_before_anything_is_sent(
+    tmp_path: Path,
+) -> None:
+    box = Sandbox()
+    path, out = tmp_path / "t.csv", tmp_path / "out.csv"
+    run_import(box, read_timetable(write(path, keyed(1), KEYED)), out)
+    table = read_timetable(write(path, [keyed(1)[0].replace(",2,900,", ",5,900,")], KEYED))
+    with Ledger(ledger_path(out), "sandbox", readonly=True) as ledger:
+        plan = ledger.plan(table.rows)
+    (refused,) = plan.refused
+    room = result_rows(out)[0]["room_id"]
+    assert refused.line == 2
+    assert refused.message == (
+        f"type: cannot be changed on an existing room (room {room}); "
+        "give the row a new key to make a new room"
+    )
+
+
+def test_keys_no_longer_in_the_timetable_are_listed_and_deleted_only_with_prune(
+    tmp_path: Path,
+) -> None:
+    box = Sandbox()
+    path, out = tmp_path / "t.csv", tmp_path / "out.csv"
+    run_import(box, read_timetable(write(path, keyed(4), KEYED)), out)
+    ids = {r["key"]: r["room_id"] for r in result_rows(out)}
+    table = read_timetable(write(path, keyed(2), KEYED))
+    report, _ = run_import(box, table, out)
+    assert report.gone == ["K2", "K3"] and report.deleted == []
+    with box.client() as client:
+        assert len(list(client.iter_rooms())) == 4
+
+    async def prune() -> Any:
+        async with box.async_client(max_retries=0) as client:
+            with Ledger(ledger_path(out), "sandbox") as ledger:
+                return await Importer(client, ledger, table.rows, FAST, prune=True).run()
+
+    box.inject("/openapi/room/delete", drop=True, process=True)  # deleted, answer lost
+    report = asyncio.run(prune())
+    assert sorted(report.deleted) == ["K2", "K3"] and report.gone == []
+    assert box.request_count("/openapi/room/delete") == 3  # the lost one was sent again
+    with box.client() as client:
+        assert {r.room_id for r in client.iter_rooms()} == {ids["K0"], ids["K1"]}
+    with Ledger(ledger_path(out), "sandbox", readonly=True) as ledger:
+        assert ledger.plan(table.rows).prune == []
+    # A key back in the timetable after its room was deleted gets a new room.
+    report, _ = run_import(box, read_timetable(write(path, keyed(3), KEYED)), out)
+    assert report.created == [4]
+    assert result_rows(out)[2]["room_id"] not in ids.values()
+
+
+def test_a_timetable_gains_keys_without_making_its_rooms_again(tmp_path: Path) -> None:
+    box = Sandbox()
+    path, out = tmp_path / "t.csv", tmp_path / "out.csv"
+    plain = [line.split(",", 1)[1] for line in keyed(3)]
+    run_import(box, read_timetable(write(path, plain)), out)
+    before = [r["room_id"] for r in result_rows(out)]
+    report, _ = run_import(box, read_timetable(write(path, keyed(3), KEYED)), out)
+    assert len(report.reused) == 3 and box.request_count(CREATE) == 3
+    assert [r["room_id"] for r in result_rows(out)] == before
+
+
+def test_without_keys_a_changed_title_or_time_is_a_possible_duplicate(tmp_path: Path) -> None:
+    box = Sandbox()
+    path, out = tmp_path / "t.csv", tmp_path / "out.csv"
+    run_import(box, read_timetable(write(path, rows(2))), out)
+    room = result_rows(out)[0]["room_id"]
+    lines = rows(2)
+    lines[0] = lines[0].replace("Class 0", "Class zero")
+    with Ledger(ledger_path(out), "sandbox", readonly=True) as ledger:
+        plan = ledger.plan(read_timetable(write(path, lines)).rows)
+    (moved,) = plan.moved
+    assert (moved.line, moved.room_id, moved.title) == (2, room, "Class 0")
+    assert [r.line for r in plan.create] == [2]
+
+
+def test_a_dry_run_ledger_reads_without_writing(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    table = read_timetable(write(tmp_path / "t.csv", rows(2)))
+    with Ledger(ledger_path(out), "x", readonly=True) as ledger:  # none yet: all to create
+        assert len(ledger.plan(table.rows).create) == 2
+    assert not ledger_path(out).exists()
+    run_import(Sandbox(), table, out)
+    before = ledger_path(out).read_bytes()
+    with Ledger(ledger_path(out), "x", readonly=True) as ledger:
+        assert len(ledger.plan(table.rows).unchanged) == 2
+        ledger.sync(table.rows)  # writes go to a copy in memory
+    assert ledger_path(out).read_bytes() == before
+
+
+# --------------------------------------------------------------------------- for Excel
+def test_the_result_opens_in_excel_holds_no_formula_and_is_private(tmp_path: Path) -> None:
+    box = Sandbox()
+    header = HEADER + ",notes"
+    lines = [
+        f'"=HYPERLINK(""http://x"")",{tomorrow(9)},{tomorrow(10)},2,7,王老师,1,@SUM(A1)',
+        f"+cmd,{tomorrow(11)},{tomorrow(12)},2,7,T,1,-5",
+        f"数学,{tomorrow(13)},{tomorrow(14)},2,7,T,1,-2+3",
+    ]
+    table = read_timetable(write(tmp_path / "t.csv", lines, header))
+    out = tmp_path / "out.csv"
+    run_import(box, table, out)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "王老师".encode() in raw
+    rows_ = result_rows(out)
+    assert [r["title"] for r in rows_] == ['\'=HYPERLINK("http://x")', "'+cmd", "数学"]
+    assert [r["notes"] for r in rows_] == ["'@SUM(A1)", "-5", "'-2+3"]
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert ledger_path(out).stat().st_mode & 0o777 == 0o600
+    with Ledger(ledger_path(out), "sandbox") as ledger:
+        write_result(out, table, ledger, lambda r: "reused", bom=False)
+    assert out.read_bytes().startswith(b"title,")
+
+
+def test_neutralise_follows_owasp() -> None:
+    from baijiayun.timetable import neutralise
+
+    for cell in ("=1+1", "+1+1", "-1+1", "@x", "\tx", "\rx", "-", "+86 138"):
+        assert neutralise(cell) == "'" + cell
+    for cell in ("-5", "+3.5", "1e3", "x=1", "", "数学"):
+        assert neutralise(cell) == cell
+
+
+def test_gbk_is_read_with_its_encoding_and_refused_as_utf8(tmp_path: Path) -> None:
+    from baijiayun.timetable import UndecodableTimetable
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(
+        (HEADER + f"\n数学 1,{tomorrow(9)},{tomorrow(10)},2,7,王老师,1\n").encode("gbk")
+    )
+    with pytest.raises(UndecodableTimetable, match=r"t\.csv, line 2: not UTF-8 text"):
+        read_timetable(path)
+    (row,) = read_timetable(path, encoding="gbk").rows
+    assert row.title == "数学 1" and row.teacher_name == "王老师"
+    assert read_timetable(path, encoding="gb18030").rows[0].title == "数学 1"
+    with pytest.raises(TimetableError, match="unknown encoding"):
+        read_timetable(path, encoding="klingon")
+
+
+def test_a_long_title_is_one_warning_naming_line_and_column(tmp_path: Path) -> None:
+    box = Sandbox()
+    long = "长" * 55
+    table = read_timetable(
+        write(tmp_path / "t.csv", [f"{long},{tomorrow(9)},{tomorrow(10)},2,7,T,1"])
+    )
+    assert table.warnings == ["line 2, title: over 50 characters; the platform keeps the first 50"]
+    import warnings as _warnings
+
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("error")  # the SDK's own warning would fail the import
+        report, _ = run_import(box, table, tmp_path / "out.csv")
+    assert len(report.created) == 1
+    with box.client() as client:
+        assert [r.title for r in client.iter_rooms()] == ["长" * 50]
+
+
+def test_a_refused_update_fails_its_row_and_is_sent_again_next_run(tmp_path: Path) -> None:
+    box = Sandbox()
+    path, out = tmp_path / "t.csv", tmp_path / "out.csv"
+    run_import(box, read_timetable(write(path, keyed(1), KEYED)), out)
+    room = result_rows(out)[0]["room_id"]
+    table = read_timetable(write(path, [keyed(1)[0].replace("Class 0", "New 0")], KEYED))
+    box.inject("/openapi/room/update", code=2002, msg="no permission")
+    report, _ = run_import(box, table, out)
+    assert report.failed == {
+        2: f"room {room}: update failed: 2002 no permission; run the import again to retry"
+    }
+    (row,) = result_rows(out)
+    assert row["status"] == "failed" and row["room_id"] == room
+    report, _ = run_import(box, table, out)
+    assert report.updated == [2] and report.failed == {}
+    assert result_rows(out)[0]["room_id"] == room

@@ -1,4 +1,4 @@
-"""Timetable import: create one room per CSV row, exactly once, and hand out codes and links.
+"""Timetable import: one room per CSV row, exactly once, kept in sync, with codes and links.
 
 Used by ``baijiayun room import``; usable on its own with an
 :class:`~baijiayun.AsyncBaiJiaYunClient`.
@@ -12,6 +12,12 @@ error, a kill in mid-request), lists the account's rooms and matches title and
 times: a match is the row's room, no match means it was never created. Rows are
 identified by title (as the platform keeps it: the first 50 characters), start
 and end, so two rows with the same three are refused as duplicates.
+
+**Keys.** With a ``key`` column (the operator's own id for a class) a later run
+matches rows to rooms by key: an edited title, time or setting is sent as
+``room/update`` of the same room (same id, codes and links), a new key creates,
+and a key no longer in the timetable is reported (its room deleted only with
+``prune``). The ledger records each key and what was last sent for its room.
 
 **Before anything is sent** every row is checked with the same declared rules
 the SDK checks on ``room.create`` (plus a title, a teacher and valid user
@@ -34,6 +40,8 @@ from __future__ import annotations
 from .importer import CLOCK_SKEW, Importer, ImportReport, ImportSettings, Progress
 from .ledger import (
     CREATED,
+    DELETED,
+    DELETING,
     DONE,
     FAILED,
     LEDGER_SCHEMA,
@@ -41,19 +49,24 @@ from .ledger import (
     SENDING,
     UNCERTAIN,
     UNKNOWN,
+    Gone,
     Ledger,
     LedgerEntry,
+    Moved,
+    Plan,
     ledger_path,
 )
-from .result import RESULT_COLUMNS, write_result
+from .result import RESULT_COLUMNS, neutralise, write_result
 from .rows import (
     CREATE_COLUMNS,
+    KEY_COLUMN,
     REQUIRED_COLUMNS,
     STUDENT_NAMES,
     BadRow,
     Row,
     Timetable,
     TimetableError,
+    UndecodableTimetable,
     parse_time,
     read_timetable,
     same_title,
@@ -63,8 +76,11 @@ __all__ = [
     "CLOCK_SKEW",
     "CREATED",
     "CREATE_COLUMNS",
+    "DELETED",
+    "DELETING",
     "DONE",
     "FAILED",
+    "KEY_COLUMN",
     "LEDGER_SCHEMA",
     "PENDING",
     "REQUIRED_COLUMNS",
@@ -74,16 +90,21 @@ __all__ = [
     "UNCERTAIN",
     "UNKNOWN",
     "BadRow",
+    "Gone",
     "ImportReport",
     "ImportSettings",
     "Importer",
     "Ledger",
     "LedgerEntry",
+    "Moved",
+    "Plan",
     "Progress",
     "Row",
     "Timetable",
     "TimetableError",
+    "UndecodableTimetable",
     "ledger_path",
+    "neutralise",
     "parse_time",
     "read_timetable",
     "same_title",

@@ -8,10 +8,12 @@ platform keeps it: the first 50 characters), start and end.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import datetime as _dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -29,6 +31,7 @@ from ..errors import BaiJiaYunError, ValidationError
 
 __all__ = [
     "CREATE_COLUMNS",
+    "KEY_COLUMN",
     "REQUIRED_COLUMNS",
     "RESULT_COLUMNS",
     "STUDENT_NAMES",
@@ -36,6 +39,7 @@ __all__ = [
     "Row",
     "Timetable",
     "TimetableError",
+    "UndecodableTimetable",
     "parse_time",
     "read_timetable",
     "same_title",
@@ -52,6 +56,10 @@ REQUIRED_COLUMNS = (
 )
 STUDENT_NAMES = "student_names"
 """Optional column: the students' names for their enter links, separated by ``;``."""
+KEY_COLUMN = "key"
+"""Optional column: the operator's own id for a class (a course-session code). With it, a
+later run matches rows to rooms by key: an edited row updates its room."""
+KEY_LENGTH = 200
 
 RESULT_COLUMNS = (
     "room_id",
@@ -74,6 +82,14 @@ CREATE_COLUMNS = tuple(p.name for p in _CREATE.params if p.name not in _COVERED)
 
 class TimetableError(BaiJiaYunError):
     """The timetable or the ledger cannot be used at all (not one row's problem)."""
+
+
+class UndecodableTimetable(TimetableError):
+    """The timetable is not text in the encoding it was read with."""
+
+    def __init__(self, message: str, encoding: str) -> None:
+        super().__init__(message)
+        self.encoding = encoding
 
 
 # --------------------------------------------------------------------------- times
@@ -144,6 +160,19 @@ class Row:
     teacher_name: str
     students: tuple[int, ...]
     student_names: tuple[str, ...]
+    user_key: str | None = None
+    """The row's ``key`` cell (the operator's id for the class), None without that column."""
+    warnings: tuple[str, ...] = ()
+    """Remarks that do not stop the row, each ``column: text``."""
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """What is sent to ``room/create`` (and compared for ``room/update``): the create
+        arguments, the title cut to the first 50 characters as the platform keeps it."""
+        title = str(self.create["title"])
+        if len(title) <= TITLE_LENGTH:
+            return self.create
+        return {**self.create, "title": title[:TITLE_LENGTH]}
 
     @property
     def title(self) -> str:
@@ -165,8 +194,11 @@ class Row:
 
     @property
     def key(self) -> str:
-        text = "\x1f".join(str(part) for part in self.identity)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+        """The row's name in the ledger: ``key:`` and its key cell, or (without a ``key``
+        column) a hash of its identity."""
+        if self.user_key is not None:
+            return "key:" + self.user_key
+        return identity_key(self.identity)
 
     @property
     def fingerprint(self) -> str:
@@ -179,6 +211,12 @@ class Row:
         }
         text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def identity_key(identity: tuple[str, int, int]) -> str:
+    """The ledger name of a row without a key: a hash of its title, start and end."""
+    text = "\x1f".join(str(part) for part in identity)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -199,6 +237,16 @@ class Timetable:
     ignored_columns: list[str] = field(default_factory=list)
     """Columns that are neither known inputs nor ``room/create`` parameters: copied, not sent."""
 
+    @property
+    def keyed(self) -> bool:
+        """Whether the timetable has a ``key`` column (rows are matched to rooms by key)."""
+        return KEY_COLUMN in self.columns
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line per remark on a good row: ``line 7, title: over 50 characters; ...``."""
+        return [f"line {row.line}, {text}" for row in self.rows for text in row.warnings]
+
     def entries(self) -> list[Row | BadRow]:
         """Every row in file order."""
         return sorted([*self.rows, *self.bad], key=lambda e: e.line)
@@ -215,10 +263,23 @@ def _user_number(text: str, what: str) -> int:
 def _parse_row(
     line: int, cells: dict[str, str], extra: Sequence[str], ctx: Context
 ) -> tuple[Row, None] | tuple[None, str]:
+    notes: list[str] = []
+    user_key: str | None = None
     try:
+        if KEY_COLUMN in cells:
+            user_key = cells[KEY_COLUMN].strip()
+            if not user_key:
+                raise Invalid("key is missing (every row needs one when the column is there)")
+            if len(user_key) > KEY_LENGTH:
+                raise Invalid(f"key: longer than {KEY_LENGTH} characters")
         title = cells["title"].strip()
         if not title:
             raise Invalid("title is missing")
+        if len(title) > TITLE_LENGTH:
+            notes.append(
+                f"title: over {TITLE_LENGTH} characters; the platform keeps the first "
+                f"{TITLE_LENGTH}"
+            )
         times: dict[str, int] = {}
         for column, param in (("start", "start_time"), ("end", "end_time")):
             if not cells[column].strip():
@@ -265,7 +326,26 @@ def _parse_row(
     except ValidationError as exc:
         name = {"start_time": "start", "end_time": "end"}.get(exc.param, exc.param)
         return None, f"{name}: {exc.rule}"
-    return Row(line, cells, create, teacher, teacher_name, tuple(students), names), None
+    row = Row(
+        line, cells, create, teacher, teacher_name, tuple(students), names, user_key, tuple(notes)
+    )
+    return row, None
+
+
+def _decode(source: Path, data: bytes, encoding: str) -> str:
+    """The file's text; a UTF-8 BOM is dropped (Excel's "CSV UTF-8" writes one)."""
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise TimetableError(f"unknown encoding {encoding!r} (use utf-8, gbk or gb18030)") from None
+    if codec == "utf-8":
+        codec = "utf-8-sig"
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        name = "UTF-8" if codec == "utf-8-sig" else encoding
+        raise UndecodableTimetable(f"{source}, line {line}: not {name} text", encoding) from None
 
 
 def read_timetable(
@@ -273,67 +353,81 @@ def read_timetable(
     *,
     tz: _dt.tzinfo = BEIJING,
     now: Callable[[], float] = time.time,
+    encoding: str = "utf-8",
 ) -> Timetable:
     """Read and check every row; raises :class:`TimetableError` if the file itself is unusable.
 
     Bad rows (missing title, unparseable time, end not after start, a broken
-    ``room/create`` rule, bad user numbers, a duplicate of an earlier row) are
-    collected with their line numbers in ``Timetable.bad``.
+    ``room/create`` rule, bad user numbers, a duplicate of an earlier row, a key used
+    twice) are collected with their line numbers in ``Timetable.bad``. ``encoding`` is
+    the file's (``utf-8`` by default, a BOM accepted; ``gbk`` or ``gb18030`` for what
+    Excel on Chinese Windows saves); a file that is not in it raises
+    :class:`UndecodableTimetable`.
     """
     source = Path(path)
     try:
-        handle = source.open(newline="", encoding="utf-8-sig")
+        data = source.read_bytes()
     except OSError as exc:
         raise TimetableError(f"cannot read {source}: {exc.strerror or exc}") from None
+    text = _decode(source, data, encoding)
     ctx = Context(tz=tz, now=now)
-    with handle:
-        try:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise TimetableError(f"{source} is empty: the first line must name the columns")
-            columns = [c.strip() for c in header]
-            missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-            if missing:
-                raise TimetableError(
-                    f"{source}: missing column(s) {', '.join(missing)} "
-                    f"(the header needs {','.join(REQUIRED_COLUMNS)})"
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise TimetableError(f"{source} is empty: the first line must name the columns")
+        columns = [c.strip() for c in header]
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        if missing:
+            raise TimetableError(
+                f"{source}: missing column(s) {', '.join(missing)} "
+                f"(the header needs {','.join(REQUIRED_COLUMNS)})"
+            )
+        repeated = sorted({c for c in columns if columns.count(c) > 1})
+        if repeated:
+            raise TimetableError(f"{source}: column(s) named twice: {', '.join(repeated)}")
+        known = {*REQUIRED_COLUMNS, STUDENT_NAMES, KEY_COLUMN, *RESULT_COLUMNS}
+        extra = [c for c in columns if c in CREATE_COLUMNS]
+        table = Timetable(source, columns)
+        table.ignored_columns = [c for c in columns if c not in known and c not in extra]
+        seen: dict[tuple[str, int, int], int] = {}
+        keys: dict[str, int] = {}
+        line = reader.line_num + 1
+        for record in reader:
+            first_line, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in record):
+                continue
+            cells = {c: (record[i] if i < len(record) else "") for i, c in enumerate(columns)}
+            if len(record) > len(columns):
+                table.bad.append(
+                    BadRow(first_line, cells, f"{len(record)} cells for {len(columns)} columns")
                 )
-            repeated = sorted({c for c in columns if columns.count(c) > 1})
-            if repeated:
-                raise TimetableError(f"{source}: column(s) named twice: {', '.join(repeated)}")
-            known = {*REQUIRED_COLUMNS, STUDENT_NAMES, *RESULT_COLUMNS}
-            extra = [c for c in columns if c in CREATE_COLUMNS]
-            table = Timetable(source, columns)
-            table.ignored_columns = [c for c in columns if c not in known and c not in extra]
-            seen: dict[tuple[str, int, int], int] = {}
-            line = reader.line_num + 1
-            for record in reader:
-                first_line, line = line, reader.line_num + 1
-                if not any(cell.strip() for cell in record):
-                    continue
-                cells = {c: (record[i] if i < len(record) else "") for i, c in enumerate(columns)}
-                if len(record) > len(columns):
-                    table.bad.append(
-                        BadRow(first_line, cells, f"{len(record)} cells for {len(columns)} columns")
+                continue
+            row, problem = _parse_row(first_line, cells, extra, ctx)
+            if row is None:
+                table.bad.append(BadRow(first_line, cells, problem or "invalid"))
+            elif row.user_key is not None and row.user_key in keys:
+                table.bad.append(
+                    BadRow(
+                        first_line,
+                        cells,
+                        f"key: {row.user_key} is also the key of line {keys[row.user_key]} "
+                        "(each class needs its own key)",
                     )
-                    continue
-                row, problem = _parse_row(first_line, cells, extra, ctx)
-                if row is None:
-                    table.bad.append(BadRow(first_line, cells, problem or "invalid"))
-                elif row.identity in seen:
-                    table.bad.append(
-                        BadRow(
-                            first_line,
-                            cells,
-                            f"duplicate of line {seen[row.identity]} (same title, start and end)",
-                        )
+                )
+            elif row.identity in seen:
+                table.bad.append(
+                    BadRow(
+                        first_line,
+                        cells,
+                        f"duplicate of line {seen[row.identity]} (same title, start and end)",
                     )
-                else:
-                    seen[row.identity] = first_line
-                    table.rows.append(row)
-        except csv.Error as exc:
-            raise TimetableError(f"{source}, line {reader.line_num}: {exc}") from None
-        except UnicodeDecodeError:
-            raise TimetableError(f"{source} is not UTF-8 text (save it as CSV UTF-8)") from None
+                )
+            else:
+                seen[row.identity] = first_line
+                if row.user_key is not None:
+                    keys[row.user_key] = first_line
+                table.rows.append(row)
+    except csv.Error as exc:
+        raise TimetableError(f"{source}, line {reader.line_num}: {exc}") from None
     return table
