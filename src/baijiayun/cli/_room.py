@@ -7,8 +7,7 @@ from typing import Any
 
 import click
 
-from ..api import REGISTRY
-from ..api.room import ProductType
+from ..api.room import ProductType, Room
 from ..links import Role
 from ._app import USAGE_EXIT, CliError, LazyGroup, State, json_option, pass_state
 from ._values import parse_assignments
@@ -97,7 +96,7 @@ def create(
     --end "2026-12-01 20:00" --type 2
     """
     values: dict[str, Any] = parse_assignments(
-        REGISTRY["room.create"], options, "baijiayun room create"
+        Room.create.spec, options, "baijiayun room create"
     )
     values.update(
         title=title,
@@ -136,7 +135,7 @@ def update(
 ) -> None:
     """Change a room: only what is given is sent."""
     values: dict[str, Any] = parse_assignments(
-        REGISTRY["room.update"], options, "baijiayun room update"
+        Room.update.spec, options, "baijiayun room update"
     )
     changes = {
         "title": title,

@@ -8,7 +8,6 @@ from typing import Any
 
 from .._endpoint import Endpoint, Param
 from .._wire import TIME, Invalid
-from ..timetable import parse_time
 from ._app import CliError
 
 __all__ = ["kind_text", "parse_assignments", "parse_value", "rules_text"]
@@ -37,6 +36,8 @@ def parse_value(param: Param, text: str) -> Any:
     """A value from text, as the declared kind reads it (times also as dates)."""
     if param.kind is TIME or param.kind.name == "time":
         try:
+            from ..timetable import parse_time  # the importer's reader of times
+
             return int(parse_time(text).timestamp())
         except ValueError as exc:
             raise Invalid(str(exc)) from None
