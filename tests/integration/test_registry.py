@@ -104,11 +104,6 @@ EVIDENCE = _evidence()
 # Where a public source shows the answer, the sandbox still differs (issue 18, item 3: the
 # sandbox is fixed separately). Strict: once the sandbox is fixed, the mark must go.
 SANDBOX_GAPS = {
-    "room.info": "sends an invented 'status'; lacks 24 documented fields (media_type, ...)",
-    "playback.get_basic_info": "sends 'room_id'; lacks total_size, total_transcode_size, "
-    "total_ext_media_size",
-    "playback.get_list": "items lack playback_id, play_times, play_url, total_transcode_size",
-    "playback.get_player_token_batch": "answers a list; the source shows {room_id: token}",
     "video.get_status": "lacks 'info'",
     "video.get_category_video": "items lack audit_status, category_level1_id.., file_md5, "
     "origin_definition, total_transcode_size",
