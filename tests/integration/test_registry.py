@@ -104,13 +104,6 @@ EVIDENCE = _evidence()
 # Where a public source shows the answer, the sandbox still differs (issue 18, item 3: the
 # sandbox is fixed separately). Strict: once the sandbox is fixed, the mark must go.
 SANDBOX_GAPS = {
-    "video.get_status": "lacks 'info'",
-    "video.get_category_video": "items lack audit_status, category_level1_id.., file_md5, "
-    "origin_definition, total_transcode_size",
-    "video.get_player_token": "lacks 'video_id' (one source shows it)",
-    "video.get_player_token_batch": "answers a list; the source shows {video_id: token}",
-    "video.get_url": "answers 'list', not 'play_info' keyed by definition",
-    "video.get_category_list": "entries have category_id, not id, level, video_count, children",
     "hudong.interact_data_save": "answers null, not the saved ids",
 }
 

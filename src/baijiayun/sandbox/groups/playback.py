@@ -191,8 +191,10 @@ def get_list(call: Call) -> dict[str, Any]:
     room_id = call.args.get("room_id")
     product = int(call.args.get("product_type") or 0)
     room = None if room_id is None else str(room_id)
+    versions: list[tuple[dict[str, Any], int | None]]
     if call.args.get("crop_video"):
-        versions, total = store.version_page(product, room, page, size)
+        listed, total = store.version_page(product, room, page, size)
+        versions = [*listed]
     else:
         rows, total = store.page(product, room, page, size)
         versions = [(r, None) for r in rows]
