@@ -17,6 +17,7 @@ import pytest
 
 from baijiayun import ParameterError
 from baijiayun.api import REGISTRY
+from baijiayun.doctor import check_answer
 from baijiayun.sandbox import SERVICES, Sandbox
 from harness import CASES, World, acall, call, endpoint_names, strict_check, unwrapped
 
@@ -101,11 +102,10 @@ def _evidence() -> dict[str, tuple[set[str], set[str]]]:
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platform"
 EVIDENCE = _evidence()
 
-# Where a public source shows the answer, the sandbox still differs (issue 18, item 3: the
-# sandbox is fixed separately). Strict: once the sandbox is fixed, the mark must go.
-SANDBOX_GAPS = {
-    "hudong.interact_data_save": "answers null, not the saved ids",
-}
+# Where a public source shows the answer and the sandbox still differs: none (issue 18, item
+# 3 closed the 11 there were). Strict: a gap listed here must fail, and the mark must go once
+# the sandbox is fixed.
+SANDBOX_GAPS: dict[str, str] = {}
 
 
 def _evidenced_problems(name: str, data: Any) -> list[str]:
@@ -147,6 +147,7 @@ def test_every_endpoint_answers_its_declared_type_strictly(
         assert not problems, "\n".join(problems)
     else:
         strict_check(spec.result_type, unwrapped(name, data))
+    assert check_answer(spec, data) == [], "baijiayun doctor would report a drift"
     if spec.result_type is None:
         assert result is None
     else:
