@@ -180,3 +180,30 @@ def test_a_missing_required_parameter_is_answered_1001_naming_it(
         call(client.with_options(validate=False), name, **args)
     assert info.value.code == 1001
     assert info.value.msg.startswith(param)
+
+
+def test_the_answer_sources_in_docs_sandbox_md_are_current() -> None:
+    """``docs/sandbox.md`` lists which answers follow public evidence (rendered from
+    ``tests/fixtures/platform`` and the registry) and which are the sandbox's own choice."""
+    from baijiayun.sandbox.core import evidence
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "sandbox.md"
+    committed = doc.read_text(encoding="utf-8")
+    assert evidence.FIXTURES == FIXTURES
+    assert committed == evidence.embed(committed), (
+        "run: python -m baijiayun.sandbox.core.evidence docs/sandbox.md"
+    )
+    section = committed.partition(evidence.START)[2].partition(evidence.END)[0]
+    listed, _, own = section.partition("sandbox's own choice")
+    answers = [json.loads(f.read_text(encoding="utf-8")) for f in FIXTURES.glob("*.json")]
+    evidenced = {a["path"] for a in answers if a["kind"] == "answer"}
+    assert set(EVIDENCE) < evidenced  # null answers too (room/update, room/delete)
+    for name in NAMES:
+        spec = REGISTRY[name]
+        group, _, method = name.partition(".")
+        if spec.path in evidenced:
+            assert f"| `{name}` | `{spec.path}` |" in listed
+        else:
+            assert f"`{spec.path}`" not in listed
+            row = next(line for line in own.splitlines() if line.startswith(f"| `{group}` |"))
+            assert method in row.split("|")[2].replace(",", " ").split()
