@@ -17,7 +17,7 @@ import pytest
 
 from baijiayun import ParameterError
 from baijiayun.api import REGISTRY
-from baijiayun.doctor import check_answer
+from baijiayun.doctor import check_answer, json_type
 from baijiayun.sandbox import SERVICES, Sandbox
 from harness import CASES, World, acall, call, endpoint_names, strict_check, unwrapped
 
@@ -99,8 +99,39 @@ def _evidence() -> dict[str, tuple[set[str], set[str]]]:
     return found
 
 
+def _examples() -> dict[str, list[Any]]:
+    """Per path: the ``data`` of each public example that is not null."""
+    found: dict[str, list[Any]] = {}
+    for file in sorted(FIXTURES.glob("*.json")):
+        example = json.loads(file.read_text(encoding="utf-8"))
+        if example["kind"] == "answer" and example["data"] is not None:
+            found.setdefault(example["path"], []).append(example["data"])
+    return found
+
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platform"
 EVIDENCE = _evidence()
+EXAMPLES = _examples()
+ECHOED = frozenset({"assist_teacher_id", "class_id", "student_id"})
+"""Fields that echo the caller's id as it was sent (a number or text, as the caller chose)."""
+
+
+def _type_problems(example: Any, sent: Any, where: str) -> list[str]:
+    """Where the sandbox sends a JSON type other than the example's (both not null): fields
+    of objects by name, a list's first item."""
+    if isinstance(example, dict) and isinstance(sent, dict):
+        return [
+            problem
+            for key, value in example.items()
+            if key in sent and key not in ECHOED
+            for problem in _type_problems(value, sent[key], f"{where}.{key}")
+        ]
+    if isinstance(example, list) and isinstance(sent, list):
+        return _type_problems(example[0], sent[0], f"{where}[]") if example and sent else []
+    if example is None or sent is None or json_type(example) == json_type(sent):
+        return []
+    return [f"{where} is {json_type(sent)}, the sources show {json_type(example)}"]
+
 
 # Where a public source shows the answer and the sandbox still differs: none (issue 18, item
 # 3 closed the 11 there were). Strict: a gap listed here must fail, and the mark must go once
@@ -119,6 +150,8 @@ def _evidenced_problems(name: str, data: Any) -> list[str]:
             sent.update(f"{key}[].{item_key}" for item in value[:1] for item_key in item)
     problems = [f"{f!r} is documented but not sent" for f in sorted(fields - sent)]
     problems += [f"{f!r} is sent, the sources show it is not" for f in sorted(absent & data.keys())]
+    for example in EXAMPLES[REGISTRY[name].path]:
+        problems += _type_problems(example, data, "data")
     return problems
 
 

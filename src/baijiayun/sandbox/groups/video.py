@@ -190,9 +190,9 @@ def _levels(video: dict[str, Any], parents: dict[int, int]) -> dict[str, int]:
 
 
 def _summary(video: dict[str, Any], parents: dict[int, int]) -> dict[str, Any]:
-    """A listed video: the fields a public consumer of ``video/getCategoryVideo`` reads
-    (code index ids 11976531374 + 11997676337), ``create_time`` in unix seconds as there;
-    ``category_id`` is the sandbox's own."""
+    """A video: the fields a public consumer of ``video/getCategoryVideo`` reads (code
+    index ids 11976531374 + 11997676337), ``create_time`` in unix seconds as there (a
+    listing sends ``length`` as text, as there too); ``category_id`` is the sandbox's own."""
     ready = video["status"] == VideoStatus.READY
     uploaded = video["file_md5"] is not None
     return {
@@ -364,6 +364,8 @@ def _video_page(call: Call, where: str, default_size: int, **params: Any) -> dic
     rows, total = store.videos_page(where, page, size, **params)
     parents = _parents(store, rows)
     items = [_summary(r, parents) for r in rows]
+    for item in items:  # the consumer of getCategoryVideo reads the length as text
+        item["length"] = None if item["length"] is None else str(item["length"])
     return {"list": items, "total": total, "page": page, "limit": size}
 
 
