@@ -223,6 +223,8 @@ def _compare(
         _compare_model(model, data, where, drifts, depth)
         return
     item = _item_annotation(annotation)
+    if item is not None and kind != "array" and _reads(annotation, data, loose):
+        return  # a listing the model reads from another shape (an object of id to token)
     if item is not None and kind == "array":
         for value in data:
             before = len(drifts)

@@ -106,14 +106,22 @@ def test_head_count_per_day_from_attendance(sb: Sandbox, room: str) -> None:
 
 def test_rosters_and_teachers(sb: Sandbox, c: BaiJiaYunClient) -> None:
     students = [{"student_id": 1, "student_name": "Li"}, {"student_name": "Zhao", "x": 1}]
-    c.hudong.interact_data_save("a1", "Chen", "138", "c1", "One", students, "sandbox")
+    saved = c.hudong.interact_data_save("a1", "Chen", "138", "c1", "One", students, "sandbox")
+    assert saved.assist_teacher_list is not None and saved.class_list is not None
+    assert (saved.assist_teacher_list.assist_teacher_id, saved.class_list.class_id) == ("a1", "c1")
+    assert [s.student_id for s in saved.student_list] == ["1"]  # Zhao has no id to pair
+    platform_ids = {saved.assist_teacher_list.id, saved.class_list.id, saved.student_list[0].id}
+    assert None not in platform_ids and len(platform_ids) == 3
     roster = c.hudong.interact_data_list("c1")
     assert (roster.class_name, roster.assist_teacher_name) == ("One", "Chen")
     assert [s.to_dict() for s in roster.student_list] == [
         {"student_id": "1", "student_name": "Li", "student_mobile": None},
         {"student_id": None, "student_name": "Zhao", "student_mobile": None},
     ]
-    c.hudong.interact_data_save("a2", "Wu", "139", "c1", "One bis", students[:1], "sandbox")
+    again = c.hudong.interact_data_save.raw("a2", "Wu", "139", "c1", "One bis", students[:1], "o")
+    assert again.data["class_list"] == {"class_id": "c1", "id": saved.class_list.id}  # kept
+    assert again.data["student_list"] == [{"student_id": 1, "id": saved.student_list[0].id}]
+    assert again.data["assist_teacher_list"]["id"] not in platform_ids  # another assistant
     assert c.hudong.interact_data_list("c1").assist_teacher_id == "a2"
     assert c.hudong.interact_data_delete(["c1", "nope"]) == 1
     with pytest.raises(ParameterError) as info:

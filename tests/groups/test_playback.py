@@ -38,6 +38,11 @@ def ended_class(client: BaiJiaYunClient, sandbox: Sandbox, times: Any, **room: A
     return str(created.room_id)
 
 
+def main_version(client: BaiJiaYunClient, room_id: str) -> int | None:
+    """The version players show (``getBasicInfo`` does not say: the listing does)."""
+    return client.playback.get_list(room_id=room_id).items[0].version
+
+
 def today(sandbox: Sandbox) -> dt.date:
     return dt.datetime.fromtimestamp(sandbox.now(), BEIJING).date()
 
@@ -53,7 +58,10 @@ def test_a_playback_appears_when_the_class_ends(client, sandbox, times) -> None:
     sandbox.room.end_class(room.room_id)
     info = client.playback.get_basic_info(room.room_id)
     assert info.status == PlaybackStatus.GENERATING
-    assert info.name == "Algebra 代数" and info.version == 0 and info.length == 3600
+    assert info.name == "Algebra 代数" and info.length == 3600
+    assert main_version(client, room.room_id) == 0
+    assert info.total_size == 3600 * 250_000 and info.total_transcode_size is None  # not yet
+    assert info.total_ext_media_size == 0 and info.room_id is None  # the vendor sends no room
     assert info.publish_status == PublishStatus.PUBLISHED and info.video_id is not None
     assert info.create_time is not None and abs(info.create_time.timestamp() - sandbox.now()) < 5
     stored = sandbox.playback.playback(room.room_id)
@@ -77,7 +85,7 @@ def test_a_long_term_room_gets_a_session_per_class(client, sandbox, times) -> No
     with pytest.raises(ParameterError, match="session_id: required"):
         client.playback.get_basic_info(room_id)
     second = client.playback.get_basic_info(room_id, f"{day}2")
-    assert second.session_id == f"{day}2" and second.status == 10
+    assert second.status == 10 and second.video_id is not None
     first = client.playback.get_basic_info(room_id, f"{day}1")
     assert first.video_id != second.video_id
     sandbox.playback.set_playback_status(room_id, 100)  # no session named: the newest one
@@ -127,7 +135,8 @@ def test_crops_and_the_main_version(client, sandbox, times) -> None:
     assert crops.items[1].name == "精华" and crops.items[1].video_id != crops.items[0].video_id
     client.playback.set_main_version(room_id, 1)
     info = client.playback.get_basic_info(room_id)
-    assert (info.version, info.length, info.video_id) == (1, 600, crops.items[1].video_id)
+    assert (info.length, info.video_id) == (600, crops.items[1].video_id)
+    assert main_version(client, room_id) == 1
     listed = client.playback.get_list(crop_video=1).items
     assert [(p.room_id, p.version) for p in listed] == [(room_id, 0), (room_id, 1)]
     assert [p.version for p in client.playback.get_list().items] == [1]
@@ -136,7 +145,7 @@ def test_crops_and_the_main_version(client, sandbox, times) -> None:
     with pytest.raises(ParameterError, match="version"):
         client.playback.delete(room_id, version=0)
     client.playback.delete(room_id, version=1)
-    assert client.playback.get_basic_info(room_id).version == 0
+    assert main_version(client, room_id) == 0
     assert [c.version for c in client.playback.iter_crops(room_id)] == [0]
 
 
@@ -191,7 +200,7 @@ def test_replacing_a_playback(client, sandbox, times) -> None:
     assert [(c.version, c.source, c.video_id) for c in crops] == [(0, "playback", source_video)]
     client.playback.replace_playback(2, source, target, is_replace_main=1)  # added, made main
     info = client.playback.get_basic_info(target)
-    assert (info.version, info.video_id) == (1, source_video)
+    assert (main_version(client, target), info.video_id) == (1, source_video)
     fresh = client.room.create("fresh", *times, 2).room_id
     client.playback.replace_playback(2, source, fresh)  # a room without a playback gets one
     assert client.playback.get_basic_info(fresh).status == 100
@@ -207,7 +216,7 @@ def test_replacing_a_playback_by_a_video(client, sandbox, times) -> None:
     sandbox.video.set_video_status(video_id, 100)
     client.playback.replace_playback_by_video(room_id, video_id)
     info = client.playback.get_basic_info(room_id)
-    assert (info.version, info.video_id) == (1, video_id)
+    assert (main_version(client, room_id), info.video_id) == (1, video_id)
     main = [c for c in client.playback.get_crop_list(room_id).items if c.is_main]
     assert [(c.source, c.name) for c in main] == [("video", "better.mp4")]
     with pytest.raises(ParameterError, match="video_id"):
@@ -253,3 +262,65 @@ def test_the_console_labels_playback_statuses_from_the_sdks_enums(client, sandbo
     assert "<td>transcoding</td><td>published</td>" in page
     assert "value='20'>20 transcoding</option>" in page
     http.close()
+
+
+def test_basic_info_has_the_vendors_fields_and_only_status_before_a_recording(
+    client, sandbox, times
+) -> None:
+    """The vendor's table (回放服务端API, API 1): no ``room_id``; sizes; ``create_time`` in
+    unix seconds; a room with no playback yet answers ``{"status": 0}`` and nothing else."""
+    fresh = client.room.create("not yet", *times, 2).room_id
+    assert client.playback.get_basic_info.raw(fresh).data == {"status": 0}
+    room_id = ended_class(client, sandbox, times)
+    sandbox.playback.set_playback_status(room_id, 100)
+    data = client.playback.get_basic_info.raw(room_id).data
+    assert sorted(data) == sorted(
+        [
+            "status",
+            "video_id",
+            "name",
+            "length",
+            "total_size",
+            "total_transcode_size",
+            "total_ext_media_size",
+            "preface_url",
+            "publish_status",
+            "create_time",
+        ]
+    )
+    assert isinstance(data["create_time"], int) and abs(data["create_time"] - sandbox.now()) < 5
+    assert data["total_transcode_size"] == data["total_size"] // 2 > 0
+
+
+def test_the_listing_counts_plays_and_gives_ids_and_addresses(client, sandbox, times) -> None:
+    first = ended_class(client, sandbox, times, title="first")
+    second = ended_class(client, sandbox, times, title="second")
+    link = client.links.playback_url(first)
+    assert open_link(sandbox, link) == 409  # not ready: no play, no address
+    before = {p.room_id: p for p in client.playback.get_list().items}
+    assert before[first].play_url is None and before[first].total_transcode_size is None
+    assert before[first].play_times == 0
+    sandbox.playback.set_playback_status(first, 100)
+    assert open_link(sandbox, link) == 200 and open_link(sandbox, link) == 200
+    items = {p.room_id: p for p in client.playback.get_list().items}
+    assert (items[first].play_times, items[second].play_times) == (2, 0)
+    assert items[first].play_url and str(items[first].video_id) in items[first].play_url
+    assert items[first].total_transcode_size == 3600 * 250_000 // 2
+    ids = {room_id: item.playback_id for room_id, item in items.items()}
+    assert ids == {room_id: item.playback_id for room_id, item in before.items()}  # stable
+    assert len(set(ids.values())) == 2 and all(i is not None and i > 0 for i in ids.values())
+    raw = client.playback.get_list.raw().data["list"][0]
+    assert isinstance(raw["room_id"], int) and isinstance(raw["play_times"], int)
+
+
+def test_batch_tokens_answer_an_object_of_id_to_token(client, sandbox, times) -> None:
+    """lizhongyuan3/cloud-live reads ``Map<String, String>``: room (or room-session) → token."""
+    plain = ended_class(client, sandbox, times)
+    term = ended_class(client, sandbox, times, is_long_term=1)
+    session = client.playback.get_session_list(term).items[0].session_id
+    raw = client.playback.get_player_token_batch.raw([plain, f"{term}-{session}"], 60).data
+    assert sorted(raw) == sorted([plain, f"{term}-{session}"])
+    assert all(isinstance(token, str) and token for token in raw.values())
+    tokens = client.playback.get_player_token_batch([plain, f"{term}-{session}"], 60)
+    assert [(t.room_id, t.session_id) for t in tokens] == [(plain, None), (term, session)]
+    assert all(t.token and t.token not in raw.values() for t in tokens)  # fresh each call

@@ -43,6 +43,7 @@ def test_an_upload_goes_through_the_sandbox(client, sandbox, lecture) -> None:
     assert info.status == VideoStatus.TRANSCODING and info.name == "lecture.mp4"
     assert info.total_size == len(data) and info.file_md5 == hashlib.md5(data).hexdigest()
     assert client.video.get_status(video_id).status == 20
+    assert client.video.get_status.raw(video_id).data == {"status": 20, "info": "转码中"}
     resume = client.video.get_resume_upload_url(video_id)
     assert resume.upload_size == len(data)
     base = urlsplit(client.base_url)
@@ -141,8 +142,11 @@ def test_the_transcode_lifecycle(client, sandbox, lecture) -> None:
     assert info.status == 100 and info.now_definition == "16,2" and info.preface_url
     assert info.total_transcode_size == len(data) // 2
     urls = client.video.get_url(video_id, format="m3u8", expires_in=60)
-    assert [u.definition for u in urls.items] == [16, 2]
-    assert all(u.url.endswith(".m3u8?expires=" + str(int(sandbox.now()) + 60)) for u in urls.items)
+    assert list(urls.play_info) == ["low", "superHD"] and urls.items == []  # by name
+    expires = ".m3u8?expires=" + str(int(sandbox.now()) + 60)
+    assert all(f.url and f.url.endswith(expires) for f in urls.play_info.values())
+    assert urls.url("low") == urls.play_info["low"].url == urls.url()  # the first sent
+    assert all(f.size == len(data) // 2 // 2 for f in urls.play_info.values())
     assert (urls.width, urls.height) == (1280, 720)
     assert urls.expire_time is not None
     shots = sorted({0, info.length // 2, max(0, info.length - 1)})  # start, middle, end
@@ -151,6 +155,7 @@ def test_the_transcode_lifecycle(client, sandbox, lecture) -> None:
     assert client.video.get_info(video_id).now_definition == "16"
     client.video.transcode_again(video_id, [8])
     assert client.video.get_status(video_id).status == 20
+    assert client.video.get_status.raw(video_id).data == {"status": 20, "info": "转码中"}
     with pytest.raises(ParameterError, match="not transcoded"):
         client.video.transcode_again(video_id, [1])
     sandbox.video.set_video_status(video_id, 100)
@@ -196,15 +201,21 @@ def test_categories_two_levels(client, sandbox) -> None:
     assert top.category_id == 0 and [c.category_id for c in top.children] == [maths]
     info = client.video.get_category_info(maths)
     assert info.name == "数学" and [c.name for c in info.children] == ["代数"]
-    assert [(c.category_id, c.parent_id) for c in client.video.get_category_list()] == [
-        (maths, 0),
-        (algebra, maths),
-    ]
+    tree = client.video.get_category_list()
+    assert [(c.id, c.parent_id, c.level, c.category_id) for c in tree] == [(maths, 0, 1, None)]
+    assert [(c.id, c.parent_id, c.level) for c in tree[0].children] == [(algebra, maths, 2)]
     first, second, loose = (sandbox.video.create_video(n) for n in ("1.mp4", "2.mp4", "3.mp4"))
     client.video.set_video_category(first, maths)
     client.video.set_video_category(second, algebra)
     in_maths = client.video.get_category_video(maths)
     assert [v.video_id for v in in_maths.items] == [first, second] and in_maths.total == 2
+    assert [(v.category_level1_id, v.category_level2_id) for v in in_maths.items] == [
+        (maths, 0),
+        (maths, algebra),
+    ]
+    assert all(v.audit_status == 1 and v.file_md5 for v in in_maths.items)
+    counts = client.video.get_category_list()
+    assert (counts[0].video_count, counts[0].children[0].video_count) == (2, 1)
     assert [v.video_id for v in client.video.get_category_video(algebra).items] == [second]
     assert [v.video_id for v in client.video.get_category_video(0).items] == [loose]
     assert [v.video_id for v in client.video.iter_category_videos(maths, page_size=1)] == [
@@ -269,3 +280,17 @@ def test_an_upload_answered_by_a_control_created_video(client, sandbox) -> None:
     video_id = sandbox.video.create_video("made.mp4")
     size = client.video.get_resume_upload_url(video_id).upload_size
     assert size == sandbox.video.video(video_id)["total_size"] > 0
+
+
+def test_player_tokens_as_the_public_callers_read_them(client, sandbox) -> None:
+    """getPlayerToken: ``{token, video_id}`` (a Go client's TokenList); getPlayerTokenBatch:
+    an object of video id to token (lizhongyuan3/cloud-live ``Map<String, String>``)."""
+    first, second = (sandbox.video.create_video(n) for n in ("a.mp4", "b.mp4"))
+    one = client.video.get_player_token.raw(first, 0).data
+    assert one["video_id"] == first and isinstance(one["token"], str) and one["token"]
+    raw = client.video.get_player_token_batch.raw([first, second], 60).data
+    assert sorted(raw) == sorted([str(first), str(second)])
+    tokens = client.video.get_player_token_batch([first, second], 60)
+    assert [t.video_id for t in tokens] == [first, second] and all(t.token for t in tokens)
+    with pytest.raises(ParameterError, match="video_id"):
+        client.video.get_player_token_batch([first, 99_999_999], 60)

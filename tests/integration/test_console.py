@@ -21,6 +21,7 @@ import httpx2
 import pytest
 
 from baijiayun import BaiJiaYunClient, HTTPStatusError
+from baijiayun.api.live import LiveStatus
 from baijiayun.sandbox import SANDBOX_PARTNER_ID, Sandbox
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -141,7 +142,7 @@ def test_start_class_shows_the_delivery_and_the_receivers_answer(browser, served
         callbacks = section.inner_text()
         assert "start" in callbacks and "accepted" in callbacks and receiver.url in callbacks
         assert len(receiver.received) == 1 and f"room_id={room.room_id}" in receiver.received[0]
-        assert sdk.room.info(room.room_id).status == "live"
+        assert sdk.live.get_live_status(room.room_id) == LiveStatus.LIVE
         page.close()
     finally:
         receiver.close()

@@ -13,6 +13,7 @@ import pytest
 
 from baijiayun import BaiJiaYunClient
 from baijiayun._signing import sign
+from baijiayun.api.live import LiveStatus
 from baijiayun.sandbox import SANDBOX_PARTNER_KEY, PlatformError, Sandbox
 
 
@@ -65,16 +66,16 @@ def test_class_start_and_end_send_signed_callbacks(
     with pytest.raises(PlatformError, match="callback URL") as missing:
         sandbox.room.start_class(room.room_id)
     assert missing.value.code == 1001
-    assert client.room.info(room.room_id)["status"] == "scheduled"  # nothing half-done
+    assert client.live.get_live_status(room.room_id) == LiveStatus.NOT_STARTED  # not half-done
     assert client.live_account.set_class_callback_url(receiver.url) == receiver.url
     assert client.live_account.get_class_callback_url() == receiver.url
 
     report = sandbox.room.start_class(room.room_id)
     assert report["delivered"] is True and report["status"] == 200
     assert json.loads(report["answer"]) == {"code": 0, "msg": ""}
-    assert client.room.info(room.room_id)["status"] == "live"
+    assert client.live.get_live_status(room.room_id) == LiveStatus.LIVE
     sandbox.room.end_class(room.room_id)
-    assert client.room.info(room.room_id)["status"] == "ended"
+    assert client.live.get_live_status(room.room_id) == LiveStatus.ENDED
 
     start, end = receiver.received
     assert (start["op"], end["op"]) == ("start", "end")

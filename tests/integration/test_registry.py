@@ -17,6 +17,7 @@ import pytest
 
 from baijiayun import ParameterError
 from baijiayun.api import REGISTRY
+from baijiayun.doctor import check_answer, json_type
 from baijiayun.sandbox import SERVICES, Sandbox
 from harness import CASES, World, acall, call, endpoint_names, strict_check, unwrapped
 
@@ -98,26 +99,44 @@ def _evidence() -> dict[str, tuple[set[str], set[str]]]:
     return found
 
 
+def _examples() -> dict[str, list[Any]]:
+    """Per path: the ``data`` of each public example that is not null."""
+    found: dict[str, list[Any]] = {}
+    for file in sorted(FIXTURES.glob("*.json")):
+        example = json.loads(file.read_text(encoding="utf-8"))
+        if example["kind"] == "answer" and example["data"] is not None:
+            found.setdefault(example["path"], []).append(example["data"])
+    return found
+
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platform"
 EVIDENCE = _evidence()
+EXAMPLES = _examples()
+ECHOED = frozenset({"assist_teacher_id", "class_id", "student_id"})
+"""Fields that echo the caller's id as it was sent (a number or text, as the caller chose)."""
 
-# Where a public source shows the answer, the sandbox still differs (issue 18, item 3: the
-# sandbox is fixed separately). Strict: once the sandbox is fixed, the mark must go.
-SANDBOX_GAPS = {
-    "room.info": "sends an invented 'status'; lacks 24 documented fields (media_type, ...)",
-    "playback.get_basic_info": "sends 'room_id'; lacks total_size, total_transcode_size, "
-    "total_ext_media_size",
-    "playback.get_list": "items lack playback_id, play_times, play_url, total_transcode_size",
-    "playback.get_player_token_batch": "answers a list; the source shows {room_id: token}",
-    "video.get_status": "lacks 'info'",
-    "video.get_category_video": "items lack audit_status, category_level1_id.., file_md5, "
-    "origin_definition, total_transcode_size",
-    "video.get_player_token": "lacks 'video_id' (one source shows it)",
-    "video.get_player_token_batch": "answers a list; the source shows {video_id: token}",
-    "video.get_url": "answers 'list', not 'play_info' keyed by definition",
-    "video.get_category_list": "entries have category_id, not id, level, video_count, children",
-    "hudong.interact_data_save": "answers null, not the saved ids",
-}
+
+def _type_problems(example: Any, sent: Any, where: str) -> list[str]:
+    """Where the sandbox sends a JSON type other than the example's (both not null): fields
+    of objects by name, a list's first item."""
+    if isinstance(example, dict) and isinstance(sent, dict):
+        return [
+            problem
+            for key, value in example.items()
+            if key in sent and key not in ECHOED
+            for problem in _type_problems(value, sent[key], f"{where}.{key}")
+        ]
+    if isinstance(example, list) and isinstance(sent, list):
+        return _type_problems(example[0], sent[0], f"{where}[]") if example and sent else []
+    if example is None or sent is None or json_type(example) == json_type(sent):
+        return []
+    return [f"{where} is {json_type(sent)}, the sources show {json_type(example)}"]
+
+
+# Where a public source shows the answer and the sandbox still differs: none (issue 18, item
+# 3 closed the 11 there were). Strict: a gap listed here must fail, and the mark must go once
+# the sandbox is fixed.
+SANDBOX_GAPS: dict[str, str] = {}
 
 
 def _evidenced_problems(name: str, data: Any) -> list[str]:
@@ -131,6 +150,8 @@ def _evidenced_problems(name: str, data: Any) -> list[str]:
             sent.update(f"{key}[].{item_key}" for item in value[:1] for item_key in item)
     problems = [f"{f!r} is documented but not sent" for f in sorted(fields - sent)]
     problems += [f"{f!r} is sent, the sources show it is not" for f in sorted(absent & data.keys())]
+    for example in EXAMPLES[REGISTRY[name].path]:
+        problems += _type_problems(example, data, "data")
     return problems
 
 
@@ -159,6 +180,7 @@ def test_every_endpoint_answers_its_declared_type_strictly(
         assert not problems, "\n".join(problems)
     else:
         strict_check(spec.result_type, unwrapped(name, data))
+    assert check_answer(spec, data) == [], "baijiayun doctor would report a drift"
     if spec.result_type is None:
         assert result is None
     else:
@@ -191,3 +213,30 @@ def test_a_missing_required_parameter_is_answered_1001_naming_it(
         call(client.with_options(validate=False), name, **args)
     assert info.value.code == 1001
     assert info.value.msg.startswith(param)
+
+
+def test_the_answer_sources_in_docs_sandbox_md_are_current() -> None:
+    """``docs/sandbox.md`` lists which answers follow public evidence (rendered from
+    ``tests/fixtures/platform`` and the registry) and which are the sandbox's own choice."""
+    from baijiayun.sandbox.core import evidence
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "sandbox.md"
+    committed = doc.read_text(encoding="utf-8")
+    assert evidence.FIXTURES == FIXTURES
+    assert committed == evidence.embed(committed), (
+        "run: python -m baijiayun.sandbox.core.evidence docs/sandbox.md"
+    )
+    section = committed.partition(evidence.START)[2].partition(evidence.END)[0]
+    listed, _, own = section.partition("sandbox's own choice")
+    answers = [json.loads(f.read_text(encoding="utf-8")) for f in FIXTURES.glob("*.json")]
+    evidenced = {a["path"] for a in answers if a["kind"] == "answer"}
+    assert set(EVIDENCE) < evidenced  # null answers too (room/update, room/delete)
+    for name in NAMES:
+        spec = REGISTRY[name]
+        group, _, method = name.partition(".")
+        if spec.path in evidenced:
+            assert f"| `{name}` | `{spec.path}` |" in listed
+        else:
+            assert f"`{spec.path}`" not in listed
+            row = next(line for line in own.splitlines() if line.startswith(f"| `{group}` |"))
+            assert method in row.split("|")[2].replace(",", " ").split()

@@ -166,7 +166,7 @@ def update(
 @json_option
 @pass_state
 def info(state: State, room_id: str) -> None:
-    """A room's settings, times (Beijing time), status and codes."""
+    """A room's settings, times (Beijing time) and codes."""
     rid = _room_id(room_id)
     with state.client() as client:
         found = client.room.info(rid)

@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from .._wire import BEIJING
+from ..api.live import LiveStatus
 from ..callbacks import SUCCESS_BODY, CallbackEvent, failure_body, parse_callback, verify_callback
 from ..errors import CallbackSignatureError, RoomDeletedError
 from ..links import Role
@@ -305,7 +306,8 @@ class _Tour:
                 ("student code", room.student_code),
             ]
         )
-        self.out.ok(f"room {room.room_id} created and read back (status {info.status})")
+        status = LiveStatus(self.client.live.get_live_status(room.room_id))
+        self.out.ok(f"room {room.room_id} created and read back (class: {status.name.lower()})")
 
     def enter_links(self) -> None:
         people = [
@@ -368,16 +370,16 @@ class _Tour:
         assert self.receiver is not None
         rows = []
         for action, expected, status in (
-            (self.sandbox.room.start_class, "ClassStarted", "live"),
-            (self.sandbox.room.end_class, "ClassEnded", "ended"),
+            (self.sandbox.room.start_class, "ClassStarted", LiveStatus.LIVE),
+            (self.sandbox.room.end_class, "ClassEnded", LiveStatus.ENDED),
         ):
             report = action(self.room_id)
             _check(report["delivered"], f"the receiver did not accept the callback: {report}")
             event = self.receiver.next_event()
             _check(type(event).__name__ == expected, f"expected {expected}, got {event!r}")
             _check(getattr(event, "room_id", None) == self.room_id, "callback for another room")
-            info = self.client.room.info(self.room_id)
-            _check(info.status == status, f"status is {info.status}, expected {status}")
+            now = LiveStatus(self.client.live.get_live_status(self.room_id))
+            _check(now == status, f"the class is {now.name}, expected {status.name}")
             op_time = getattr(event, "op_time", None)
             rows.append(
                 [
@@ -385,11 +387,11 @@ class _Tour:
                     op_time.strftime("%H:%M:%S") if op_time else "",
                     event.qid,
                     "✓ sign and time",
-                    info.status,
+                    now.name.lower(),
                 ]
             )
         _check(self.receiver.rejected == 0, "the receiver rejected a callback")
-        self.out.table(["event", "op_time", "qid", "verified", "room status"], rows)
+        self.out.table(["event", "op_time", "qid", "verified", "class"], rows)
         self.out.ok("both class callbacks arrived signed, were verified and parsed")
 
     def playback(self) -> None:

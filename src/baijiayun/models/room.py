@@ -83,10 +83,9 @@ class RoomInfo(RoomSummary):
     """Comma-joined ends that may not enter (``web``, ``h5``)."""
     admin_code: str | None = None
     teacher_code: str | None = None
-    create_from: int | str | None = Field(default=None, union_mode="left_to_right")
-    """Where the room was made: an int per the vendor (1 the open API, 2 the admin
-    console, ... up to 12; ``9`` in its example). Text that is not a number is kept as
-    sent (the SDK's sandbox still answers ``"openapi"``)."""
+    create_from: int | None = None
+    """Where the room was made: 1 the open API, 2 the admin console, ... up to 12 (the
+    vendor's table; ``9`` in its example)."""
     is_private: int | None = None
     media_type: int | None = None
     """0 video, 1 audio only."""

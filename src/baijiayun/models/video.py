@@ -86,18 +86,38 @@ class VideoState(Result):
 
 
 class VideoSummary(Result):
-    """One video of a listing."""
+    """One video of a listing.
+
+    Source for ``video/getCategoryVideo``: a consumer deserialising ``data.list`` of the
+    real endpoint (code index ids 11976531374 CategoryVideo.java + 11997676337, 2024-04):
+    ``video_id``, ``name``, ``status``, ``total_size``, ``total_transcode_size``,
+    ``origin_definition``, ``create_time`` (unix seconds), ``preface_url``, ``length``,
+    ``publish_status``, ``audit_status``, ``file_md5``, ``category_level1_id`` ..
+    ``category_level5_id``. None is shown to be always sent.
+    """
 
     video_id: int | None = None
     name: str | None = None
     status: int | None = None
     publish_status: int | None = None
     """1 published, 2 blocked."""
+    audit_status: int | None = None
     category_id: int | None = None
-    """0 when in no category."""
+    """0 when in no category (not in the consumer's fields: the SDK's sandbox sends it)."""
+    category_level1_id: int | None = None
+    """The top category of the video's category path (0 when none)."""
+    category_level2_id: int | None = None
+    category_level3_id: int | None = None
+    category_level4_id: int | None = None
+    category_level5_id: int | None = None
     length: int | None = None
     total_size: int | None = None
     """Bytes of the uploaded file (None until it is uploaded)."""
+    total_transcode_size: int | None = None
+    file_md5: str | None = None
+    """MD5 of the uploaded file (hex)."""
+    origin_definition: str | None = None
+    """The definition of the uploaded file."""
     preface_url: str | None = None
     create_time: BeijingTime | None = None
 
@@ -111,13 +131,8 @@ class VideoInfo(VideoSummary):
     so it is optional.
     """
 
-    total_transcode_size: int | None = None
-    file_md5: str | None = None
-    """MD5 of the uploaded file (hex)."""
     now_definition: str | None = None
     """The definitions transcoded so far, comma-joined."""
-    origin_definition: str | None = None
-    """The definition of the uploaded file."""
     update_time: BeijingTime | None = None
 
 

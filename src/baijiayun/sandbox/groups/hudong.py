@@ -63,6 +63,13 @@ class HudongStore(Store):
         fields TEXT NOT NULL,
         UNIQUE (partner_id, class_id)
     );
+    CREATE TABLE IF NOT EXISTS hudong_ids (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        partner_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        UNIQUE (partner_id, kind, external_id)
+    );
     CREATE TABLE IF NOT EXISTS hudong_accounts (
         partner_id TEXT PRIMARY KEY,
         callback_url TEXT
@@ -103,6 +110,26 @@ class HudongStore(Store):
         rows = self._page("SELECT * FROM hudong_teachers", where, page, size, role=role)
         total = self._row(f"SELECT COUNT(*) AS n FROM hudong_teachers WHERE {where}", role=role)
         return rows, int(total["n"]) if total else 0
+
+    # ---- the platform's ids of what a partner saved
+    def platform_id(self, kind: str, external_id: str) -> int:
+        """The platform's id of the ``kind`` (``assistant``, ``class``, ``student``) the
+        partner calls ``external_id``: made on first save, the same on every later one."""
+        with self.env.db.tx():
+            self._exec(
+                "INSERT OR IGNORE INTO hudong_ids (partner_id, kind, external_id) "
+                "VALUES (:partner, :kind, :external)",
+                kind=kind,
+                external=external_id,
+            )
+            row = self._row(
+                "SELECT id FROM hudong_ids WHERE partner_id=:partner AND kind=:kind "
+                "AND external_id=:external",
+                kind=kind,
+                external=external_id,
+            )
+        assert row is not None
+        return int(row["id"])
 
     # ---- dual-teacher classes
     def save_class(self, class_id: str, fields: dict[str, Any]) -> None:
@@ -349,20 +376,48 @@ def interact_data_get_ai_user_count_data(call: Call) -> dict[str, Any]:
     return _page(call, items)
 
 
+def _as_sent(value: Any) -> Any:
+    """An id echoed as the vendor's example shows it: a number when it is one."""
+    text = str(value)
+    return int(text) if text.isdigit() and len(text) < 19 else text
+
+
 @service.handles(Hudong.interact_data_save)
-def interact_data_save(call: Call) -> None:
+def interact_data_save(call: Call) -> dict[str, Any]:
+    """Save the class; answer the platform's ids of the assistant, the class and each
+    student beside the caller's (the vendor's page 双师课堂创建互动成员接口, API 1)."""
     students = json.loads(call.args["student_list"])
-    call.store(HudongStore).save_class(
-        str(call.args["class_id"]),
-        {
-            "class_name": call.args["class_name"],
-            "origin": call.args["origin"],
-            "assist_teacher_id": str(call.args["assist_teacher_id"]),
-            "assist_teacher_name": call.args["assist_teacher_name"],
-            "assist_teacher_mobile": call.args["assist_teacher_mobile"],
-            "student_list": students,
-        },
-    )
+    store = call.store(HudongStore)
+    class_id = str(call.args["class_id"])
+    assistant = str(call.args["assist_teacher_id"])
+    with call.env.db.tx():
+        store.save_class(
+            class_id,
+            {
+                "class_name": call.args["class_name"],
+                "origin": call.args["origin"],
+                "assist_teacher_id": assistant,
+                "assist_teacher_name": call.args["assist_teacher_name"],
+                "assist_teacher_mobile": call.args["assist_teacher_mobile"],
+                "student_list": students,
+            },
+        )
+        saved = [
+            {"student_id": _as_sent(s["student_id"]), "id": store.platform_id("student", sid)}
+            for s in students
+            if isinstance(s, dict) and (sid := _text(s.get("student_id"))) is not None
+        ]
+        return {
+            "assist_teacher_list": {
+                "assist_teacher_id": _as_sent(assistant),
+                "id": store.platform_id("assistant", assistant),
+            },
+            "class_list": {
+                "class_id": _as_sent(class_id),
+                "id": store.platform_id("class", class_id),
+            },
+            "student_list": saved,
+        }
 
 
 @service.handles(Hudong.interact_data_get_checkin_data)

@@ -84,36 +84,67 @@ def _cover(video_id: int) -> str:
     return f"https://img.sandbox.invalid/playback/{video_id}.jpg"
 
 
+def _transcoded(playback: dict[str, Any], shown: dict[str, Any]) -> int | None:
+    """Bytes after transcoding (half the recording, as the transcode callback says), once
+    the playback is ready."""
+    return int(shown["total_size"]) // 2 if _ready(playback) else None
+
+
+def _session_number(session_id: str) -> int | str | None:
+    """A session id as the consumer's example sends it: a number (text if it is not one)."""
+    if not session_id:
+        return None
+    return int(session_id) if session_id.isdigit() and len(session_id) < 19 else session_id
+
+
 def _item(
-    store: PlaybackStore, playback: dict[str, Any], version: int | None = None
+    store: PlaybackStore,
+    playback: dict[str, Any],
+    play_times: dict[tuple[str, str], int],
+    version: int | None = None,
 ) -> dict[str, Any]:
+    """One entry of ``playback/getList``: the fields a public consumer reads (code index id
+    52497919905, GetBaiJiaYunPlaybackList.php), in the JSON types of its example."""
     shown = store.version(playback, version)
+    ready = _ready(playback)
     return {
-        "room_id": playback["room_id"],
-        "session_id": _session_out(playback["session_id"]),
+        "playback_id": -int(playback["seq"]),  # rows count down from -1: ids count up
+        "room_id": int(playback["room_id"]),
+        "session_id": _session_number(playback["session_id"]),
         "video_id": shown["video_id"],
         "name": playback["name"],
         "status": playback["status"],
         "publish_status": playback["publish_status"],
         "version": shown["version"],
         "length": shown["length"],
-        "preface_url": _cover(shown["video_id"]) if _ready(playback) else None,
+        "total_transcode_size": _transcoded(playback, shown),
+        "play_times": play_times.get((playback["room_id"], playback["session_id"]), 0),
+        "play_url": _play_url(shown["video_id"]) if ready else None,
+        "preface_url": _cover(shown["video_id"]) if ready else None,
         "create_time": beijing(playback["create_time"]),
     }
 
 
-def _not_generated(room_id: str, session_id: str) -> dict[str, Any]:
+def _play_url(video_id: int) -> str:
+    return f"https://vod.sandbox.invalid/playback/{video_id}.mp4"
+
+
+def _basic_info(store: PlaybackStore, playback: dict[str, Any]) -> dict[str, Any]:
+    """``playback/getBasicInfo``: the fields of the vendor's table (no ``room_id``), the
+    creation time in unix seconds as it says."""
+    shown = store.version(playback)
+    ready = _ready(playback)
     return {
-        "room_id": room_id,
-        "session_id": _session_out(session_id),
-        "video_id": None,
-        "name": None,
-        "status": PlaybackStatus.NOT_GENERATED,
-        "publish_status": None,
-        "version": None,
-        "length": None,
-        "preface_url": None,
-        "create_time": None,
+        "status": playback["status"],
+        "video_id": shown["video_id"],
+        "name": playback["name"],
+        "length": shown["length"],
+        "total_size": shown["total_size"],
+        "total_transcode_size": _transcoded(playback, shown),
+        "total_ext_media_size": 0,  # no students' or auxiliary cameras' videos here
+        "preface_url": _cover(shown["video_id"]) if ready else None,
+        "publish_status": playback["publish_status"],
+        "create_time": int(playback["create_time"]),
     }
 
 
@@ -148,9 +179,9 @@ def get_basic_info(call: Call) -> dict[str, Any]:
     session_id = _session(room, call.args.get("session_id"))
     store = call.store(PlaybackStore)
     found = store.find(room["room_id"], session_id)
-    if found is None:
-        return _not_generated(room["room_id"], session_id)
-    return _item(store, found)
+    if found is None:  # the vendor's table: nothing but the status until it is generated
+        return {"status": PlaybackStatus.NOT_GENERATED}
+    return _basic_info(store, found)
 
 
 @service.handles(Playback.get_list)
@@ -160,12 +191,16 @@ def get_list(call: Call) -> dict[str, Any]:
     room_id = call.args.get("room_id")
     product = int(call.args.get("product_type") or 0)
     room = None if room_id is None else str(room_id)
+    versions: list[tuple[dict[str, Any], int | None]]
     if call.args.get("crop_video"):
-        versions, total = store.version_page(product, room, page, size)
-        items = [_item(store, playback, shown) for playback, shown in versions]
+        listed, total = store.version_page(product, room, page, size)
+        versions = [*listed]
     else:
         rows, total = store.page(product, room, page, size)
-        items = [_item(store, r) for r in rows]
+        versions = [(r, None) for r in rows]
+    rooms = sorted({str(p["room_id"]) for p, _ in versions})
+    plays = call.store(PlayStore).playback_play_times(rooms)
+    items = [_item(store, playback, plays, shown) for playback, shown in versions]
     return {"list": items, "total": total, "page": page, "limit": size}
 
 
@@ -179,13 +214,15 @@ def get_player_token(call: Call) -> dict[str, Any]:
 
 
 @service.handles(Playback.get_player_token_batch)
-def get_player_token_batch(call: Call) -> list[dict[str, Any]]:
-    out = []
+def get_player_token_batch(call: Call) -> dict[str, str]:
+    """An object of ``room_id`` (or ``room_id-session_id``, as asked) to token, as a typed
+    peer reads it (lizhongyuan3/cloud-live BjPlaybackApi: ``Map<String, String>``)."""
+    out: dict[str, str] = {}
     for entry in call.args["room_ids"]:
         room_id, _, session_id = str(entry).partition("-")
         room = call.store(RoomStore).get(room_id)
         token = call.store(VideoStore).issue("playback", room["room_id"], session_id, expiry(call))
-        out.append({"room_id": room["room_id"], "session_id": session_id or None, "token": token})
+        out[f"{room['room_id']}-{session_id}" if session_id else str(room["room_id"])] = token
     return out
 
 

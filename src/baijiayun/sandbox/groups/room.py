@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from ..._signing import sign, signs_equal
 from ..._wire import BEIJING, Context, Invalid
-from ...api.room import Room, check_duration, check_max_users
+from ...api.room import Room, RoomType, check_duration, check_max_users
 from ...links import enter_url
 from ..core.db import Env
 from ..core.http import PlatformError, SandboxRequest, SandboxResponse
@@ -30,23 +30,52 @@ service = Service(
     "room", uses=(accounts.service, rooms.service, classroom.service), aliases=("rooms",)
 )
 
-INFO_SETTINGS = (
-    "max_users",
-    "template_name",
-    "industry_type",
-    "is_long_term",
-    "pre_enter_time",
-    "is_group_live",
-    "new_group_live",
-    "is_mock_live",
-    "is_push_live",
-    "is_webrtc_live",
-    "end_delay_time",
-    "max_backup_users",
-    "template_type",
-    "app_template",
+INFO_SOURCE = (
+    "bjycloud/baijiayun-skills@eb56797 skills/baijiayun-room/references/api-room.md, API 5"
 )
-"""Settings ``room/info`` answers (null when never set)."""
+"""Where ``room/info``'s fields come from: the vendor's table and example (no ``status``)."""
+INFO_TEXT = ("type", "media_type", "max_users", "max_backup_users")
+"""Fields the vendor's example sends as text (``"2"``, ``"0"``); the others are numbers."""
+INFO_SETTINGS: dict[str, Any] = {
+    "media_type": 0,
+    "max_users": 0,
+    "max_backup_users": 0,
+    "pre_enter_time": 0,
+    "is_long_term": 0,
+    "is_mock_live": 0,
+    "is_push_live": 0,
+    "is_private": 0,
+    "enable_share": 0,
+    "new_group_live": 0,
+    "is_discuss_live": 0,
+    "speak_camera_turnon": 1,
+    "teacher_need_detect_device": 2,
+    "student_need_detect_device": 2,
+    "switch_room_role": 2,
+    "is_video_main": 2,
+    "enable_group_users_public": 0,
+    "group_admin_permission": 0,
+    "enable_group_chat_public": 0,
+    "template_name": "triple",
+    "enable_weixin_auth": 1,
+    "system_auto_allocate_name": 0,
+    "has_student_raise": None,  # 1 for a large class, else 0 (below)
+    "end_delay_time": 0,
+    "enable_live_sell": 0,
+    "auto_playback_record": 0,
+    "m_is_video_main": 1,
+    "m_template": 0,
+    "app_template": 1,
+    "sell_goods_in_large_class": 0,
+    "enable_mock_sync_chat_message": 0,
+    "enable_ppt_page_down": 1,
+    "mock_live_record": 0,
+    "push_live_record": 0,
+}
+"""The settings ``room/info`` answers, each with the value a room has when it was not set:
+the default in the vendor's ``room/create`` table (API 2), else the vendor's example."""
+CREATE_FROM_OPEN_API = 1
+"""``create_from`` of a room made through the open API (the vendor's table: 1)."""
 ENTER_FIELDS = ("room_id", "user_avatar", "user_name", "user_number", "user_role")
 CONSOLE_PAGE = 25
 """Rows a console table shows at once."""
@@ -81,23 +110,35 @@ def delete(call: Call) -> None:
 
 @service.handles(Room.info)
 def info(call: Call) -> dict[str, Any]:
+    """The fields of the vendor's table and example (:data:`INFO_SOURCE`), in its JSON
+    types; nothing else (the class status is the ``live`` group's ``getLiveStatus``)."""
     store = call.store(RoomStore)
     room = store.get(call.args["room_id"])
-    forbidden = room.get("forbidden_end_types")
-    return {
+    settings = {name: _setting(room, name, default) for name, default in INFO_SETTINGS.items()}
+    answer = {
         "room_id": int(room["room_id"]),  # a number here, text in create's answer
         "title": room["title"],
         "type": room["type"],
+        **settings,
         "start_time": beijing(room["start_time"]),
         "end_time": beijing(room["end_time"]),
         "create_time": beijing(room["create_time"]),
-        **{name: room.get(name) for name in INFO_SETTINGS},
-        "forbidden_end_types": None if forbidden is None else ",".join(forbidden),
+        "create_from": CREATE_FROM_OPEN_API,
         "admin_code": store.role_code(room["room_id"], 2),
         "teacher_code": store.role_code(room["room_id"], 1),
-        "create_from": "openapi",
-        "status": room["status"],
     }
+    for name in INFO_TEXT:
+        answer[name] = str(answer[name])
+    return answer
+
+
+def _setting(room: dict[str, Any], name: str, default: Any) -> Any:
+    value = room.get(name)
+    if value is not None:
+        return value
+    if name == "has_student_raise":
+        return int(room["type"] == RoomType.LARGE_CLASS)
+    return default
 
 
 @service.handles(Room.getcode)

@@ -45,6 +45,24 @@ UPLOAD_OK = 1
 DEFINITION_SIZES = {16: (640, 360), 1: (960, 540), 2: (1280, 720), 4: (1280, 720), 8: (1920, 1080)}
 FORMAT_EXTENSIONS = {"mp4": "mp4", "m3u8": "m3u8", "flv": "flv", "encrypt": "ev1"}
 URL_LIFETIME = 12 * 3600
+DEFINITION_NAMES = {16: "low", 1: "high", 2: "superHD", 4: "720p", 8: "1080p"}
+"""``play_info``'s keys in ``video/getUrl``: a public caller asks for definition 16 and
+reads ``play_info.low`` (code index id 17753618801); the other names are the sandbox's."""
+STATUS_INFO: dict[int, str] = {
+    VideoStatus.UPLOADING: "上传中",
+    VideoStatus.TRANSCODING: "转码中",
+    VideoStatus.FAILED: "转码失败",
+    VideoStatus.TRANSCODE_TIMEOUT: "转码超时",
+    VideoStatus.UPLOAD_TIMEOUT: "上传超时",
+    VideoStatus.READY: "转码成功",
+}
+"""``info`` of ``video/getStatus`` (a Go client reads ``{status, info}``, code index id
+10971003336; "转码成功" is the ready text, the others are the sandbox's)."""
+CATEGORY_LEVELS = 5
+"""``category_level1_id`` .. ``category_level5_id`` of a listed video (code index id
+11976531374, CategoryVideo.java); categories are two levels deep here, the rest are 0."""
+AUDITED = 1
+"""``audit_status`` of every video here (the sandbox reviews nothing)."""
 _RANGE_RE = re.compile(r"bytes ([0-9]+)-([0-9]+)/([0-9]+)\Z")
 
 
@@ -157,35 +175,55 @@ def get_resume_upload_url(call: Call) -> dict[str, Any]:
 
 @service.handles(Video.get_status)
 def get_status(call: Call) -> dict[str, Any]:
+    """``{status, info}`` as the only typed peer reads it (no ``video_id`` echoed)."""
     video = call.store(VideoStore).video(call.args["video_id"])
-    return {"video_id": video["video_id"], "status": video["status"]}
+    status = int(video["status"])
+    return {"status": status, "info": STATUS_INFO.get(status, str(status))}
 
 
-def _summary(video: dict[str, Any]) -> dict[str, Any]:
+def _levels(video: dict[str, Any], parents: dict[int, int]) -> dict[str, int]:
+    """The video's category path: level 1 the top category, level 2 a subcategory."""
+    category = int(video["category_id"])
+    path = [parents[category], category] if parents.get(category) else [category]
+    path = [c for c in path if c] + [0] * CATEGORY_LEVELS
+    return {f"category_level{n + 1}_id": path[n] for n in range(CATEGORY_LEVELS)}
+
+
+def _summary(video: dict[str, Any], parents: dict[int, int]) -> dict[str, Any]:
+    """A video: the fields a public consumer of ``video/getCategoryVideo`` reads (code
+    index ids 11976531374 + 11997676337), ``create_time`` in unix seconds as there (a
+    listing sends ``length`` as text, as there too); ``category_id`` is the sandbox's own."""
     ready = video["status"] == VideoStatus.READY
+    uploaded = video["file_md5"] is not None
     return {
         "video_id": video["video_id"],
         "name": video["name"],
         "status": video["status"],
         "publish_status": video["publish_status"],
+        "audit_status": AUDITED,
         "category_id": video["category_id"],
+        **_levels(video, parents),
         "length": video["length"],
         "total_size": video["total_size"],
+        "total_transcode_size": transcoded_size(video),
+        "file_md5": video["file_md5"],
+        "origin_definition": "2" if uploaded else None,
         "preface_url": cover(video["video_id"]) if ready else None,
-        "create_time": beijing(video["create_time"]),
+        "create_time": int(video["create_time"]),
     }
+
+
+def _parents(store: VideoStore, videos: list[dict[str, Any]]) -> dict[int, int]:
+    return store.parents([int(v["category_id"]) for v in videos if v["category_id"]])
 
 
 @service.handles(Video.get_info)
 def get_info(call: Call) -> dict[str, Any]:
-    video = call.store(VideoStore).video(call.args["video_id"])
-    uploaded = video["file_md5"] is not None
+    store = call.store(VideoStore)
+    video = store.video(call.args["video_id"])
     return {
-        **_summary(video),
-        "total_transcode_size": transcoded_size(video),
-        "file_md5": video["file_md5"],
+        **_summary(video, _parents(store, [video])),
         "now_definition": video["now_definition"] or None,
-        "origin_definition": "2" if uploaded else None,
         "update_time": beijing(video["update_time"]),
     }
 
@@ -254,7 +292,33 @@ def _category(row: dict[str, Any]) -> dict[str, Any]:
 
 @service.handles(Video.get_category_list)
 def get_category_list(call: Call) -> dict[str, Any]:
-    return {"list": [_category(c) for c in call.store(VideoStore).categories()]}
+    """The category tree as a public consumer parses it (code index ids 12235219154,
+    12353251005): ``id`` (not ``category_id``), ``parent_id``, ``level``, ``name``,
+    ``video_count`` (a top category's counts its subcategories' videos too) and, on a top
+    category, ``children``."""
+    store = call.store(VideoStore)
+    counts = store.video_counts()
+    rows = store.categories()
+    children: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        children.setdefault(int(row["parent_id"]), []).append(row)
+
+    def node(row: dict[str, Any], level: int) -> dict[str, Any]:
+        return {
+            "parent_id": int(row["parent_id"]),
+            "id": int(row["category_id"]),
+            "level": level,
+            "name": row["name"],
+            "video_count": counts.get(int(row["category_id"]), 0),
+        }
+
+    tree = []
+    for top in children.get(0, []):
+        subs = [node(sub, 2) for sub in children.get(int(top["category_id"]), [])]
+        entry = node(top, 1)
+        entry["video_count"] += sum(sub["video_count"] for sub in subs)
+        tree.append({**entry, "children": subs})
+    return {"list": tree}
 
 
 @service.handles(Video.get_category_info)
@@ -296,8 +360,13 @@ def delete_category(call: Call) -> dict[str, Any]:
 
 def _video_page(call: Call, where: str, default_size: int, **params: Any) -> dict[str, Any]:
     page, size = call.page_args(default_size)
-    rows, total = call.store(VideoStore).videos_page(where, page, size, **params)
-    return {"list": [_summary(r) for r in rows], "total": total, "page": page, "limit": size}
+    store = call.store(VideoStore)
+    rows, total = store.videos_page(where, page, size, **params)
+    parents = _parents(store, rows)
+    items = [_summary(r, parents) for r in rows]
+    for item in items:  # the consumer of getCategoryVideo reads the length as text
+        item["length"] = None if item["length"] is None else str(item["length"])
+    return {"list": items, "total": total, "page": page, "limit": size}
 
 
 @service.handles(Video.get_category_video)
@@ -323,30 +392,33 @@ def set_video_category(call: Call) -> None:
 
 @service.handles(Video.get_player_token)
 def get_player_token(call: Call) -> dict[str, Any]:
+    """``{token, video_id}`` (a Go client's TokenList, code index id 10971003336)."""
     store = call.store(VideoStore)
-    video_id = int(call.args["video_id"])
-    store.video(video_id)
-    return {"token": store.issue("video", str(video_id), None, expiry(call))}
+    video_id = int(store.video(int(call.args["video_id"]))["video_id"])
+    return {"token": store.issue("video", str(video_id), None, expiry(call)), "video_id": video_id}
 
 
 @service.handles(Video.get_player_token_batch)
-def get_player_token_batch(call: Call) -> list[dict[str, Any]]:
+def get_player_token_batch(call: Call) -> dict[str, str]:
+    """An object of video id to token, as a typed peer reads it (lizhongyuan3/cloud-live
+    BjVideoApi: ``Map<String, String>``)."""
     store = call.store(VideoStore)
-    out = []
+    out: dict[str, str] = {}
     for video_id in call.args["video_ids"]:
         store.video(int(video_id))
-        token = store.issue("video", str(video_id), None, expiry(call))
-        out.append({"video_id": int(video_id), "token": token})
+        out[str(int(video_id))] = store.issue("video", str(video_id), None, expiry(call))
     return out
 
 
 @service.handles(Video.get_url)
 def get_url(call: Call) -> dict[str, Any]:
+    """``play_info``: the files by definition name (``play_info.low.url``, as a public
+    caller reads it); the other fields are the sandbox's own."""
     video = call.store(VideoStore).ready_video(call.args["video_id"])
     video_id = int(video["video_id"])
     fmt = call.args.get("format") or "mp4"
     expires = int(call.now + (call.args.get("expires_in") or URL_LIFETIME))
-    definitions = csv_ints(video["now_definition"])
+    definitions = [d for d in csv_ints(video["now_definition"]) if d in DEFINITION_NAMES]
     size = transcoded_size(video) or 0
     each = size // max(1, len(definitions))
     largest = max(definitions, key=lambda d: DEFINITION_SIZES[d][0], default=None)
@@ -359,14 +431,13 @@ def get_url(call: Call) -> dict[str, Any]:
         "width": width,
         "height": height,
         "expire_time": beijing(expires),
-        "list": [
-            {
-                "definition": d,
+        "play_info": {
+            DEFINITION_NAMES[d]: {
                 "url": f"https://vod.sandbox.invalid/{video_id}/{d}.{ext}?expires={expires}",
                 "size": each,
             }
             for d in definitions
-        ],
+        },
     }
 
 

@@ -114,6 +114,19 @@ class PlayStore(Store):
             for r in rows
         ]
 
+    def playback_play_times(self, room_ids: list[str]) -> dict[tuple[str, str], int]:
+        """Plays per playback ``(room_id, session_id)`` of these rooms (one query)."""
+        if not room_ids:
+            return {}
+        marks = ", ".join(f":r{i}" for i in range(len(room_ids)))
+        rows = self._rows(
+            "SELECT room_id, COALESCE(session_id, '') AS session, COUNT(*) AS n FROM plays "
+            f"WHERE partner_id=:partner AND kind='playback' AND room_id IN ({marks}) "
+            "GROUP BY room_id, session",
+            **{f"r{i}": room_id for i, room_id in enumerate(room_ids)},
+        )
+        return {(str(r["room_id"]), str(r["session"])): int(r["n"]) for r in rows}
+
     def plays(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self._rows("SELECT * FROM plays WHERE partner_id=:partner")]
 

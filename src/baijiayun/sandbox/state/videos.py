@@ -331,6 +331,25 @@ class VideoStore(Store):
         """The category and its subcategories."""
         return [category_id] + [c["category_id"] for c in self.categories(category_id)]
 
+    def parents(self, category_ids: list[int]) -> dict[int, int]:
+        """The parent of each of these categories (0 for a top-level one; one query)."""
+        if not category_ids:
+            return {}
+        marks = ",".join(str(int(c)) for c in dict.fromkeys(category_ids))
+        rows = self._rows(
+            "SELECT category_id, parent_id FROM categories WHERE partner_id=:partner "
+            f"AND category_id IN ({marks})"
+        )
+        return {int(r["category_id"]): int(r["parent_id"]) for r in rows}
+
+    def video_counts(self) -> dict[int, int]:
+        """Live videos per category (0: in none), in one query."""
+        rows = self._rows(
+            "SELECT category_id, COUNT(*) AS n FROM videos WHERE partner_id=:partner "
+            "AND deleted=0 GROUP BY category_id"
+        )
+        return {int(r["category_id"]): int(r["n"]) for r in rows}
+
     def videos_in(self, category_ids: list[int]) -> int:
         marks = ",".join(str(int(c)) for c in category_ids)
         row = self._row(
