@@ -95,9 +95,7 @@ def create(
     Example: baijiayun room create --title "Algebra" --start "2026-12-01 19:00"
     --end "2026-12-01 20:00" --type 2
     """
-    values: dict[str, Any] = parse_assignments(
-        Room.create.spec, options, "baijiayun room create"
-    )
+    values: dict[str, Any] = parse_assignments(Room.create.spec, options, "baijiayun room create")
     values.update(
         title=title,
         start_time=_time(start, "--start"),
@@ -134,9 +132,7 @@ def update(
     options: tuple[str, ...],
 ) -> None:
     """Change a room: only what is given is sent."""
-    values: dict[str, Any] = parse_assignments(
-        Room.update.spec, options, "baijiayun room update"
-    )
+    values: dict[str, Any] = parse_assignments(Room.update.spec, options, "baijiayun room update")
     changes = {
         "title": title,
         "start_time": _time(start, "--start"),
