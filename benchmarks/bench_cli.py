@@ -41,9 +41,7 @@ print(client.room.info(sys.argv[4]).title)
 
 def cpu_of(command: list[str], env: dict[str, str]) -> float:
     """CPU seconds (user + system) of one whole process; it must succeed."""
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
-    )
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
