@@ -509,3 +509,33 @@ def test_a_callback_delivered_to_two_workers_at_once_is_handled_once(
     finally:
         workers.stop()
         handled.close()
+
+
+# --------------------------------------------------------------------------- issue 20, item 5
+@pytest.mark.parametrize("decode_responses", [False, True])
+async def test_a_stored_key_that_is_not_utf8_is_fetched_again(
+    server: Any, sandbox: Sandbox, redis_url: str, redis_prefix: str, decode_responses: bool
+) -> None:
+    """Bytes that are not UTF-8 under the partner key's name are treated as missing: the
+    key is fetched once and written over them, sync and async (fails with the value
+    decoded unguarded: a ``UnicodeDecodeError`` out of every call)."""
+    import redis
+
+    name = f"{redis_prefix}partner_key:{{{SANDBOX_PARTNER_ID}}}"
+    raw = redis.Redis.from_url(redis_url)
+    for make in (BaiJiaYunClient, AsyncBaiJiaYunClient):
+        sandbox.reset()
+        raw.set(name, b"\xff\xfe not a key \xc3")
+        client_options = {"decode_responses": decode_responses}
+        store = RedisKeyStore.from_url(redis_url, prefix=redis_prefix, **client_options)
+        client = secret_client(server, store, make)
+        listed = client.room.list()
+        assert (await listed if make is AsyncBaiJiaYunClient else listed) == []
+        assert sandbox.request_count(CREATEKEY) == 1
+        assert raw.get(name) == SANDBOX_PARTNER_KEY.encode()  # repaired in Redis
+        assert store.read(SANDBOX_PARTNER_ID) == KeyRecord(SANDBOX_PARTNER_KEY)
+        if make is AsyncBaiJiaYunClient:
+            await client.aclose()
+        else:
+            client.close()
+    raw.close()
