@@ -226,3 +226,84 @@ def test_an_answer_past_the_cap_is_refused_without_reading_further(
         assert huge.sent <= 2 * MiB  # refused on its Content-Length: the body was not waited for
     else:
         assert huge.sent < MAX_ANSWER_BYTES + 16 * MiB
+
+
+# --------------------------------------------------------------------------- untested behaviour
+@pytest.mark.parametrize(
+    "text",
+    [
+        "POST /openapi/room/info?room_id=1&SIGN=c0ffee0123&timestamp=1",
+        '{"Partner_Key": "c0ffee0123", "code": 0}',
+        "{'SECRET_KEY': 'c0ffee0123'}",
+        "partner_KEY = c0ffee0123; next",
+    ],
+)
+def test_redaction_ignores_case(text: str) -> None:
+    """``SIGN=`` or ``Partner_Key`` values are redacted like lower-case ones (bug tried:
+    ``re.IGNORECASE`` dropped from ``errors._SECRET_VALUE``: the value shows)."""
+    from baijiayun.errors import DecodeError as Decode
+    from baijiayun.errors import HTTPStatusError, redact
+
+    assert "c0ffee0123" not in redact(text) and "***" in redact(text)
+    assert "c0ffee0123" not in str(Decode("body is not JSON", text, path="/x"))
+    assert "c0ffee0123" not in str(HTTPStatusError(502, text, path="/x"))
+
+
+def test_redacted_data_ignores_the_case_of_key_names() -> None:
+    """A mapping's ``SIGN`` / ``Partner_Key`` / ``Secret_Key`` values are masked (bug tried:
+    ``str(k)`` for ``str(k).lower()`` in ``redact_data``)."""
+    from baijiayun.errors import redact_data
+
+    data = {"SIGN": "c0ffee0123", "list": [{"Partner_Key": "c0ffee0123"}], "Secret_Key": 1}
+    shown = redact_data(data)
+    assert shown == {"SIGN": "***", "list": [{"Partner_Key": "***"}], "Secret_Key": "***"}
+
+
+def test_a_network_operation_gets_the_smaller_of_its_timeout_and_what_is_left() -> None:
+    """Bug tried: ``timeout < left`` for ``timeout > left`` in ``_deadline._left`` (the
+    larger of the two: a 60 s read timeout outlived a 1 s attempt)."""
+    from baijiayun import _deadline
+
+    token = _deadline.start(1.0)
+    try:
+        assert _deadline._left(60.0, "read") <= 1.0  # the attempt's end comes first
+        assert _deadline._left(0.2, "read") == 0.2  # the operation's own timeout comes first
+        assert _deadline._left(None, "read") <= 1.0
+    finally:
+        _deadline.end(token)
+    assert _deadline._left(60.0, "read") == 60.0  # no attempt under way: unbounded by it
+
+
+class LeaseSpy:
+    """A limiter that grants every slot and records each lease asked for."""
+
+    def __init__(self) -> None:
+        self.leases: list[float] = []
+
+    def try_acquire(self, key: str, lease: float) -> Any:
+        from baijiayun.limits import Permit
+
+        self.leases.append(lease)
+        return Permit(self, key, str(len(self.leases)))  # type: ignore[arg-type]
+
+    async def atry_acquire(self, key: str, lease: float) -> Any:
+        return self.try_acquire(key, lease)
+
+    def release(self, permit: Any) -> None:
+        pass
+
+    async def arelease(self, permit: Any) -> None:
+        pass
+
+
+def test_a_slot_is_leased_for_the_attempts_timeout(make_harness: Any, mode: str) -> None:
+    """A rate-limit slot is held for the attempt's timeout, the client's or a call's
+    (bug tried: ``lease = DEFAULT_LEASE`` in ``ClientBase._slot``: a dead worker's slot
+    stays taken for the default lease whatever the timeout)."""
+    from baijiayun.limits import DEFAULT_LEASE
+
+    spy = LeaseSpy()
+    harness = make_harness(mode, timeout=7.5, rate_limit=spy)
+    harness.run(lambda c: c.room.info(ROOM_ID))
+    harness.run(lambda c: c.with_options(timeout=2.0).room.info(ROOM_ID))
+    assert spy.leases == [7.5, 2.0] and DEFAULT_LEASE not in spy.leases
