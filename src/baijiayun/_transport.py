@@ -118,13 +118,20 @@ def _file_parts(files: Mapping[str, Any], stack: ExitStack) -> dict[str, Any]:
             parts[name] = (os.path.basename(path), _open(name, path, stack))
         elif isinstance(value, (bytes, bytearray)):
             parts[name] = (name, bytes(value))
-        elif isinstance(value, tuple):
+        elif isinstance(value, tuple):  # (filename, content[, ...]): a file object rewound too
+            if len(value) > 1:
+                _rewind(value[1])
             parts[name] = value
         else:  # a binary file object: rewind so a retry sends the whole file again
-            if hasattr(value, "seek") and getattr(value, "seekable", lambda: False)():
-                value.seek(0)
+            _rewind(value)
             parts[name] = (os.path.basename(str(getattr(value, "name", name))), value)
     return parts
+
+
+def _rewind(value: Any) -> None:
+    """Put a file object back at its start: each attempt sends the whole file."""
+    if hasattr(value, "seek") and getattr(value, "seekable", lambda: False)():
+        value.seek(0)
 
 
 def _too_large(response: httpx2.Response, path: str) -> DecodeError:

@@ -22,6 +22,16 @@ from baijiayun._flow import ANSWER_TOO_LARGE, MAX_ANSWER_BYTES
 from baijiayun.keys import KeyRecord, PartnerKeyProvider, RedisKeyStore
 
 from .conftest import PARTNER_ID, PARTNER_KEY, ROOM_ID
+from .test_upload import (
+    CHUNK,
+    FIRST_URL,
+    HOST_PATH,
+    RESUME,
+    UPLOAD,
+    VIDEO_ID,
+    UploadHost,
+    upload,
+)
 
 NOT_UTF8 = b"\xff\xfe\xc3 not a key"
 
@@ -307,3 +317,92 @@ def test_a_slot_is_leased_for_the_attempts_timeout(make_harness: Any, mode: str)
     harness.run(lambda c: c.room.info(ROOM_ID))
     harness.run(lambda c: c.with_options(timeout=2.0).room.info(ROOM_ID))
     assert spy.leases == [7.5, 2.0] and DEFAULT_LEASE not in spy.leases
+
+
+DOC = "/openapi/doc/uploadDoc"
+
+
+@pytest.mark.parametrize("form", ["file", "tuple"])
+def test_a_file_object_is_rewound_before_a_retried_upload(
+    harness: Any, tmp_path: Any, form: str
+) -> None:
+    """The first attempt read the whole file and never reached the platform; the retry
+    sends the whole file again, not the empty rest. (httpx2's multipart writer rewinds a
+    file object too, so this end-to-end test holds even without the SDK's own rewind: the
+    next test guards that one.)"""
+    import httpx2
+
+    data = b"%PDF-" + bytes(range(256)) * 40
+    path = tmp_path / "slides.pdf"
+    path.write_bytes(data)
+    harness.api.script(DOC, httpx2.ConnectError("refused"), {"fid": 1, "name": "slides.pdf"})
+    with path.open("rb") as handle:
+        value = handle if form == "file" else ("slides.pdf", handle)
+        harness.run(lambda c: c.doc.upload_doc(value))
+    first, second = harness.api.to(DOC)
+    assert first.files["attachment"] == ("slides.pdf", data)
+    assert second.files["attachment"] == ("slides.pdf", data)  # again from its start
+
+
+@pytest.mark.parametrize("form", ["file", "tuple"])
+def test_each_attempt_puts_a_file_object_back_at_its_start(tmp_path: Any, form: str) -> None:
+    """Every attempt's file parts start at byte 0, whatever the last attempt read (bug
+    tried: ``value.seek(0)`` left out of ``_transport._rewind``; before this round a
+    ``(filename, file object)`` tuple was never rewound)."""
+    from contextlib import ExitStack
+
+    from baijiayun._transport import _file_parts
+
+    path = tmp_path / "slides.pdf"
+    path.write_bytes(b"x" * 1000)
+    with path.open("rb") as handle, ExitStack() as stack:
+        handle.read()  # what the failed attempt consumed
+        value = handle if form == "file" else ("slides.pdf", handle)
+        parts = _file_parts({"attachment": value}, stack)
+        assert handle.tell() == 0
+        assert parts["attachment"][1] is handle
+
+
+@pytest.fixture
+def host(api: Any) -> UploadHost:
+    """The scripted upload host of ``test_upload.py``, on this test's platform."""
+    host = UploadHost()
+    api.script(UPLOAD, {"video_id": VIDEO_ID, "upload_url": FIRST_URL})
+    api.script(HOST_PATH, host)
+    api.script(RESUME, host.resume)
+    return host
+
+
+@pytest.fixture
+def video_file(tmp_path: Any) -> tuple[str, bytes]:
+    data = bytes(range(256)) * (5 * CHUNK // 256) + b"tail"  # five chunks, the last short
+    path = tmp_path / "lecture.mp4"
+    path.write_bytes(data)
+    return str(path), data
+
+
+def test_a_good_chunk_resets_the_failure_count(harness: Any, host: Any, video_file: Any) -> None:
+    """``max_resumes`` counts failures in a row: a failure after each good chunk never
+    adds up (bug tried: ``offset = result`` for ``offset, failures = result, 0`` in
+    ``_upload``: the third lost chunk of the upload gave up with max_resumes=1)."""
+    path, data = video_file
+    host.plan = ["lose", "ok", "lose", "ok", "lose", "ok"]
+    assert upload(harness, path, max_resumes=1) == VIDEO_ID
+    assert bytes(host.data) == data
+    assert len(harness.api.to(RESUME)) == 3
+
+
+def test_a_resume_that_finds_every_byte_held_completes(
+    harness: Any, host: Any, video_file: Any
+) -> None:
+    """The host holds the whole file (the last chunk's answer was lost, or an earlier run
+    finished): the upload is complete, nothing more is sent (bug tried:
+    ``0 <= held < total`` for ``0 <= held <= total`` in ``_upload._resume``: a DecodeError)."""
+    path, data = video_file
+    host.plan = ["ok"] * 5 + ["drop"]  # the last chunk is kept, its answer lost
+    assert upload(harness, path) == VIDEO_ID
+    assert bytes(host.data) == data
+    assert harness.api.paths == [UPLOAD] + [HOST_PATH] * 6 + [RESUME]
+    host.chunks.clear()
+    assert upload(harness, path, video_id=VIDEO_ID) == VIDEO_ID  # continued: already whole
+    assert host.chunks == [] and bytes(host.data) == data
