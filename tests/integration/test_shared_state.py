@@ -539,3 +539,35 @@ async def test_a_stored_key_that_is_not_utf8_is_fetched_again(
         else:
             client.close()
     raw.close()
+
+
+async def test_a_worker_told_to_wait_does_not_ask_redis_again_meanwhile(
+    redis_url: str, redis_prefix: str
+) -> None:
+    """Refused with "wait 0.6 s", a worker's threads and tasks wait until then without a
+    round trip to Redis, then ask again (bug tried: ``self._full_until[key] =
+    time.monotonic()`` for ``... + wait`` in ``RedisRateLimit.try_acquire``: each asks
+    Redis again at once)."""
+    limit = RedisRateLimit.from_url(redis_url, 1, per=0.6, prefix=redis_prefix)
+    asked: list[int] = []
+    script = limit._acquire
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        asked.append(1)
+        return script(*args, **kwargs)
+
+    limit._acquire = counted  # type: ignore[method-assign]
+    permit = limit.try_acquire("p", 5.0)
+    assert isinstance(permit, Permit)
+    limit.release(permit)
+    told = limit.try_acquire("p", 5.0)
+    assert isinstance(told, float) and 0.4 < told <= 0.6
+    assert len(asked) == 2
+    with ThreadPoolExecutor(4) as pool:
+        waits = list(pool.map(lambda _: limit.try_acquire("p", 5.0), range(8)))
+    waits += await asyncio.gather(*(limit.atry_acquire("p", 5.0) for _ in range(8)))
+    assert all(isinstance(w, float) and 0 < w <= told for w in waits), waits
+    assert len(asked) == 2  # every one of them was answered from what Redis said
+    await asyncio.sleep(told + 0.02)
+    assert isinstance(limit.try_acquire("p", 5.0), Permit) and len(asked) == 3
+    limit.close()
