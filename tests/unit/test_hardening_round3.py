@@ -406,3 +406,26 @@ def test_a_resume_that_finds_every_byte_held_completes(
     host.chunks.clear()
     assert upload(harness, path, video_id=VIDEO_ID) == VIDEO_ID  # continued: already whole
     assert host.chunks == [] and bytes(host.data) == data
+
+
+class WaitOnce(LeaseSpy):
+    """A limiter that first says "wait 0.3 s", then grants; records when it was asked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[float] = []
+
+    def try_acquire(self, key: str, lease: float) -> Any:
+        self.asked.append(time.monotonic())
+        return 0.3 if len(self.asked) == 1 else super().try_acquire(key, lease)
+
+
+def test_a_refused_slot_is_asked_for_again_only_when_told(make_harness: Any, mode: str) -> None:
+    """The driver sleeps the seconds the limiter said before asking again (bug tried:
+    ``yield Sleep(0)`` for ``yield Sleep(granted)`` in ``ClientBase._slot``: it asked at
+    once, over and over)."""
+    limiter = WaitOnce()
+    harness = make_harness(mode, rate_limit=limiter)
+    harness.run(lambda c: c.room.info(ROOM_ID))
+    assert len(limiter.asked) == 2
+    assert limiter.asked[1] - limiter.asked[0] >= 0.29
