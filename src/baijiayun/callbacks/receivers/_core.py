@@ -93,6 +93,7 @@ _PARAM = re.compile(
     r';[ \t]*([!#$%&\'*+.^_`|~0-9A-Za-z-]+)[ \t]*=[ \t]*("(?:[^"\\]|\\.)*"|[^;"\s]*)[ \t]*'
 )
 _TOKEN = re.compile(r"[ \t]*([!#$%&\'*+.^_`|~0-9A-Za-z/-]+)[ \t]*")
+_END = re.compile(r"[ \t;]*\Z")  # a trailing ";" is tolerated
 
 
 def _header_value(value: str) -> tuple[str, dict[str, str]]:
@@ -102,7 +103,7 @@ def _header_value(value: str) -> tuple[str, dict[str, str]]:
         raise ValueError("a malformed header")
     params: dict[str, str] = {}
     at = head.end()
-    while value[at:].strip(" \t;"):  # a trailing ";" is tolerated
+    while not _END.match(value, at):  # one pass: nothing is copied per parameter
         match = _PARAM.match(value, at)
         if match is None:
             raise ValueError("a malformed header parameter")
