@@ -131,6 +131,17 @@ def backoff_delay(attempt: int, opts: RequestOptions) -> float:
     return _RNG.uniform(cap / 2, cap)
 
 
+MAX_ANSWER_BYTES = 32 << 20
+"""Bytes of an answer the SDK reads at most (32 MiB, after any ``Content-Encoding``).
+
+A listing of 1,000 items is a few megabytes; an answer that announces more
+(``Content-Length``) is refused before its body is read, one that grows past it
+is refused as soon as it does, the connection closed: a :class:`~baijiayun.errors.DecodeError`
+whose ``reason`` is :data:`ANSWER_TOO_LARGE`, never retried."""
+
+ANSWER_TOO_LARGE = f"answer larger than {MAX_ANSWER_BYTES >> 20} MiB (not read further)"
+
+
 def should_retry(error: BaiJiaYunError, spec: Endpoint, opts: RequestOptions, attempt: int) -> bool:
     """Whether a failed attempt is repeated.
 
@@ -144,6 +155,8 @@ def should_retry(error: BaiJiaYunError, spec: Endpoint, opts: RequestOptions, at
     if attempt > opts.max_retries:
         return False
     if isinstance(error, DecodeError):  # an answer that is not the envelope (cut short, a page)
+        if error.reason == ANSWER_TOO_LARGE:  # the same answer would come back
+            return False
         return spec.safe or opts.retry_writes
     if isinstance(error, APIConnectionError):
         return not error.may_have_been_sent or spec.safe or opts.retry_writes

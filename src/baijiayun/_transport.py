@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # for type hints only: httpx2 loads both when it builds a poo
 
 from . import _deadline
 from ._endpoint import Endpoint
-from ._flow import Acquire, NeedKey, RawResponse, Send, Sleep
+from ._flow import ANSWER_TOO_LARGE, MAX_ANSWER_BYTES, Acquire, NeedKey, RawResponse, Send, Sleep
 from ._task import CallEndpoint, Transfer
 from .errors import (
     APIConnectionError,
@@ -42,6 +42,7 @@ from .errors import (
     BaiJiaYunError,
     ClientClosedError,
     ConfigurationError,
+    DecodeError,
     ValidationError,
 )
 from .limits import Permit
@@ -117,17 +118,54 @@ def _file_parts(files: Mapping[str, Any], stack: ExitStack) -> dict[str, Any]:
             parts[name] = (os.path.basename(path), _open(name, path, stack))
         elif isinstance(value, (bytes, bytearray)):
             parts[name] = (name, bytes(value))
-        elif isinstance(value, tuple):
+        elif isinstance(value, tuple):  # (filename, content[, ...]): a file object rewound too
+            if len(value) > 1:
+                _rewind(value[1])
             parts[name] = value
         else:  # a binary file object: rewind so a retry sends the whole file again
-            if hasattr(value, "seek") and getattr(value, "seekable", lambda: False)():
-                value.seek(0)
+            _rewind(value)
             parts[name] = (os.path.basename(str(getattr(value, "name", name))), value)
     return parts
 
 
-def _raw(response: httpx2.Response) -> RawResponse:
-    return RawResponse(response.status_code, response.content, response.headers)
+def _rewind(value: Any) -> None:
+    """Put a file object back at its start: each attempt sends the whole file."""
+    if hasattr(value, "seek") and getattr(value, "seekable", lambda: False)():
+        value.seek(0)
+
+
+def _too_large(response: httpx2.Response, path: str) -> DecodeError:
+    return DecodeError(ANSWER_TOO_LARGE, "", path=path, http_status=response.status_code)
+
+
+def _announced_too_large(response: httpx2.Response) -> bool:
+    length = response.headers.get("content-length", "")
+    encoded = response.headers.get("content-encoding", "identity").strip().lower()
+    # A compressed body grows when decoded: only its decoded size is bounded below.
+    return length.isdigit() and encoded == "identity" and int(length) > MAX_ANSWER_BYTES
+
+
+def _read(response: httpx2.Response, path: str) -> RawResponse | DecodeError:
+    """A streamed answer's body, read to :data:`MAX_ANSWER_BYTES` at most."""
+    if _announced_too_large(response):
+        return _too_large(response, path)
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > MAX_ANSWER_BYTES:
+            return _too_large(response, path)
+    return RawResponse(response.status_code, bytes(body), response.headers)
+
+
+async def _aread(response: httpx2.Response, path: str) -> RawResponse | DecodeError:
+    if _announced_too_large(response):
+        return _too_large(response, path)
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > MAX_ANSWER_BYTES:
+            return _too_large(response, path)
+    return RawResponse(response.status_code, bytes(body), response.headers)
 
 
 class _Driver:
@@ -183,7 +221,8 @@ class SyncDriver(_Driver):
         try:
             with ExitStack() as stack:
                 url, kwargs = self._request_kwargs(action, stack)
-                return _raw(http.post(url, **kwargs))
+                with http.stream("POST", url, **kwargs) as response:
+                    return _read(response, action.request.path)
         except (httpx2.HTTPError, httpx2.InvalidURL) as exc:
             return map_transport_error(exc, action.request.path)
         except RuntimeError:
@@ -217,10 +256,10 @@ class SyncDriver(_Driver):
     def transfer(self, action: Transfer) -> RawResponse | BaiJiaYunError:
         """POST a streamed body; the answer, or the network failure as our error."""
         try:
-            response = self.http.post(
-                action.url, content=action.body.pieces(), **self._transfer_kwargs(action)
-            )
-            return _raw(response)
+            with self.http.stream(
+                "POST", action.url, content=action.body.pieces(), **self._transfer_kwargs(action)
+            ) as response:
+                return _read(response, action.path)
         except httpx2.HTTPError as exc:
             return map_transport_error(exc, action.path)
 
@@ -281,10 +320,11 @@ class AsyncDriver(_Driver):
         try:
             with ExitStack() as stack:
                 url, kwargs = self._request_kwargs(action, stack)
+                answer = self._post(url, kwargs, action.request.path)
                 if self._own or action.timeout is None:
-                    return _raw(await http.post(url, **kwargs))
+                    return await answer
                 # The caller's pool: its network operations know nothing of the deadline.
-                return _raw(await _within(action.timeout + _GRACE, http.post(url, **kwargs)))
+                return await _within(action.timeout + _GRACE, answer)  # type: ignore[no-any-return]
         except (httpx2.HTTPError, httpx2.InvalidURL) as exc:
             return map_transport_error(exc, action.request.path)
         except TimeoutError:  # _within: the caller's pool was still busy at the deadline
@@ -299,6 +339,12 @@ class AsyncDriver(_Driver):
             _deadline.end(token)
             if action.permit is not None:
                 await _arelease(action.permit)
+
+    async def _post(
+        self, url: httpx2.URL | str, kwargs: dict[str, Any], path: str
+    ) -> RawResponse | DecodeError:
+        async with self.http.stream("POST", url, **kwargs) as response:
+            return await _aread(response, path)
 
     async def run(self, flow: Flow, key: Callable[[str | None], Awaitable[str]]) -> Any:
         try:
@@ -323,12 +369,10 @@ class AsyncDriver(_Driver):
 
     async def transfer(self, action: Transfer) -> RawResponse | BaiJiaYunError:
         try:
-            response = await self.http.post(
-                action.url,
-                content=_async_pieces(action.body.pieces()),
-                **self._transfer_kwargs(action),
+            body = _async_pieces(action.body.pieces())
+            return await self._post(
+                action.url, {"content": body, **self._transfer_kwargs(action)}, action.path
             )
-            return _raw(response)
         except httpx2.HTTPError as exc:
             return map_transport_error(exc, action.path)
 

@@ -20,6 +20,7 @@ is one, for many workers starting at once.
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -28,6 +29,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ._redis import UNLOCK_SCRIPT, RedisUser
 from .errors import ConfigurationError
+
+logger = logging.getLogger("baijiayun")
 
 if TYPE_CHECKING:
     import asyncio
@@ -329,6 +332,28 @@ class PartnerKeyProvider:
 
 
 # --------------------------------------------------------------------------- Redis
+_UNREADABLE: Any = object()
+
+
+def _readable_key(raw: object) -> str | None:
+    """A stored partner key as text; None (missing) when it is absent or unusable.
+
+    A value that is not UTF-8 text (someone wrote bytes by hand, another program
+    shares the prefix) cannot be a partner key: it is treated as missing, so the
+    key is fetched again and written over it. The value itself is never logged.
+    """
+    if raw is None:
+        return None
+    try:
+        key = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError:
+        key = None
+    if not isinstance(key, str) or not key:
+        logger.warning("the partner key stored in Redis is not UTF-8 text: fetching a new one")
+        return None
+    return key
+
+
 class RedisKeyStore(RedisUser):
     """Partner keys in Redis, shared by every process of every machine.
 
@@ -343,6 +368,10 @@ class RedisKeyStore(RedisUser):
     :data:`~baijiayun.keys.REFRESH_INTERVAL` seconds, so no other process
     refreshes it again. Each process also keeps the key it read until its
     expiry, so a call reads no Redis at all.
+
+    A stored value that is not UTF-8 text (or is empty) is treated as missing:
+    the key is fetched again and written over it, and a warning is logged
+    (without the value). It never escapes as ``UnicodeDecodeError``.
     """
 
     def __init__(
@@ -428,11 +457,14 @@ class RedisKeyStore(RedisUser):
             return key, ttl_ms, marker
 
         seq = next(self._seq)
-        raw, ttl_ms, marker = self._do("read the partner key", work)
-        if raw is None:
+        try:
+            raw, ttl_ms, marker = self._do("read the partner key", work)
+        except UnicodeDecodeError:  # a client with decode_responses=True decodes it itself
+            raw = ttl_ms = marker = _UNREADABLE
+        key = _readable_key(raw)
+        if key is None:
             self._hold(seq, partner_id, None, None)
             return None
-        key = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
         ttl = ttl_ms if isinstance(ttl_ms, int) and ttl_ms > 0 else None
         self._hold(seq, partner_id, key, ttl)
         return KeyRecord(key, refreshed=marker is not None and marker == raw)

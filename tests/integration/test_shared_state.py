@@ -509,3 +509,65 @@ def test_a_callback_delivered_to_two_workers_at_once_is_handled_once(
     finally:
         workers.stop()
         handled.close()
+
+
+# --------------------------------------------------------------------------- issue 20, item 5
+@pytest.mark.parametrize("decode_responses", [False, True])
+async def test_a_stored_key_that_is_not_utf8_is_fetched_again(
+    server: Any, sandbox: Sandbox, redis_url: str, redis_prefix: str, decode_responses: bool
+) -> None:
+    """Bytes that are not UTF-8 under the partner key's name are treated as missing: the
+    key is fetched once and written over them, sync and async (fails with the value
+    decoded unguarded: a ``UnicodeDecodeError`` out of every call)."""
+    import redis
+
+    name = f"{redis_prefix}partner_key:{{{SANDBOX_PARTNER_ID}}}"
+    raw = redis.Redis.from_url(redis_url)
+    for make in (BaiJiaYunClient, AsyncBaiJiaYunClient):
+        sandbox.reset()
+        raw.set(name, b"\xff\xfe not a key \xc3")
+        client_options = {"decode_responses": decode_responses}
+        store = RedisKeyStore.from_url(redis_url, prefix=redis_prefix, **client_options)
+        client = secret_client(server, store, make)
+        listed = client.room.list()
+        assert (await listed if make is AsyncBaiJiaYunClient else listed) == []
+        assert sandbox.request_count(CREATEKEY) == 1
+        assert raw.get(name) == SANDBOX_PARTNER_KEY.encode()  # repaired in Redis
+        assert store.read(SANDBOX_PARTNER_ID) == KeyRecord(SANDBOX_PARTNER_KEY)
+        if make is AsyncBaiJiaYunClient:
+            await client.aclose()
+        else:
+            client.close()
+    raw.close()
+
+
+async def test_a_worker_told_to_wait_does_not_ask_redis_again_meanwhile(
+    redis_url: str, redis_prefix: str
+) -> None:
+    """Refused with "wait 0.6 s", a worker's threads and tasks wait until then without a
+    round trip to Redis, then ask again (bug tried: ``self._full_until[key] =
+    time.monotonic()`` for ``... + wait`` in ``RedisRateLimit.try_acquire``: each asks
+    Redis again at once)."""
+    limit = RedisRateLimit.from_url(redis_url, 1, per=0.6, prefix=redis_prefix)
+    asked: list[int] = []
+    script = limit._acquire
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        asked.append(1)
+        return script(*args, **kwargs)
+
+    limit._acquire = counted  # type: ignore[method-assign]
+    permit = limit.try_acquire("p", 5.0)
+    assert isinstance(permit, Permit)
+    limit.release(permit)
+    told = limit.try_acquire("p", 5.0)
+    assert isinstance(told, float) and 0.4 < told <= 0.6
+    assert len(asked) == 2
+    with ThreadPoolExecutor(4) as pool:
+        waits = list(pool.map(lambda _: limit.try_acquire("p", 5.0), range(8)))
+    waits += await asyncio.gather(*(limit.atry_acquire("p", 5.0) for _ in range(8)))
+    assert all(isinstance(w, float) and 0 < w <= told for w in waits), waits
+    assert len(asked) == 2  # every one of them was answered from what Redis said
+    await asyncio.sleep(told + 0.02)
+    assert isinstance(limit.try_acquire("p", 5.0), Permit) and len(asked) == 3
+    limit.close()

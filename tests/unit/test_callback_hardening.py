@@ -274,3 +274,120 @@ def test_multipart_text_fields_are_read_and_file_parts_refused() -> None:
     assert verify_callback(read, KEY)
     with_file = body.replace(b'name="op"', b'name="op"; filename="a.txt"')
     assert form_fields(with_file, f"multipart/form-data; boundary={boundary}") is None
+
+
+# --------------------------------------------------------------------------- issue 20, item 1
+def many_parts(count: int, boundary: str = "XyZ") -> bytes:
+    """A body of ``count`` tiny text fields."""
+    part = f'--{boundary}\r\nContent-Disposition: form-data; name="k"\r\n\r\nv\r\n'
+    return (part * count + f"--{boundary}--\r\n").encode()
+
+
+def flood_body(count: int = 25_000) -> bytes:
+    """``count`` bare parts of 41 bytes (25,000 of them: 1,025,008 bytes, under the limit)."""
+    return (
+        b"--b\r\n\r\n"
+        + b"v" * 32
+        + b"\r\n"
+        + (b"--b\r\n\r\n" + b"v" * 32 + b"\r\n") * (count - 1)
+        + b"--b--\r\n"
+    )
+
+
+def nested(depth: int, boundary: str = "b") -> bytes:
+    """A multipart body whose one part is a multipart body whose one part is ... ``depth`` deep."""
+    body = b"x"
+    for level in range(depth):
+        inner = f"{boundary}{level}"
+        kind = "text/plain" if level == 0 else f"multipart/mixed; boundary={boundary}{level - 1}"
+        body = (
+            (
+                f'--{inner}\r\nContent-Disposition: form-data; name="n"\r\n'
+                f"Content-Type: {kind}\r\n\r\n"
+            ).encode()
+            + body
+            + f"\r\n--{inner}--\r\n".encode()
+        )
+    return body
+
+
+def fastest(work: Any, runs: int = 3) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_a_flood_of_tiny_parts_is_refused_before_parsing() -> None:
+    """25,000 parts in 1 MB are counted, not parsed: refused in milliseconds (the email
+    parser took ~3 s; fails with the part count checked after parsing)."""
+    body = flood_body()
+    assert len(body) <= MAX_BODY
+    refused = fastest(lambda: form_fields(body, "multipart/form-data; boundary=b"))
+    assert form_fields(body, "multipart/form-data; boundary=b") is None
+    assert refused < 0.05, refused
+    # The limit is the field count: 1,000 parts are read, 1,001 are not.
+    assert len(form_fields(many_parts(1000), "multipart/form-data; boundary=XyZ") or []) == 1000
+    assert form_fields(many_parts(1001), "multipart/form-data; boundary=XyZ") is None
+
+
+def test_nested_multipart_is_refused_at_once() -> None:
+    """A 3,000-deep nested multipart body (1.1-1.6 s in the email parser) is refused at its
+    first part, whose type is not text (fails if nested parts are parsed)."""
+    body = nested(3000)
+    ctype = "multipart/form-data; boundary=b2999"
+    assert form_fields(body, ctype) is None
+    assert fastest(lambda: form_fields(body, ctype)) < 0.05
+    assert form_fields(nested(1), "multipart/form-data; boundary=b0") == [("n", "x")]
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        'Content-Disposition: form-data; name="op"; filename="a.txt"',  # a file
+        'Content-Disposition: form-data; name="op"\r\nContent-Type: application/octet-stream',
+        'Content-Disposition: form-data; name="op"\r\nContent-Transfer-Encoding: base64',
+        'Content-Disposition: attachment; name="op"',
+        "Content-Disposition: form-data",  # no name
+        'Content-Disposition: form-data; name="op"\r\n folded',
+        "X" * 2000 + ': y\r\nContent-Disposition: form-data; name="op"',  # a header too long
+    ],
+)
+def test_a_part_that_is_not_one_text_field_is_refused(part: str) -> None:
+    body = f"--XyZ\r\n{part}\r\n\r\nstart\r\n--XyZ--\r\n".encode()
+    assert form_fields(body, "multipart/form-data; boundary=XyZ") is None
+    plain = b'--XyZ\r\nContent-Disposition: form-data; name="op"\r\n\r\nstart\r\n--XyZ--\r\n'
+    assert form_fields(plain, "multipart/form-data; boundary=XyZ") == [("op", "start")]
+    assert form_fields(plain, "multipart/mixed; boundary=XyZ") is None
+    assert form_fields(plain, "multipart/form-data") is None  # no boundary
+
+
+def test_starlette_parses_the_form_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The form is parsed in a worker thread (fails with ``form_fields`` called on the loop)."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from baijiayun.callbacks.receivers import starlette as receiver
+
+    on_loop: list[bool] = []
+
+    def spy(body: bytes | None, content_type: str) -> Any:
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            on_loop.append(False)
+        return form_fields(body, content_type)
+
+    monkeypatch.setattr(receiver, "form_fields", spy)
+    handler = Recorder()
+    client = TestClient(Starlette(routes=[receiver.callback_route("/cb", handler, KEY)]))
+    response = client.post(
+        "/cb",
+        content=body_of(genuine()),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert (response.status_code, response.json()) == (200, OK)
+    assert on_loop == [False]

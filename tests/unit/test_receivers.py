@@ -65,7 +65,7 @@ class AsyncRecorder(Recorder):
         super().__call__(event)
 
 
-Post = Callable[[bytes], tuple[int, Any]]
+Post = Callable[..., tuple[int, Any]]  # (body, content_type=FORM)
 Make = Callable[[Any, "CallbackDeduplicator | None"], Post]
 
 
@@ -79,8 +79,8 @@ def make_starlette(handler: Any, dedup: CallbackDeduplicator | None) -> Post:
     app = Starlette(routes=[callback_route("/cb", handler, KEY, dedup=dedup)])
     client = TestClient(app)
 
-    def post(body: bytes) -> tuple[int, Any]:
-        response = client.post("/cb", content=body, headers={"content-type": FORM})
+    def post(body: bytes, content_type: str = FORM) -> tuple[int, Any]:
+        response = client.post("/cb", content=body, headers={"content-type": content_type})
         return response.status_code, response.json()
 
     return post
@@ -96,8 +96,8 @@ def make_fastapi(handler: Any, dedup: CallbackDeduplicator | None) -> Post:
     app.add_api_route("/cb", callback_endpoint(handler, KEY, dedup=dedup), methods=["POST"])
     client = TestClient(app)
 
-    def post(body: bytes) -> tuple[int, Any]:
-        response = client.post("/cb", content=body, headers={"content-type": FORM})
+    def post(body: bytes, content_type: str = FORM) -> tuple[int, Any]:
+        response = client.post("/cb", content=body, headers={"content-type": content_type})
         return response.status_code, response.json()
 
     return post
@@ -112,8 +112,8 @@ def make_flask(handler: Any, dedup: CallbackDeduplicator | None) -> Post:
     app.add_url_rule("/cb", view_func=callback_view(handler, KEY, dedup=dedup), methods=["POST"])
     client = app.test_client()
 
-    def post(body: bytes) -> tuple[int, Any]:
-        response = client.post("/cb", data=body, content_type=FORM)
+    def post(body: bytes, content_type: str = FORM) -> tuple[int, Any]:
+        response = client.post("/cb", data=body, content_type=content_type)
         return response.status_code, response.get_json()
 
     return post
@@ -152,8 +152,8 @@ def make_django(handler: Any, dedup: CallbackDeduplicator | None) -> Post:
     clear_url_caches()
     client = Client(enforce_csrf_checks=True)  # the view must be exempt
 
-    def post(body: bytes) -> tuple[int, Any]:
-        response = client.post("/cb", data=body, content_type=FORM)
+    def post(body: bytes, content_type: str = FORM) -> tuple[int, Any]:
+        response = client.post("/cb", data=body, content_type=content_type)
         return response.status_code, response.json()
 
     return post
@@ -432,3 +432,31 @@ def test_the_old_receivers_paths_keep_working(module: str, names: list[str]) -> 
     for name in names:
         assert getattr(old, name) is getattr(new, name)
     assert sorted(old.__all__) == sorted(new.__all__)
+
+
+def multipart_of(fields: dict[str, str], boundary: str = "----bjy7MA4YWxkTrZu0gW") -> bytes:
+    """A multipart/form-data body as a platform's HTTP client sends it (a text part each)."""
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n'
+        f"Content-Type: text/plain; charset=UTF-8\r\n\r\n{value}\r\n"
+        for key, value in fields.items()
+    ]
+    return ("".join(parts) + f"--{boundary}--\r\n").encode("utf-8")
+
+
+def test_one_body_gets_the_same_answer_from_every_framework(django_env: None) -> None:
+    """Issue 20 item 8: the same multipart body (and the same urlencoded body) is answered
+    alike by Starlette, FastAPI, Flask and Django. Fails on Django reading
+    ``request.content_type`` (no ``boundary=``): 400 there, 200 elsewhere."""
+    fields = sign_callback(CLASS_START, KEY)
+    bodies = {
+        "multipart": (multipart_of(fields), "multipart/form-data; boundary=----bjy7MA4YWxkTrZu0gW"),
+        "urlencoded": (body_of(fields), FORM),
+    }
+    for kind, (body, content_type) in bodies.items():
+        answers = {}
+        for name, make in FRAMEWORKS.items():
+            handler = Recorder()
+            answers[name] = make(handler, None)(body, content_type)
+            assert [e.room_id for e in handler.events] == ["27011512345678"], (kind, name)
+        assert list(answers.values()) == [(200, OK)] * 4, (kind, answers)

@@ -11,7 +11,9 @@ the event and answers the platform:
 
 * handled, or a repeat: HTTP 200 ``{"code": 0, "msg": ""}``;
 * failed verification: HTTP 400 ``{"code": 1, "msg": "invalid callback"}`` (the
-  reason is logged, never answered);
+  reason is logged, never answered); so is a body that cannot be a callback (over
+  1 MB, a file part, nested multipart, more than 1,000 fields: refused before it is
+  parsed, in one linear pass; Starlette parses in the thread pool, off the event loop);
 * the handler raised: HTTP 500 ``{"code": 1, "msg": "handler error"}`` (the
   exception is logged; the delivery is forgotten by the deduplicator so the
   platform's next attempt is handled);

@@ -42,7 +42,8 @@ def read_form(request: HttpRequest) -> object:
         body = read_limited(iter(lambda: request.read(_CHUNK), b""))
     except Exception:  # a body Django cannot read
         return None
-    return form_fields(body, request.content_type or "")
+    # The whole header: ``request.content_type`` is without its parameters (``boundary=``).
+    return form_fields(body, request.META.get("CONTENT_TYPE") or "")
 
 
 def callback_view(

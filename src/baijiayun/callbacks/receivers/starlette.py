@@ -37,7 +37,8 @@ async def read_form(request: Request) -> object:
     """The request's form fields (every value of a repeated key), or None when unreadable.
 
     Reading stops at :data:`~baijiayun.callbacks.receivers._core.MAX_BODY` bytes, with or
-    without a ``Content-Length``.
+    without a ``Content-Length``. The body is parsed in the thread pool, never on the
+    event loop: a hostile body delays no other request.
     """
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_BODY:
@@ -46,7 +47,9 @@ async def read_form(request: Request) -> object:
         body = await aread_limited(request.stream())
     except Exception:  # the client went away
         return None
-    return form_fields(body, request.headers.get("content-type", ""))
+    if body is None:
+        return None
+    return await run_in_threadpool(form_fields, body, request.headers.get("content-type", ""))
 
 
 def callback_endpoint(
