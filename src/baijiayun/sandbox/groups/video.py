@@ -45,6 +45,8 @@ UPLOAD_OK = 1
 DEFINITION_SIZES = {16: (640, 360), 1: (960, 540), 2: (1280, 720), 4: (1280, 720), 8: (1920, 1080)}
 FORMAT_EXTENSIONS = {"mp4": "mp4", "m3u8": "m3u8", "flv": "flv", "encrypt": "ev1"}
 URL_LIFETIME = 12 * 3600
+MAX_VIDEO_SIZE = 8 * 1024**3
+"""The largest file the upload host takes (8 GiB; a larger declared total is refused, 4001)."""
 _RANGE_RE = re.compile(r"bytes ([0-9]+)-([0-9]+)/([0-9]+)\Z")
 
 
@@ -96,6 +98,8 @@ def upload_host(env: Env, request: SandboxRequest) -> SandboxResponse:
         data = _chunk_data(request)
     except BadRequest as exc:
         return _upload_answer(4001, str(exc))
+    if not data:
+        return _upload_answer(4001, "the chunk is empty: send the file's bytes")
     content_range = request.headers.get("content-range")
     if content_range is None:
         start, total = 0, len(data)
@@ -106,6 +110,8 @@ def upload_host(env: Env, request: SandboxRequest) -> SandboxResponse:
         start, last, total = (int(g) for g in match.groups())
         if last - start + 1 != len(data):
             return _upload_answer(4001, "Content-Range does not match the chunk's size")
+    if total > MAX_VIDEO_SIZE:
+        return _upload_answer(4001, f"the file is larger than {MAX_VIDEO_SIZE} bytes")
     store = VideoStore(env, partner_id)
     try:
         held = store.receive(video_id, start, total, data, env.now())
