@@ -39,6 +39,9 @@ class RequestLog:
         self.sandbox = sandbox
         self._echo = echo or (lambda line: click.echo(line, err=True))
 
+    def takes_files(self, path: str) -> bool:
+        return bool(self.sandbox.takes_files(path))
+
     def handle(self, request: Any) -> Any:
         started = time.perf_counter()
         answer = self.sandbox.handle(request)
