@@ -30,6 +30,9 @@ MAX_JSON_DEPTH = 32
 """How deeply a JSON parameter's lists and objects may nest (the platform's are two deep)."""
 MIN_YEAR, MAX_YEAR = 1970, 2100
 """The years a date or time parameter may name."""
+MIN_TIME, MAX_TIME = 0, 4_133_980_800
+"""Unix seconds of 1970-01-01 and 2101-01-01 (UTC): what a time parameter may name."""
+_INT = re.compile(r"\s*-?[0-9]{1,30}\s*\Z")
 _YEAR = re.compile(r"\s*([0-9]{4})-")
 
 
@@ -50,7 +53,7 @@ def _depth(value: Any) -> int:
 def check_bounds(spec: Endpoint, form: Mapping[str, str]) -> None:
     """Refuse (1001, naming the parameter) a value no handler should have to survive:
     text over :data:`MAX_TEXT_BYTES`, JSON nested deeper than :data:`MAX_JSON_DEPTH`,
-    a date outside :data:`MIN_YEAR`-:data:`MAX_YEAR` (integers beyond 64 bits are refused
+    a date or time outside :data:`MIN_YEAR`-:data:`MAX_YEAR` (integers beyond 64 bits are refused
     where they meet the database: ``Store._bind``)."""
     for param in spec.params:
         text = form.get(param.name)
@@ -73,6 +76,11 @@ def check_bounds(spec: Endpoint, form: Mapping[str, str]) -> None:
             if year is not None and not MIN_YEAR <= int(year.group(1)) <= MAX_YEAR:
                 raise PlatformError(
                     1001, f"{param.name}: must be a date between {MIN_YEAR} and {MAX_YEAR}"
+                )
+        elif kind == "time" and _INT.match(text):
+            if not MIN_TIME <= int(text) < MAX_TIME:
+                raise PlatformError(
+                    1001, f"{param.name}: must be unix seconds between {MIN_YEAR} and {MAX_YEAR}"
                 )
         elif (
             kind == "str"
