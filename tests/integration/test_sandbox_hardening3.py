@@ -392,6 +392,21 @@ def test_the_reported_hostile_inputs_answer_1001_naming_the_parameter(
     assert body["code"] == 1001 and body["msg"].startswith(param + ":"), body
 
 
+def test_json_deeper_than_the_documented_depth_is_refused(http_sandbox: Any) -> None:
+    """33 levels (short of Python's recursion limit) are refused as the documented bound
+    says; 32 are taken. Bug caught: the depth check dropped (only a RecursionError caught)."""
+    path = "/openapi/live/sendChatMessage"
+    spec = REGISTRY.by_path(path)
+    assert spec is not None
+    base = {p.name: _good(p) for p in spec.params if not p.is_file}
+    for depth, refused in ((gateway.MAX_JSON_DEPTH + 1, True), (gateway.MAX_JSON_DEPTH, False)):
+        value = "[" * depth + "]" * depth
+        body = httpx2.post(
+            http_sandbox.base_url + path.lstrip("/"), data=signed({**base, "message_list": value})
+        ).json()
+        assert ("nested deeper" in body["msg"]) is refused, body
+
+
 def test_the_bounds_are_the_documented_ones() -> None:
     assert gateway.MAX_TEXT_BYTES == 16 * 1024 and gateway.MAX_JSON_DEPTH == 32
     assert (gateway.MIN_YEAR, gateway.MAX_YEAR) == (1970, 2100)
