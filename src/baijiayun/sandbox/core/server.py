@@ -17,7 +17,8 @@ from .http import MAX_BODY, MAX_UPLOAD_BODY, SandboxRequest, SandboxResponse
 
 BODY_BUDGET = 256 * 1024 * 1024
 """Bytes of request bodies the server holds at once, over every connection (received and not
-yet answered); a body that would go over it is refused (1001) as its bytes arrive."""
+yet answered, counting the moment a body's chunks are joined, when it is held twice); a body
+that would go over it is refused (1001) as its bytes arrive."""
 THREAD_BODY = 64 * 1024
 """Requests with a larger body are answered on a worker thread."""
 HEADER_TIMEOUT = 10.0
@@ -137,8 +138,15 @@ class SandboxApp:
                 return busy
             chunks.append(chunk)
             more = message.get("more_body", False)
+        if len(chunks) == 1:
+            return chunks[0]
+        # Joining holds the chunks and the whole body at once: reserve that moment too.
+        if not self._reserve(size, held):
+            return busy
         body = b"".join(chunks)
         chunks.clear()
+        self.in_flight -= size
+        held[0] -= size
         return body
 
     @staticmethod
