@@ -201,7 +201,7 @@ def test_a_page_of_another_origin_cannot_submit_the_forms(browser, served, sdk) 
         )
         with page.expect_navigation():
             page.goto(other.url)
-        assert "not from the console" in page.inner_text("body")
+        assert "refuses requests from other origins" in page.inner_text("body")
         assert sdk.room.info(room.room_id).title == "Keep me"  # nothing was reset
         page.close()
     finally:
@@ -254,4 +254,46 @@ def test_a_rooms_page_shows_its_documents_and_playbacks(browser, served, sdk) ->
     assert "slides 课件.pdf" in docs and "converting" in docs
     playbacks = page.locator("section", has_text="Playbacks").inner_text()
     assert "ready" in playbacks
+    page.close()
+
+
+def test_no_page_of_another_origin_can_frame_the_console(browser, served, sdk) -> None:
+    """The console framed by another site: a click in the frame on "reset everything"
+    wiped the sandbox. Bug caught: the console without ``X-Frame-Options: DENY`` /
+    ``frame-ancestors 'none'`` (the frame loads and shows the forms)."""
+    room = sdk.room.create("Not framed", *_times(), 2)
+    other = Receiver()
+    try:
+        page = browser.new_page()
+        other.page = (
+            f"<iframe id=f src='{served.base_url}_sandbox/ui' width=800 height=600></iframe>"
+        )
+        page.goto(other.url)
+        page.wait_for_timeout(500)
+        framed = [f for f in page.frames if f is not page.main_frame]
+        assert framed, "the page has its iframe"
+        for frame in framed:
+            try:
+                found = frame.evaluate("() => document.querySelectorAll('form').length")
+            except playwright.Error:
+                found = 0  # an error page of the browser's own: nothing to click
+            assert found == 0
+        assert sdk.room.info(room.room_id).title == "Not framed"
+        page.close()
+    finally:
+        other.close()
+
+
+def test_the_console_runs_under_its_content_security_policy(browser, served, sdk) -> None:
+    """The CSP forbids inline script and style: the console's own code comes from its files,
+    so the page still refreshes in place and no violation is reported."""
+    page = browser.new_page()
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else 0)
+    page.goto(served.base_url + "_sandbox/ui")
+    sdk.room.create("Seen under the CSP", *_times(), 2)
+    page.wait_for_selector("text=Seen under the CSP", timeout=6000)  # the script's refresh
+    # the style file applied (a grid), not an inline <style>
+    assert page.evaluate("getComputedStyle(document.querySelector('.wrap')).display") == "grid"
+    assert violations == []
     page.close()

@@ -132,7 +132,12 @@ def _control(method: str = "POST", **headers: str) -> SandboxRequest:
     ("request_", "refused"),
     [
         pytest.param(_control(), False, id="loopback-json"),
-        pytest.param(_control(origin="http://127.0.0.1:5173"), False, id="local-origin"),
+        pytest.param(_control(origin="http://127.0.0.1:9"), False, id="own-origin"),
+        # another local app (a dev server on another port) is another origin
+        pytest.param(_control(origin="http://127.0.0.1:5173"), True, id="local-other-port"),
+        pytest.param(_control(origin="http://localhost:9"), True, id="local-other-host"),
+        pytest.param(_control(origin="https://127.0.0.1:9"), True, id="other-scheme"),
+        pytest.param(_control(origin="null"), True, id="opaque-origin"),
         pytest.param(_control("GET", **{"content-type": ""}), False, id="get-without-json"),
         pytest.param(_control(host="evil.example"), True, id="rebinding-host"),
         pytest.param(_control(origin="https://evil.example"), True, id="foreign-origin"),

@@ -224,6 +224,6 @@ def test_a_multipart_body_above_its_limit_is_refused(
     with http_sandbox.client(max_retries=0) as client:
         with pytest.raises(ParameterError) as info:
             client.doc.upload_doc(("scan.pdf", b"s" * (2 * 1024 * 1024)))
-        assert info.value.msg == "request body too large"
+        assert info.value.msg.startswith("request body too large")
         assert client.doc.list_all_doc("all") == []
         assert client.doc.upload_doc(("small.pdf", b"s" * 1000)).size == 1000

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import errno
 import json
+import signal
 import sqlite3
 import sys
 import threading
@@ -37,6 +38,9 @@ class RequestLog:
     def __init__(self, sandbox: Any, echo: Any = None) -> None:
         self.sandbox = sandbox
         self._echo = echo or (lambda line: click.echo(line, err=True))
+
+    def takes_files(self, path: str) -> bool:
+        return bool(self.sandbox.takes_files(path))
 
     def handle(self, request: Any) -> Any:
         started = time.perf_counter()
@@ -152,6 +156,7 @@ def sandbox(
         raise CliError("--partner-key and --secret-key must not be empty", exit_code=2)
     from ..sandbox import Sandbox
     from ..sandbox.core.server import base_url, make_server
+    from ..sandbox.state.videos import close_spools
 
     try:
         box = Sandbox(
@@ -178,10 +183,24 @@ def sandbox(
 
     watcher = threading.Thread(target=announce, name="baijiayun-sandbox-announce", daemon=True)
     watcher.start()
+    # SIGTERM (kill, docker stop, systemd) ends the process as Ctrl-C does: uvicorn shuts
+    # down, then re-raises the signal to this handler, which exits through Python (so the
+    # temporary upload folder of an in-memory sandbox is removed) rather than by the
+    # signal's default action (which skips every clean-up).
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         server.run(sockets=[sock])
     finally:
         sock.close()
+        close_spools()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     watcher.join(timeout=1)
     if not server.started:
         raise CliError(f"the sandbox server did not start on {url}")
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)

@@ -299,6 +299,14 @@ class Sandbox:
     def envelope(self, code: int, msg: str, data: Any = None) -> SandboxResponse:
         return envelope(code, msg, data, self.now())
 
+    def takes_files(self, path: str) -> bool:
+        """Whether ``path`` takes a file part: an endpoint declaring a file parameter, or a
+        service's own path (the upload host). Only these may receive bodies over 20 MB."""
+        if path in self._raw:
+            return True
+        spec = REGISTRY.by_path(path)
+        return spec is not None and any(param.is_file for param in spec.params)
+
     def _count(self, path: str) -> None:
         known = REGISTRY.by_path(path) is not None or path in self._raw
         key = path if known else OTHER_PATHS

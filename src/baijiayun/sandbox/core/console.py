@@ -31,6 +31,22 @@ __all__ = ["PREFIX", "Console"]
 
 PREFIX = "/_sandbox/ui"
 PAGE_SIZE = 25
+STYLE_PATH = PREFIX + "/console.css"
+SCRIPT_PATH = PREFIX + "/console.js"
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+"""The console's Content-Security-Policy: its own script and style files only (no inline
+code), no frame may hold it, forms post only to it."""
+SECURITY_HEADERS = [
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cache-control", b"no-store"),
+]
+"""Sent with every answer of the console (pages, assets, form answers and refusals)."""
 
 
 class Steered(Protocol):
@@ -78,6 +94,7 @@ aside form { border: 1px solid var(--line); border-radius: 6px; padding: .5rem; 
 aside label { display: block; font-size: .85rem; margin: .2rem 0; }
 input, select { font: inherit; width: 100%; box-sizing: border-box; }
 button { font: inherit; cursor: pointer; }
+input.check { width: auto; }
 td form { display: inline; }
 .pager a { margin-right: .6rem; }
 .answer { border-left: 3px solid var(--accent); padding-left: .4rem; }
@@ -86,6 +103,7 @@ td form { display: inline; }
 SCRIPT = """
 (function () {
   var live = document.getElementById('live');
+  if (!live) { return; }
   function refresh() {
     fetch(location.href, {headers: {'X-Console-Partial': '1'}})
       .then(function (r) { return r.ok ? r.text() : null; })
@@ -164,6 +182,12 @@ class Console:
 
     # ---- requests
     def handle(self, request: SandboxRequest) -> SandboxResponse:
+        """Answer a console request; every answer carries :data:`SECURITY_HEADERS`."""
+        response = self._handle(request)
+        response.headers = [*response.headers, *SECURITY_HEADERS]
+        return response
+
+    def _handle(self, request: SandboxRequest) -> SandboxResponse:
         # Form posts are plain (they work without JavaScript): their token stands in
         # for the control API's JSON rule.
         problem = refusal(request, json_writes=False)
@@ -177,6 +201,12 @@ class Console:
                 return self._act(request)
             if request.method.upper() != "GET":
                 return self._page(405, "Method not allowed", "")
+            if path == STYLE_PATH:
+                return SandboxResponse(200, [(b"content-type", b"text/css")], STYLE.encode())
+            if path == SCRIPT_PATH:
+                return SandboxResponse(
+                    200, [(b"content-type", b"text/javascript")], SCRIPT.encode()
+                )
             if path == PREFIX:
                 partner = query.get("partner") or self.sandbox.env.default_partner
                 view = self._view(request, partner, None, query)
@@ -227,12 +257,14 @@ class Console:
         text = (
             "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{_e(title)} · BaiJiaYun sandbox</title><style>{STYLE}</style></head><body>"
+            f"<title>{_e(title)} · BaiJiaYun sandbox</title>"
+            f"<link rel='stylesheet' href='{STYLE_PATH}'>"
+            f"<script src='{SCRIPT_PATH}' defer></script></head><body>"
             f"<header><h1><a href='{PREFIX}'>BaiJiaYun sandbox</a></h1>"
             f"<span class='muted'>{_e(clock)} Beijing{_e(shift)}</span></header>"
             f"<div class='wrap'><main id='live'>{body}</main><aside>{aside}"
             "<pre id='answer' class='answer' aria-live='polite'></pre></aside></div>"
-            f"<script>{SCRIPT}</script></body></html>"
+            "</body></html>"
         )
         return SandboxResponse(status, list(HTML_HEADERS), text.encode("utf-8"))
 
@@ -300,7 +332,7 @@ class Console:
                 "<label>HTTP status <input name='status' inputmode='numeric'></label>"
                 "<label>platform code <input name='code' inputmode='numeric'></label>"
                 "<label>delay (s) <input name='delay' inputmode='decimal'></label>"
-                "<label><input type='checkbox' name='drop' value='1' style='width:auto'>"
+                "<label><input type='checkbox' name='drop' value='1' class='check'>"
                 " drop the connection</label>"
                 "<label>count <input name='count' value='1' inputmode='numeric'></label>",
                 "queue fault",

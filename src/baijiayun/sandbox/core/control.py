@@ -42,12 +42,35 @@ def is_loopback(host: str) -> bool:
     return bool((mapped or address).is_loopback)
 
 
+def _address(netloc: str) -> tuple[str, int] | None:
+    """A ``host[:port]``'s host (lower case, no brackets) and port (80 when none), or None."""
+    try:
+        parts = urlsplit("//" + netloc.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.hostname or parts.username is not None or parts.path:
+        return None
+    return parts.hostname, 80 if port is None else port
+
+
+def same_origin(origin: str, host: str) -> bool:
+    """Whether a browser's ``Origin`` is this server's own: scheme ``http``, and the host and
+    port of the request's ``Host`` (a page of another local app, ``localhost:9``, is not)."""
+    parts = urlsplit(origin.strip())
+    if parts.scheme.lower() != "http" or parts.path or parts.query or parts.fragment:
+        return False
+    mine, theirs = _address(host), _address(parts.netloc)
+    return mine is not None and mine == theirs
+
+
 def refusal(request: SandboxRequest, *, json_writes: bool = True) -> str | None:
     """Why a control request is refused, or None.
 
     The peer must be this machine (judged by the socket, never a header), the
     ``Host`` must name this machine (no DNS rebinding), a browser page of
-    another origin may not send it, and a request that changes state must be
+    another origin (scheme, host and port: another local port is another origin)
+    may not send it, and a request that changes state must be
     JSON (which a page cannot send across origins without asking first).
     """
     if request.in_process:
@@ -57,7 +80,7 @@ def refusal(request: SandboxRequest, *, json_writes: bool = True) -> str | None:
     if not is_loopback(request.headers.get("host", "")):
         return "the control API answers requests to a loopback Host only"
     origin = request.headers.get("origin")
-    if origin is not None and not is_loopback(urlsplit(origin).netloc or "-"):
+    if origin is not None and not same_origin(origin, request.headers.get("host", "")):
         return "the control API refuses requests from other origins"
     if json_writes and request.method.upper() not in SAFE_METHODS:
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()

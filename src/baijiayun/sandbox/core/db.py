@@ -232,12 +232,28 @@ class Store:
         )
 
     def _page(
-        self, select: str, where: str, page: int, limit: int, **params: Any
+        self,
+        select: str,
+        where: str,
+        page: int,
+        limit: int,
+        *,
+        after_seq: int | None = None,
+        before_seq: int | None = None,
+        **params: Any,
     ) -> list[sqlite3.Row]:
         """Rows ``page`` (from 1) of ``select ... WHERE where ORDER BY seq`` (see :class:`Pager`).
 
-        ``select`` must select ``seq``; ``where`` must use ``:partner``.
+        ``select`` must select ``seq``; ``where`` must use ``:partner``. A cursor (the
+        console's links: the rows after ``after_seq`` or before ``before_seq``) is read
+        with an index seek whatever the page number.
         """
+        if after_seq is not None:
+            sql = f"{select} WHERE {where} AND seq > :after_seq ORDER BY seq LIMIT :limit"
+            return self._rows(sql, limit=limit, after_seq=after_seq, **params)
+        if before_seq is not None:
+            sql = f"{select} WHERE {where} AND seq < :before_seq ORDER BY seq DESC LIMIT :limit"
+            return self._rows(sql, limit=limit, before_seq=before_seq, **params)[::-1]
         key = (type(self).__name__, self.partner_id, where, tuple(sorted(params.items())), limit)
         if (page - 1) * limit >= MAX_OFFSET:
             return []  # far past the end of any listing

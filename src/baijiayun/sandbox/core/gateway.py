@@ -7,6 +7,11 @@ answer is made once, at the end.
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
 from ..._endpoint import Endpoint
 from ..._wire import Context
 from ...api import REGISTRY
@@ -17,7 +22,72 @@ from .forms import BadRequest, read_form
 from .http import PlatformError, SandboxRequest, SandboxResponse, envelope
 from .service import AccountLookup, Call, Handler
 
-__all__ = ["Gateway"]
+__all__ = ["Gateway", "check_bounds"]
+
+MAX_TEXT_BYTES = 16 * 1024
+"""A text parameter's largest value, in UTF-8 bytes (a title, a query, a name: far less)."""
+MAX_JSON_DEPTH = 32
+"""How deeply a JSON parameter's lists and objects may nest (the platform's are two deep)."""
+MIN_YEAR, MAX_YEAR = 1970, 2100
+"""The years a date or time parameter may name."""
+MIN_TIME, MAX_TIME = 0, 4_133_980_800
+"""Unix seconds of 1970-01-01 and 2101-01-01 (UTC): what a time parameter may name."""
+_INT = re.compile(r"\s*-?[0-9]{1,30}\s*\Z")
+_YEAR = re.compile(r"\s*([0-9]{4})-")
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value``'s lists and dicts nest (iterative: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level)
+            if level > MAX_JSON_DEPTH:
+                return level
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def check_bounds(spec: Endpoint, form: Mapping[str, str]) -> None:
+    """Refuse (1001, naming the parameter) a value no handler should have to survive:
+    text over :data:`MAX_TEXT_BYTES`, JSON nested deeper than :data:`MAX_JSON_DEPTH`,
+    a date or time outside :data:`MIN_YEAR`-:data:`MAX_YEAR` (integers beyond 64 bits are refused
+    where they meet the database: ``Store._bind``)."""
+    for param in spec.params:
+        text = form.get(param.name)
+        if text is None or param.is_file:
+            continue
+        kind = param.kind.name
+        if kind == "json":
+            try:
+                value = json.loads(text)
+            except ValueError:
+                continue  # not JSON: the parameter's own kind refuses it
+            except RecursionError:
+                raise PlatformError(
+                    1001, f"{param.name}: JSON nested deeper than {MAX_JSON_DEPTH}"
+                ) from None
+            if _depth(value) > MAX_JSON_DEPTH:
+                raise PlatformError(1001, f"{param.name}: JSON nested deeper than {MAX_JSON_DEPTH}")
+        elif kind in ("date", "datetime"):
+            year = _YEAR.match(text)
+            if year is not None and not MIN_YEAR <= int(year.group(1)) <= MAX_YEAR:
+                raise PlatformError(
+                    1001, f"{param.name}: must be a date between {MIN_YEAR} and {MAX_YEAR}"
+                )
+        elif kind == "time" and _INT.match(text):
+            if not MIN_TIME <= int(text) < MAX_TIME:
+                raise PlatformError(
+                    1001, f"{param.name}: must be unix seconds between {MIN_YEAR} and {MAX_YEAR}"
+                )
+        elif (
+            kind == "str"
+            and len(text) > MAX_TEXT_BYTES // 4
+            and (len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES)
+        ):
+            raise PlatformError(1001, f"{param.name}: at most {MAX_TEXT_BYTES} bytes")
 
 
 class Gateway:
@@ -61,6 +131,7 @@ class Gateway:
                 check_signature(form, str(account["partner_key"]), now)
             if account.get("disabled"):
                 raise PlatformError(2003, "the account's service is stopped or not opened")
+            check_bounds(spec, form)
             try:
                 args = spec.parse_form(form, self.ctx)
             except ValidationError as exc:

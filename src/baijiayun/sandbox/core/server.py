@@ -15,6 +15,10 @@ from typing import Any, Protocol
 
 from .http import MAX_BODY, MAX_UPLOAD_BODY, SandboxRequest, SandboxResponse
 
+BODY_BUDGET = 256 * 1024 * 1024
+"""Bytes of request bodies the server holds at once, over every connection (received and not
+yet answered, counting the moment a body's chunks are joined, when it is held twice); a body
+that would go over it is refused (1001) as its bytes arrive."""
 THREAD_BODY = 64 * 1024
 """Requests with a larger body are answered on a worker thread."""
 HEADER_TIMEOUT = 10.0
@@ -30,6 +34,10 @@ class Served(Protocol):
 
     def client_settings(self, base_url: str, kwargs: dict[str, Any]) -> dict[str, Any]: ...
 
+    def takes_files(self, path: str) -> bool:
+        """Whether ``path`` takes a file part (an endpoint declaring one, or the upload host)."""
+        ...
+
 
 Scope = dict[str, Any]
 
@@ -37,8 +45,13 @@ Scope = dict[str, Any]
 class SandboxApp:
     """ASGI application answering like the platform (``uvicorn module:app`` works too)."""
 
-    def __init__(self, sandbox: Served) -> None:
+    def __init__(self, sandbox: Served, *, body_budget: int = BODY_BUDGET) -> None:
         self.sandbox = sandbox
+        self.body_budget = body_budget
+        self.in_flight = 0
+        """Bytes of request bodies held now (read on the event loop: no lock needed)."""
+        self.peak_in_flight = 0
+        """The most bytes of request bodies held at once since the server started."""
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -51,9 +64,16 @@ class SandboxApp:
                     return
         if scope["type"] != "http":
             return
-        body = await self._read_body(scope, receive)
-        if body is None:  # over the limit, or the client went away
-            await self._send(send, self.sandbox.envelope(1001, "request body too large"))
+        held = [0]  # the bytes this request counts against the budget, until it is answered
+        try:
+            await self._serve(scope, receive, send, held)
+        finally:
+            self.in_flight -= held[0]
+
+    async def _serve(self, scope: Scope, receive: Any, send: Any, held: list[int]) -> None:
+        body = await self._read_body(scope, receive, held)
+        if isinstance(body, str):  # over a limit, or the client went away
+            await self._send(send, self.sandbox.envelope(1001, body))
             return
         client = scope.get("client") or ("", 0)
         path = scope.get("path") or "/"
@@ -76,30 +96,58 @@ class SandboxApp:
             await asyncio.sleep(answer.delay)
         await self._send(send, answer)
 
-    @staticmethod
-    async def _read_body(scope: Scope, receive: Any) -> bytes | None:
-        """The whole body, or None as soon as it is known to exceed the limit.
+    def _limit(self, scope: Scope) -> int:
+        """A body's largest size: multipart bodies to a path that takes a file may be larger."""
+        if _is_multipart(scope) and self.sandbox.takes_files(scope.get("path") or "/"):
+            return MAX_UPLOAD_BODY
+        return MAX_BODY
 
-        Multipart bodies (file uploads) may be larger than form bodies.
-        """
-        limit = MAX_UPLOAD_BODY if _is_multipart(scope) else MAX_BODY
+    def _reserve(self, size: int, held: list[int]) -> bool:
+        if self.in_flight + size > self.body_budget:
+            return False
+        self.in_flight += size
+        held[0] += size
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        return True
+
+    async def _read_body(self, scope: Scope, receive: Any, held: list[int]) -> bytes | str:
+        """The whole body, or why it is refused, as soon as that is known: its declared or
+        received size is over its limit, or it would take the server over its budget."""
+        limit = self._limit(scope)
+        too_large = f"request body too large (at most {limit} bytes to this path)"
+        busy = "the sandbox is receiving too many request bodies at once: send it again later"
         for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > limit:
-                return None
+            if name == b"content-length" and value.isdigit():
+                declared = int(value)
+                if declared > limit:
+                    return too_large
+                if not self._reserve(declared, held):  # the whole body, before a byte is read
+                    return busy
         chunks: list[bytes] = []
         size = 0
         more = True
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
-                return None
+                return "the client went away"
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                return None
+                return too_large
+            if size > held[0] and not self._reserve(size - held[0], held):
+                return busy
             chunks.append(chunk)
             more = message.get("more_body", False)
-        return b"".join(chunks)
+        if len(chunks) == 1:
+            return chunks[0]
+        # Joining holds the chunks and the whole body at once: reserve that moment too.
+        if not self._reserve(size, held):
+            return busy
+        body = b"".join(chunks)
+        chunks.clear()
+        self.in_flight -= size
+        held[0] -= size
+        return body
 
     @staticmethod
     async def _send(send: Any, answer: SandboxResponse) -> None:
@@ -163,7 +211,11 @@ def _protocol(header_timeout: float) -> type:
 
 
 def make_server(
-    sandbox: Served, *, log_level: str = "warning", header_timeout: float = HEADER_TIMEOUT
+    sandbox: Served,
+    *,
+    log_level: str = "warning",
+    header_timeout: float = HEADER_TIMEOUT,
+    body_budget: int = BODY_BUDGET,
 ) -> Any:
     try:
         import uvicorn
@@ -173,7 +225,7 @@ def make_server(
         ) from exc
     logging.getLogger("uvicorn.error").addFilter(_DropNoise())
     config = uvicorn.Config(
-        SandboxApp(sandbox),
+        SandboxApp(sandbox, body_budget=body_budget),
         http=_protocol(header_timeout),
         log_level=log_level,
         access_log=False,
@@ -196,9 +248,11 @@ class ThreadedServer:
         port: int = 0,
         *,
         header_timeout: float = HEADER_TIMEOUT,
+        body_budget: int = BODY_BUDGET,
     ) -> None:
         self.sandbox = sandbox
         self.header_timeout = header_timeout
+        self.body_budget = body_budget
         self.host = host
         self.port = port
         self.base_url = ""
@@ -209,7 +263,9 @@ class ThreadedServer:
         sock = bind(self.host, self.port)
         self.base_url = base_url(sock, self.host)
         self.port = sock.getsockname()[1]
-        self._server = make_server(self.sandbox, header_timeout=self.header_timeout)
+        self._server = make_server(
+            self.sandbox, header_timeout=self.header_timeout, body_budget=self.body_budget
+        )
         self._thread = threading.Thread(
             target=self._server.run,
             kwargs={"sockets": [sock]},
@@ -229,6 +285,11 @@ class ThreadedServer:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
+
+    @property
+    def app(self) -> SandboxApp:
+        """The ASGI application served (its ``in_flight`` and ``peak_in_flight`` counters)."""
+        return self._server.config.app  # type: ignore[no-any-return]
 
     def client(self, **kwargs: Any) -> Any:
         """A sync client talking real HTTP to this server."""

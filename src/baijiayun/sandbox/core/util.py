@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from ..._wire import BEIJING
 from .http import HTML_HEADERS, SandboxResponse
 
-__all__ = ["beijing", "clock_time", "escape", "html_page", "pager", "when"]
+__all__ = ["beijing", "clock_time", "cursor", "escape", "html_page", "pager", "when"]
 
 
 def beijing(ts: float) -> str:
@@ -42,14 +43,43 @@ def clock_time(ts: float | None) -> str:
     return when(ts)[11:]
 
 
-def pager(params: dict[str, str], page: int, total: int, size: int, name: str = "page") -> str:
-    """Links to the pages before and after ``page`` of a console table (none for one page)."""
+def pager(
+    params: dict[str, str],
+    page: int,
+    total: int,
+    size: int,
+    name: str = "page",
+    *,
+    seqs: Sequence[int] = (),
+) -> str:
+    """Links to the pages before and after ``page`` of a console table (none for one page).
+
+    With the ``seqs`` of the page's rows (a table of the database), the links carry a
+    cursor (``after``/``before`` the page's last/first row): the next page is then read
+    from an index seek, so every page costs what the first does (see :func:`cursor`).
+    """
     pages = max(1, -(-total // size))
     if pages == 1:
         return ""
     links = []
     if page > 1:
-        links.append(f"<a href='?{urlencode({**params, name: page - 1})}'>← newer</a>")
+        newer: dict[str, Any] = {**params, name: page - 1}
+        if seqs and page > 2:
+            newer["before"] = seqs[0]
+        links.append(f"<a href='?{urlencode(newer)}'>← newer</a>")
     if page < pages:
-        links.append(f"<a href='?{urlencode({**params, name: page + 1})}'>older →</a>")
+        older: dict[str, Any] = {**params, name: page + 1}
+        if seqs:
+            older["after"] = seqs[-1]
+        links.append(f"<a href='?{urlencode(older)}'>older →</a>")
     return f"<p class='pager'>{''.join(links)} <span class='muted'>{page}/{pages}</span></p>"
+
+
+def cursor(query: dict[str, str]) -> dict[str, int]:
+    """A console page's cursor from its query: ``after_seq`` or ``before_seq`` (for
+    ``Store._page``), or nothing (then the page number is used)."""
+    for name in ("after", "before"):
+        text = query.get(name, "")
+        if text.isdigit() and len(text) < 19:
+            return {f"{name}_seq": int(text)}
+    return {}

@@ -18,7 +18,7 @@ from ...links import enter_url
 from ..core.db import Env
 from ..core.http import PlatformError, SandboxRequest, SandboxResponse
 from ..core.service import Call, Controls, PanelView, Service, route
-from ..core.util import beijing, escape, html_page, pager, when
+from ..core.util import beijing, cursor, escape, html_page, pager, when
 from ..state import accounts, classroom, rooms
 from ..state.accounts import PartnerStore
 from ..state.classroom import ROLES, ClassroomStore
@@ -380,12 +380,17 @@ def _page_number(query: dict[str, str]) -> int:
     return max(1, int(query["page"])) if query.get("page", "").isdigit() else 1
 
 
+def _seqs(rows: Any) -> tuple[int, ...]:
+    """The rows' ``seq`` (the console's page links carry them as a cursor)."""
+    return tuple(int(row["seq"]) for row in rows)
+
+
 @service.panel("overview", order=-1)  # the console opens on the rooms
 def rooms_panel(view: PanelView) -> str:
     """The account chooser and the account's rooms, each with start and end."""
     page = _page_number(view.query)
     store = RoomStore(view.env, view.partner)
-    found, total = store.page(0, page, CONSOLE_PAGE)
+    found, total = store.page(0, page, CONSOLE_PAGE, **cursor(view.query))
     choices = " ".join(
         f"<a href='{view.prefix}?{urlencode({'partner': p})}'>"
         f"{'<b>' if p == view.partner else ''}{escape(p)}{'</b>' if p == view.partner else ''}</a>"
@@ -408,7 +413,8 @@ def rooms_panel(view: PanelView) -> str:
         "<table><tr><th>room</th><th>title</th><th>type</th><th>start (Beijing)</th>"
         "<th>end</th><th>class</th><th></th></tr>"
         f"{rows or '<tr><td colspan=7 class=muted>no rooms yet</td></tr>'}</table>"
-        f"{pager({'partner': view.partner}, page, total, CONSOLE_PAGE)}</section>"
+        f"{pager({'partner': view.partner}, page, total, CONSOLE_PAGE, seqs=_seqs(found))}"
+        "</section>"
     )
 
 
@@ -429,7 +435,7 @@ def room_panel(view: PanelView) -> str:
             f"<li><a href='{escape(url)}' target='_blank' rel='noopener'>enter as {label}</a></li>"
         )
     page = _page_number(view.query)
-    codes, total = store.codes_page(room_id, 0, page, CONSOLE_PAGE)
+    codes, total = store.codes_page(room_id, 0, page, CONSOLE_PAGE, **cursor(view.query))
     code_rows = "".join(
         f"<tr><td><code>{escape(c['code'])}</code></td><td>{escape(c['user_number'])}</td>"
         f"<td>{when(c['create_time'])}</td></tr>"
@@ -460,7 +466,7 @@ def room_panel(view: PanelView) -> str:
         f"<section><h2>Student codes ({total})</h2><table>"
         "<tr><th>code</th><th>user number</th><th>made</th></tr>"
         f"{code_rows or '<tr><td colspan=3 class=muted>none</td></tr>'}</table>"
-        f"{pager({}, page, total, CONSOLE_PAGE)}</section>"
+        f"{pager({}, page, total, CONSOLE_PAGE, seqs=_seqs(codes))}</section>"
         "<section><h2>Group codes</h2><table><tr><th>group</th><th>teacher</th>"
         f"<th>student</th></tr>{groups or '<tr><td colspan=3 class=muted>none</td></tr>'}"
         "</table></section>"

@@ -63,6 +63,8 @@ CATEGORY_LEVELS = 5
 11976531374, CategoryVideo.java); categories are two levels deep here, the rest are 0."""
 AUDITED = 1
 """``audit_status`` of every video here (the sandbox reviews nothing)."""
+MAX_VIDEO_SIZE = 8 * 1024**3
+"""The largest file the upload host takes (8 GiB; a larger declared total is refused, 4001)."""
 _RANGE_RE = re.compile(r"bytes ([0-9]+)-([0-9]+)/([0-9]+)\Z")
 
 
@@ -114,6 +116,8 @@ def upload_host(env: Env, request: SandboxRequest) -> SandboxResponse:
         data = _chunk_data(request)
     except BadRequest as exc:
         return _upload_answer(4001, str(exc))
+    if not data:
+        return _upload_answer(4001, "the chunk is empty: send the file's bytes")
     content_range = request.headers.get("content-range")
     if content_range is None:
         start, total = 0, len(data)
@@ -124,6 +128,8 @@ def upload_host(env: Env, request: SandboxRequest) -> SandboxResponse:
         start, last, total = (int(g) for g in match.groups())
         if last - start + 1 != len(data):
             return _upload_answer(4001, "Content-Range does not match the chunk's size")
+    if total > MAX_VIDEO_SIZE:
+        return _upload_answer(4001, f"the file is larger than {MAX_VIDEO_SIZE} bytes")
     store = VideoStore(env, partner_id)
     try:
         held = store.receive(video_id, start, total, data, env.now())

@@ -92,6 +92,10 @@ class PartnerStore(Store):
         )
 
 
+KEEP_DELIVERIES = 1000
+"""Callback deliveries kept per partner: the newest; older ones are dropped as new ones come."""
+
+
 @service.store
 class DeliveryStore(Store):
     """Callbacks sent to one partner, with the receiver's answers."""
@@ -107,9 +111,17 @@ class DeliveryStore(Store):
         ok INTEGER NOT NULL,
         time REAL NOT NULL DEFAULT 0
     );
+    CREATE INDEX IF NOT EXISTS deliveries_by_partner ON deliveries (partner_id, seq);
     """
 
     def record(self, report: dict[str, Any], now: float) -> int:
+        """Keep a delivery, and only the newest :data:`KEEP_DELIVERIES` of the partner's."""
+        self._exec(
+            "DELETE FROM deliveries WHERE partner_id=:partner AND seq <= ("
+            "SELECT seq FROM deliveries WHERE partner_id=:partner "
+            "ORDER BY seq DESC LIMIT 1 OFFSET :keep)",
+            keep=KEEP_DELIVERIES - 1,
+        )
         return self._exec(
             "INSERT INTO deliveries (partner_id, url, fields, status, answer, ok, time) "
             "VALUES (:partner, :url, :fields, :status, :answer, :ok, :now)",

@@ -187,8 +187,11 @@ class RoomStore(Store):
             room_id=room_id,
         )
 
-    def page(self, product: int, page: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-        """One page of live rooms (of one product line, or all for 0) and their total."""
+    def page(
+        self, product: int, page: int, limit: int, **cursor: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of live rooms (of one product line, or all for 0) and their total
+        (``cursor``: the console's ``after_seq``/``before_seq``, see ``Store._page``)."""
         where = "partner_id=:partner AND deleted=0"
         products = [product] if product else list(ProductType)[1:]
         if product:
@@ -198,6 +201,7 @@ class RoomStore(Store):
             where,
             page,
             limit,
+            **cursor,
             **({"product": product} if product else {}),
         )
         total = sum(self._count(f"rooms:{int(p)}") for p in products)
@@ -306,12 +310,15 @@ class RoomStore(Store):
         )
         return None if row is None else dict(row)
 
-    def codes_page(self, room_id: str, kind: int, page: int, limit: int) -> tuple[list[Any], int]:
+    def codes_page(
+        self, room_id: str, kind: int, page: int, limit: int, **cursor: int
+    ) -> tuple[list[Any], int]:
         rows = self._page(
             "SELECT * FROM codes",
             "partner_id=:partner AND room_id=:room_id AND type=:kind",
             page,
             limit,
+            **cursor,
             room_id=room_id,
             kind=kind,
         )

@@ -79,6 +79,18 @@ class Spool:
     def path(self, partner_id: str, video_id: int) -> str:
         return os.path.join(self.root, f"{partner_id}-{video_id}.part")
 
+    def clear(self) -> None:
+        """Remove every upload in progress (a reset forgets their videos)."""
+        with os.scandir(self.root) as entries:
+            for entry in entries:
+                if entry.name.endswith(".part") and entry.is_file(follow_symlinks=False):
+                    os.remove(entry.path)
+
+    def close(self) -> None:
+        """Remove a temporary spool now (a file database's spool stays beside it)."""
+        if self._temp is not None:
+            self._temp.cleanup()
+
 
 _SPOOLS: weakref.WeakKeyDictionary[Database, Spool] = weakref.WeakKeyDictionary()
 _SPOOLS_LOCK = threading.Lock()
@@ -91,6 +103,23 @@ def spool(env: Env) -> Spool:
         if found is None:
             found = _SPOOLS[env.db] = Spool(env.db.path)
         return found
+
+
+@service.on("reset")
+def clear_spool(env: Env) -> None:
+    """A reset forgets every video, so the bytes of their uploads in progress go too."""
+    with _SPOOLS_LOCK:
+        found = _SPOOLS.get(env.db)
+    if found is not None:
+        found.clear()
+
+
+def close_spools() -> None:
+    """Remove every temporary spool of this process (on SIGTERM, as at a normal exit)."""
+    with _SPOOLS_LOCK:
+        spools = list(_SPOOLS.values())
+    for found in spools:
+        found.close()
 
 
 def _file_md5(path: str) -> str:
