@@ -316,7 +316,7 @@ def test_none_is_never_encoded_as_the_empty_string(harness) -> None:
 @pytest.mark.parametrize("name", ["Deck.PPTX", "NOTES.Pdf", "slides.pptx"])
 def test_a_document_with_an_upper_case_extension_is_uploaded(harness, name) -> None:
     """Bug: ``name.endswith(self.extensions)`` for ``name.lower().endswith(...)`` in
-    ``Extensions.check`` (api/_classroom_types.py): ``.PPTX`` refused before sending."""
+    ``Extensions.check`` (_params.py): ``.PPTX`` refused before sending."""
     harness.run(lambda c: c.doc.upload_doc((name, b"PK\x03\x04 slides"), room_id=ROOM_ID))
     sent = harness.api.last
     assert sent.path == "/openapi/doc/uploadDoc"
@@ -327,7 +327,7 @@ def test_a_document_with_an_upper_case_extension_is_uploaded(harness, name) -> N
 
 def test_a_watermark_of_exactly_the_size_limit_is_sent(harness) -> None:
     """Bug: ``size >= self.n`` for ``size > self.n`` in ``MaxFileSize.check``
-    (api/_classroom_types.py): a watermark of exactly 1 MB refused before sending."""
+    (_params.py): a watermark of exactly 1 MB refused before sending."""
     assert WATERMARK_MAX_BYTES == 1 << 20
     exact = b"\x89PNG\r\n\x1a\n".ljust(WATERMARK_MAX_BYTES, b"\0")
     harness.run(lambda c: c.live_setting.set_watermark(1, ("logo.png", exact)))

@@ -8,8 +8,8 @@ import hashlib
 import os
 from typing import Any
 
+from ..._params import Extensions
 from ...api import LiveSetting
-from ...api._classroom_types import Extensions
 from ...api.live_setting import QUIZ_TYPES, WATERMARK_MAX_BYTES
 from ..core.forms import file_name
 from ..core.http import PlatformError
