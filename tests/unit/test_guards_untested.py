@@ -327,7 +327,7 @@ def test_a_document_with_an_upper_case_extension_is_uploaded(harness, name) -> N
 
 def test_a_watermark_of_exactly_the_size_limit_is_sent(harness) -> None:
     """Bug: ``size >= self.n`` for ``size > self.n`` in ``MaxFileSize.check``
-    (_params.py): a watermark of exactly 1 MB refused before sending."""
+    (api/live_setting.py): a watermark of exactly 1 MB refused before sending."""
     assert WATERMARK_MAX_BYTES == 1 << 20
     exact = b"\x89PNG\r\n\x1a\n".ljust(WATERMARK_MAX_BYTES, b"\0")
     harness.run(lambda c: c.live_setting.set_watermark(1, ("logo.png", exact)))
