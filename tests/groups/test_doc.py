@@ -11,12 +11,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from baijiayun import (
-    BaiJiaYunClient,
-    ParameterError,
-    RoomNotFoundError,
-    UploadError,
-)
+from baijiayun import BaiJiaYunClient, ParameterError, RoomNotFoundError, UploadError
 from baijiayun.sandbox import Sandbox
 
 from .common import PDF

@@ -13,10 +13,7 @@ from decimal import Decimal
 import httpx2
 import pytest
 
-from baijiayun import (
-    BaiJiaYunClient,
-    ParameterError,
-)
+from baijiayun import BaiJiaYunClient, ParameterError
 from baijiayun.sandbox import Sandbox
 
 from .common import PDF, enter

@@ -10,12 +10,7 @@ from typing import Any
 
 import pytest
 
-from baijiayun import (
-    BaiJiaYunClient,
-    ParameterError,
-    RoomDeletedError,
-    RoomNotFoundError,
-)
+from baijiayun import BaiJiaYunClient, ParameterError, RoomDeletedError, RoomNotFoundError
 from baijiayun.api.live import LiveStatus, chat_message
 from baijiayun.links import Role
 from baijiayun.sandbox import Sandbox

@@ -14,10 +14,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from baijiayun import (
-    BaiJiaYunClient,
-    ValidationError,
-)
+from baijiayun import BaiJiaYunClient, ValidationError
 from baijiayun._signing import sign
 from baijiayun.sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, Sandbox
 from harness import CASES, ClassDay, World, call

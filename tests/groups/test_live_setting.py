@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from baijiayun import (
-    BaiJiaYunClient,
-    ParameterError,
-    RoomNotFoundError,
-    UploadError,
-)
+from baijiayun import BaiJiaYunClient, ParameterError, RoomNotFoundError, UploadError
 from baijiayun.sandbox import Sandbox
 
 

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from baijiayun import (
-    BaiJiaYunClient,
-    ParameterError,
-)
+from baijiayun import BaiJiaYunClient, ParameterError
 
 
 def test_notices_are_assigned_to_rooms(c: BaiJiaYunClient, room: str) -> None:

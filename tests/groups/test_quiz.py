@@ -10,11 +10,7 @@ from typing import Any
 
 import pytest
 
-from baijiayun import (
-    BaiJiaYunClient,
-    ParameterError,
-    UploadError,
-)
+from baijiayun import BaiJiaYunClient, ParameterError, UploadError
 
 
 def test_quizzes_come_from_excel_sheets_and_are_assigned(

@@ -12,12 +12,7 @@ from typing import Any
 
 import pytest
 
-from baijiayun import (
-    BaiJiaYunClient,
-    ParameterError,
-    RoomDeletedError,
-    RoomNotFoundError,
-)
+from baijiayun import BaiJiaYunClient, ParameterError, RoomDeletedError, RoomNotFoundError
 from baijiayun.sandbox import Sandbox
 from harness import CASES, World, call
 
