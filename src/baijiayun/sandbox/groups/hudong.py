@@ -305,10 +305,11 @@ def _class_data(
     kind: str,
     id_field: str,
     matched: tuple[str, ...],
-    extra: Callable[[dict[str, Any]], dict[str, Any]] = lambda r: {},
+    **extra: Callable[[Any], str | None],
 ) -> dict[str, Any]:
     """A page of a room's ``kind`` records, on the asked day, whose ``matched`` fields are as
-    asked: each its id (as ``id_field``), the room, those fields, who, ``extra`` and when."""
+    asked: each its id (as ``id_field``), the room, those fields, who, the ``extra`` fields of
+    its data (each as its function reads it) and when."""
     activity = Activity(call, kind)
     activity.matching(call, *matched)
     activity.on_day(call.args.get("date"))
@@ -319,7 +320,7 @@ def _class_data(
             **{name: _text(r["data"].get(name)) for name in matched},
             "user_number": r["user_number"],
             "user_name": activity.name(r),
-            **extra(r),
+            **{name: read(r["data"].get(name)) for name, read in extra.items()},
             "time": beijing(r["time"]),
         }
         for r in activity.records
@@ -329,24 +330,12 @@ def _class_data(
 
 @service.handles(Hudong.interact_data_get_class_vote_data)
 def interact_data_get_class_vote_data(call: Call) -> dict[str, Any]:
-    return _class_data(
-        call,
-        "vote",
-        "vote_id",
-        ("type", "sub_type"),
-        lambda r: {"answer": _text(r["data"].get("answer"))},
-    )
+    return _class_data(call, "vote", "vote_id", ("type", "sub_type"), answer=_text)
 
 
 @service.handles(Hudong.interact_data_get_red_package_data)
 def interact_data_get_red_package_data(call: Call) -> dict[str, Any]:
-    return _class_data(
-        call,
-        "red_package",
-        "red_package_id",
-        ("type",),
-        lambda r: {"amount": _amount(r["data"].get("amount"))},
-    )
+    return _class_data(call, "red_package", "red_package_id", ("type",), amount=_amount)
 
 
 @service.handles(Hudong.interact_data_get_random_ask_data)
