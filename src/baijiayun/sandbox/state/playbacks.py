@@ -117,13 +117,17 @@ class PlaybackStore(Store):
         )
         return [dict(r) for r in rows]
 
-    def update(self, playback: dict[str, Any], **columns: Any) -> None:
+    def _set(self, table: str, row: dict[str, Any], columns: dict[str, Any]) -> None:
+        """Set ``columns`` of ``row`` of ``table`` (``playbacks`` or ``playback_versions``)."""
         assignments = ", ".join(f"{name}=:{name}" for name in columns)
         self._exec(
-            f"UPDATE playbacks SET {assignments} WHERE partner_id=:partner AND seq=:seq",
-            seq=playback["seq"],
+            f"UPDATE {table} SET {assignments} WHERE partner_id=:partner AND seq=:seq",
+            seq=row["seq"],
             **columns,
         )
+
+    def update(self, playback: dict[str, Any], **columns: Any) -> None:
+        self._set("playbacks", playback, columns)
 
     def delete(self, playback: dict[str, Any]) -> None:
         with self.env.db.tx():
@@ -268,12 +272,7 @@ class PlaybackStore(Store):
         return [dict(r) for r in rows]
 
     def set_version(self, version: dict[str, Any], **columns: Any) -> None:
-        assignments = ", ".join(f"{name}=:{name}" for name in columns)
-        self._exec(
-            f"UPDATE playback_versions SET {assignments} WHERE partner_id=:partner AND seq=:seq",
-            seq=version["seq"],
-            **columns,
-        )
+        self._set("playback_versions", version, columns)
 
     def delete_version(self, version: dict[str, Any]) -> None:
         self._exec(
