@@ -17,7 +17,7 @@ import pytest
 from baijiayun import AsyncBaiJiaYunClient, BaiJiaYunClient
 from baijiayun.sandbox import Sandbox
 
-pytest_plugins: list[str] = []
+pytest_plugins = ["month_end"]  # the month-end school's fixtures (tests/month_end.py)
 
 
 @pytest.fixture(scope="session")

@@ -6,38 +6,15 @@ groups' state, derives their reports, and refuses unknown ids.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx2
 import pytest
 
-from baijiayun import (
-    BaiJiaYunClient,
-    ParameterError,
-    RoomNotFoundError,
-    UploadError,
-)
+from baijiayun import BaiJiaYunClient, ParameterError, RoomNotFoundError, UploadError
 from baijiayun.sandbox import Sandbox
 
-PDF = ("week1.pdf", b"%PDF-1.4 week one")
-
-
-@pytest.fixture
-def sb() -> Sandbox:
-    return Sandbox(raise_errors=True)
-
-
-@pytest.fixture
-def c(sb: Sandbox) -> Iterator[BaiJiaYunClient]:
-    client = sb.client(max_retries=0)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def room(c: BaiJiaYunClient, times: tuple[int, int]) -> str:
-    return str(c.room.create("Physics 物理", *times, 2).room_id)
+from .common import PDF
 
 
 def test_documents_upload_bind_convert_and_remove(

@@ -6,32 +6,10 @@ groups' state, derives their reports, and refuses unknown ids.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from baijiayun import (
-    BaiJiaYunClient,
-    ParameterError,
-)
+from baijiayun import BaiJiaYunClient, ParameterError
 from baijiayun.sandbox import Sandbox
-
-
-@pytest.fixture
-def sb() -> Sandbox:
-    return Sandbox(raise_errors=True)
-
-
-@pytest.fixture
-def c(sb: Sandbox) -> Iterator[BaiJiaYunClient]:
-    client = sb.client(max_retries=0)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def room(c: BaiJiaYunClient, times: tuple[int, int]) -> str:
-    return str(c.room.create("Physics 物理", *times, 2).room_id)
 
 
 def test_evaluations_are_bound_to_rooms(sb: Sandbox, c: BaiJiaYunClient, room: str) -> None:

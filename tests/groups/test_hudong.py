@@ -8,43 +8,15 @@ groups' state, derives their reports, and refuses unknown ids.)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 
 import httpx2
 import pytest
 
-from baijiayun import (
-    BaiJiaYunClient,
-    ParameterError,
-)
+from baijiayun import BaiJiaYunClient, ParameterError
 from baijiayun.sandbox import Sandbox
 
-PDF = ("week1.pdf", b"%PDF-1.4 week one")
-
-
-@pytest.fixture
-def sb() -> Sandbox:
-    return Sandbox(raise_errors=True)
-
-
-@pytest.fixture
-def c(sb: Sandbox) -> Iterator[BaiJiaYunClient]:
-    client = sb.client(max_retries=0)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def room(c: BaiJiaYunClient, times: tuple[int, int]) -> str:
-    return str(c.room.create("Physics 物理", *times, 2).room_id)
-
-
-def enter(sb: Sandbox, c: BaiJiaYunClient, room_id: str, number: int, role: int = 0) -> None:
-    """Open a signed enter link in the sandbox, as a browser would."""
-    url = c.links.enter_url(room_id, number, f"user {number}", role)
-    with httpx2.Client(transport=sb.transport()) as browser:
-        assert browser.get(url).status_code == 200
+from .common import PDF, enter
 
 
 def test_interaction_reports_are_derived_from_classroom_activity(

@@ -8,70 +8,24 @@ sub-accounts keep state, reports derive from what happened.)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import httpx2
 import pytest
 
-from baijiayun import (
-    BaiJiaYunClient,
-    ValidationError,
-)
+from baijiayun import BaiJiaYunClient, ValidationError
 from baijiayun._signing import sign
-from baijiayun._wire import BEIJING
 from baijiayun.sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, Sandbox
 from harness import CASES, ClassDay, World, call
 
-T0 = dt.datetime(2027, 3, 1, 9, 0, tzinfo=BEIJING)
-
-
-DAY = T0.date()
+from .common import DAY, NEEDS_AN_ID, REPORTS, minutes, room
 
 
 @pytest.fixture
-def box() -> Sandbox:
-    frozen = T0.timestamp()
-    return Sandbox(raise_errors=True, clock=lambda: frozen)
-
-
-@pytest.fixture
-def client(box: Sandbox) -> Iterator[BaiJiaYunClient]:
-    c = box.client(clock=box.now, max_retries=0)
-    yield c
-    c.close()
-
-
-@pytest.fixture
-def world(box: Sandbox, client: BaiJiaYunClient) -> World:
-    return World.build(box, client)
-
-
-def room(client: BaiJiaYunClient, room_type: int = 2, **options: Any) -> str:
-    start = int(client._ctx.now()) + 60
-    return str(client.room.create("Room", start, start + 3600, room_type, **options).room_id)
-
-
-def minutes(box: Sandbox, n: float) -> None:
-    box.advance_clock(n * 60)
-
-
-NEEDS_AN_ID = {
-    "room_data.get_quiz_user_answer": "quiz_id",
-    "room_data.get_checkin_info": "session_id",
-    "room_data.export_answer_by_question_id": "question_id",
-    "room_data.get_red_package_record_info": "red_package_id",
-    "room_data.export_attention_detail": "attention_id",
-}
-
-
-REPORTS = [
-    name
-    for name in CASES
-    if name.split(".")[0] in ("live_account", "small_course", "room_data")
-    and "callback" not in name
-]
+def client(frozen_client: BaiJiaYunClient) -> BaiJiaYunClient:
+    """The client of ``box``, on its clock (in place of the suite's mode-parametrised one)."""
+    return frozen_client
 
 
 def _empty(value: Any) -> bool:

@@ -8,8 +8,6 @@ classes end, published, cropped, replaced, watched.)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-from urllib.parse import urlsplit
 
 import httpx2
 import pytest
@@ -17,34 +15,14 @@ import pytest
 from baijiayun import BaiJiaYunClient, ParameterError, RoomNotFoundError
 from baijiayun._wire import BEIJING
 from baijiayun.api.playback import PlaybackStatus, PublishStatus
-from baijiayun.sandbox import PlatformError, Sandbox, SandboxRequest
+from baijiayun.sandbox import PlatformError
 
-NOWHERE = "http://127.0.0.1:9/class"  # class callbacks go nowhere (refused at once)
-
-
-def open_link(sandbox: Sandbox, url: str, agent: str = "pytest-browser") -> int:
-    parts = urlsplit(url)
-    request = SandboxRequest(
-        "GET", parts.path, query=parts.query, headers={"user-agent": agent}, client_host="10.1.2.3"
-    )
-    return sandbox.handle(request).status
-
-
-def ended_class(client: BaiJiaYunClient, sandbox: Sandbox, times: Any, **room: Any) -> str:
-    created = client.room.create(room.pop("title", "Algebra 代数"), *times, **{"type": 2, **room})
-    client.live_account.set_class_callback_url(NOWHERE)
-    sandbox.room.start_class(created.room_id)
-    sandbox.room.end_class(created.room_id)
-    return str(created.room_id)
+from .common import NOWHERE, ended_class, open_link, today
 
 
 def main_version(client: BaiJiaYunClient, room_id: str) -> int | None:
     """The version players show (``getBasicInfo`` does not say: the listing does)."""
     return client.playback.get_list(room_id=room_id).items[0].version
-
-
-def today(sandbox: Sandbox) -> dt.date:
-    return dt.datetime.fromtimestamp(sandbox.now(), BEIJING).date()
 
 
 def test_a_playback_appears_when_the_class_ends(client, sandbox, times) -> None:

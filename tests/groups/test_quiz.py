@@ -6,39 +6,17 @@ groups' state, derives their reports, and refuses unknown ids.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from baijiayun import (
-    BaiJiaYunClient,
-    ParameterError,
-    UploadError,
-)
-from baijiayun.sandbox import Sandbox
-
-
-@pytest.fixture
-def sb() -> Sandbox:
-    return Sandbox(raise_errors=True)
-
-
-@pytest.fixture
-def c(sb: Sandbox) -> Iterator[BaiJiaYunClient]:
-    client = sb.client(max_retries=0)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def room(c: BaiJiaYunClient, times: tuple[int, int]) -> str:
-    return str(c.room.create("Physics 物理", *times, 2).room_id)
+from baijiayun import BaiJiaYunClient, ParameterError, UploadError
 
 
 def test_quizzes_come_from_excel_sheets_and_are_assigned(
     c: BaiJiaYunClient, room: str, tmp_path: Any
 ) -> None:
+
     sheet = tmp_path / "Unit 3 quiz.xlsx"
     sheet.write_bytes(b"PK\x03\x04 sheet")
     quiz = c.live_setting.add_quiz(sheet, is_force=1).id

@@ -6,8 +6,6 @@ sub-accounts keep state, reports derive from what happened.)
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import httpx2
@@ -20,38 +18,17 @@ from baijiayun import (
     PermissionDeniedError,
     RoomNotFoundError,
 )
-from baijiayun._wire import BEIJING
 from baijiayun.links import enter_url
 from baijiayun.sandbox import Sandbox
 from harness import World, sub_account_args
 
-T0 = dt.datetime(2027, 3, 1, 9, 0, tzinfo=BEIJING)
-
-
-DAY = T0.date()
+from .common import DAY, room
 
 
 @pytest.fixture
-def box() -> Sandbox:
-    frozen = T0.timestamp()
-    return Sandbox(raise_errors=True, clock=lambda: frozen)
-
-
-@pytest.fixture
-def client(box: Sandbox) -> Iterator[BaiJiaYunClient]:
-    c = box.client(clock=box.now, max_retries=0)
-    yield c
-    c.close()
-
-
-@pytest.fixture
-def world(box: Sandbox, client: BaiJiaYunClient) -> World:
-    return World.build(box, client)
-
-
-def room(client: BaiJiaYunClient, room_type: int = 2, **options: Any) -> str:
-    start = int(client._ctx.now()) + 60
-    return str(client.room.create("Room", start, start + 3600, room_type, **options).room_id)
+def client(frozen_client: BaiJiaYunClient) -> BaiJiaYunClient:
+    """The client of ``box``, on its clock (in place of the suite's mode-parametrised one)."""
+    return frozen_client
 
 
 def refused(call_it: Any) -> str:

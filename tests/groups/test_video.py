@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,20 +19,12 @@ from baijiayun import BaiJiaYunClient, ParameterError
 from baijiayun.api.video import VideoStatus
 from baijiayun.sandbox import Sandbox, SandboxRequest
 
-CHUNK = 64 * 1024
+from .common import CHUNK
 
 
 def open_link(sandbox: Sandbox, url: str) -> int:
     parts = urlsplit(url)
     return sandbox.handle(SandboxRequest("GET", parts.path, query=parts.query)).status
-
-
-@pytest.fixture
-def lecture(tmp_path) -> tuple[str, bytes]:
-    data = os.urandom(6 * CHUNK + 999)
-    path = tmp_path / "lecture.mp4"
-    path.write_bytes(data)
-    return str(path), data
 
 
 def test_an_upload_goes_through_the_sandbox(client, sandbox, lecture) -> None:

@@ -6,19 +6,7 @@ faults), transcoding, categories, links.)
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
-CHUNK = 64 * 1024
-
-
-@pytest.fixture
-def lecture(tmp_path) -> tuple[str, bytes]:
-    data = os.urandom(6 * CHUNK + 999)
-    path = tmp_path / "lecture.mp4"
-    path.write_bytes(data)
-    return str(path), data
+from .common import CHUNK
 
 
 def test_account_storage_is_made_of_the_files(client, sandbox, lecture) -> None:

@@ -7,34 +7,10 @@ classes end, published, cropped, replaced, watched.)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-from urllib.parse import urlsplit
 
-from baijiayun import BaiJiaYunClient
 from baijiayun._wire import BEIJING
-from baijiayun.sandbox import Sandbox, SandboxRequest
 
-NOWHERE = "http://127.0.0.1:9/class"  # class callbacks go nowhere (refused at once)
-
-
-def open_link(sandbox: Sandbox, url: str, agent: str = "pytest-browser") -> int:
-    parts = urlsplit(url)
-    request = SandboxRequest(
-        "GET", parts.path, query=parts.query, headers={"user-agent": agent}, client_host="10.1.2.3"
-    )
-    return sandbox.handle(request).status
-
-
-def ended_class(client: BaiJiaYunClient, sandbox: Sandbox, times: Any, **room: Any) -> str:
-    created = client.room.create(room.pop("title", "Algebra 代数"), *times, **{"type": 2, **room})
-    client.live_account.set_class_callback_url(NOWHERE)
-    sandbox.room.start_class(created.room_id)
-    sandbox.room.end_class(created.room_id)
-    return str(created.room_id)
-
-
-def today(sandbox: Sandbox) -> dt.date:
-    return dt.datetime.fromtimestamp(sandbox.now(), BEIJING).date()
+from .common import ended_class, open_link, today
 
 
 def test_play_statistics_are_made_of_the_plays(client, sandbox, times) -> None:

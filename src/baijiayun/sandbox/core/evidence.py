@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ...api import REGISTRY
+from .util import embed_between, rewrite_files
 
 __all__ = ["END", "FIXTURES", "START", "embed", "render"]
 
@@ -111,18 +112,8 @@ def render(folder: Path = FIXTURES) -> str:
 
 def embed(text: str, folder: Path = FIXTURES) -> str:
     """``text`` with the rendered lists between its markers."""
-    head, start, rest = text.partition(START)
-    _, end, tail = rest.partition(END)
-    if not start or not end:
-        raise ValueError("the answer-source markers are missing")
-    return f"{head}{START}\n{render(folder)}{END}{tail}"
-
-
-def main(paths: list[str]) -> None:
-    for name in paths:
-        path = Path(name)
-        path.write_text(embed(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return embed_between(text, START, END, render(folder), "answer-source")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    rewrite_files(sys.argv[1:], embed)

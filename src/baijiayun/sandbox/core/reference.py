@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import inspect
 import sys
-from pathlib import Path
 
 from .app import SERVICES, Sandbox
 from .service import Route, routes_of
+from .util import embed_between, rewrite_files
 
 __all__ = ["END", "START", "embed", "render"]
 
@@ -68,18 +68,8 @@ def render() -> str:
 
 def embed(text: str) -> str:
     """``text`` with the rendered table between its markers."""
-    head, start, rest = text.partition(START)
-    _, end, tail = rest.partition(END)
-    if not start or not end:
-        raise ValueError("the control-route markers are missing")
-    return f"{head}{START}\n{render()}{END}{tail}"
-
-
-def main(paths: list[str]) -> None:
-    for name in paths:
-        path = Path(name)
-        path.write_text(embed(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return embed_between(text, START, END, render(), "control-route")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    rewrite_files(sys.argv[1:], embed)

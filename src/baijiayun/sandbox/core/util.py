@@ -1,17 +1,30 @@
-"""Small helpers every layer of the sandbox uses: Beijing time, HTML escaping, HTML pages."""
+"""Small helpers every layer of the sandbox uses: Beijing time, HTML escaping, HTML pages, the
+query of a link a browser opens, rendered text between markers in a file."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from ..._wire import BEIJING
-from .http import HTML_HEADERS, SandboxResponse
+from .http import HTML_HEADERS, SandboxRequest, SandboxResponse
 
-__all__ = ["beijing", "clock_time", "cursor", "escape", "html_page", "pager", "when"]
+__all__ = [
+    "beijing",
+    "clock_time",
+    "cursor",
+    "embed_between",
+    "escape",
+    "html_page",
+    "link_query",
+    "pager",
+    "rewrite_files",
+    "when",
+]
 
 
 def beijing(ts: float) -> str:
@@ -83,3 +96,32 @@ def cursor(query: dict[str, str]) -> dict[str, int]:
         if text.isdigit() and len(text) < 19:
             return {f"{name}_seq": int(text)}
     return {}
+
+
+def link_query(request: SandboxRequest, *required: str) -> dict[str, str] | SandboxResponse:
+    """The query of a link a browser opened (a ``/web/`` page), or the 400 page answering it:
+    the query is not UTF-8, or one of ``required`` is missing or empty."""
+    try:
+        query = dict(parse_qsl(request.query, keep_blank_values=True, errors="strict"))
+    except UnicodeError:
+        return html_page(400, "Bad request", "the query is not valid UTF-8")
+    if not all(query.get(name) for name in required):
+        return html_page(400, "Bad link", " and ".join(required) + " are required")
+    return query
+
+
+def embed_between(text: str, start: str, end: str, rendered: str, what: str) -> str:
+    """``text`` with ``rendered`` in place of what stands between its ``start`` and ``end``
+    markers (a ``ValueError`` names ``what`` when they are missing)."""
+    head, started, rest = text.partition(start)
+    _, ended, tail = rest.partition(end)
+    if not started or not ended:
+        raise ValueError(f"the {what} markers are missing")
+    return f"{head}{start}\n{rendered}{end}{tail}"
+
+
+def rewrite_files(paths: list[str], change: Callable[[str], str]) -> None:
+    """Rewrite each of ``paths`` (UTF-8) as ``change`` makes its text."""
+    for name in paths:
+        path = Path(name)
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")

@@ -300,64 +300,47 @@ def interact_info_get_interact_detail(call: Call) -> dict[str, Any]:
     return _page(call, items)
 
 
-@service.handles(Hudong.interact_data_get_class_vote_data)
-def interact_data_get_class_vote_data(call: Call) -> dict[str, Any]:
-    activity = Activity(call, "vote")
-    activity.matching(call, "type", "sub_type")
+def _class_data(
+    call: Call,
+    kind: str,
+    id_field: str,
+    matched: tuple[str, ...],
+    **extra: Callable[[Any], str | None],
+) -> dict[str, Any]:
+    """A page of a room's ``kind`` records, on the asked day, whose ``matched`` fields are as
+    asked: each its id (as ``id_field``), the room, those fields, who, the ``extra`` fields of
+    its data (each as its function reads it) and when."""
+    activity = Activity(call, kind)
+    activity.matching(call, *matched)
     activity.on_day(call.args.get("date"))
     items = [
         {
-            "vote_id": interact_id(r),
+            id_field: interact_id(r),
             "room_id": activity.room_id,
-            "type": _text(r["data"].get("type")),
-            "sub_type": _text(r["data"].get("sub_type")),
+            **{name: _text(r["data"].get(name)) for name in matched},
             "user_number": r["user_number"],
             "user_name": activity.name(r),
-            "answer": _text(r["data"].get("answer")),
+            **{name: read(r["data"].get(name)) for name, read in extra.items()},
             "time": beijing(r["time"]),
         }
         for r in activity.records
     ]
     return _page(call, items)
+
+
+@service.handles(Hudong.interact_data_get_class_vote_data)
+def interact_data_get_class_vote_data(call: Call) -> dict[str, Any]:
+    return _class_data(call, "vote", "vote_id", ("type", "sub_type"), answer=_text)
 
 
 @service.handles(Hudong.interact_data_get_red_package_data)
 def interact_data_get_red_package_data(call: Call) -> dict[str, Any]:
-    activity = Activity(call, "red_package")
-    activity.matching(call, "type")
-    activity.on_day(call.args.get("date"))
-    items = [
-        {
-            "red_package_id": interact_id(r),
-            "room_id": activity.room_id,
-            "type": _text(r["data"].get("type")),
-            "user_number": r["user_number"],
-            "user_name": activity.name(r),
-            "amount": _amount(r["data"].get("amount")),
-            "time": beijing(r["time"]),
-        }
-        for r in activity.records
-    ]
-    return _page(call, items)
+    return _class_data(call, "red_package", "red_package_id", ("type",), amount=_amount)
 
 
 @service.handles(Hudong.interact_data_get_random_ask_data)
 def interact_data_get_random_ask_data(call: Call) -> dict[str, Any]:
-    activity = Activity(call, "random_ask")
-    activity.matching(call, "type")
-    activity.on_day(call.args.get("date"))
-    items = [
-        {
-            "ask_id": interact_id(r),
-            "room_id": activity.room_id,
-            "type": _text(r["data"].get("type")),
-            "user_number": r["user_number"],
-            "user_name": activity.name(r),
-            "time": beijing(r["time"]),
-        }
-        for r in activity.records
-    ]
-    return _page(call, items)
+    return _class_data(call, "random_ask", "ask_id", ("type",))
 
 
 @service.handles(Hudong.interact_data_get_ai_user_count_data)

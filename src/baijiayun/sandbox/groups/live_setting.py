@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from typing import Any
 
 from ..._params import Extensions
@@ -96,13 +97,21 @@ def add_notice(call: Call) -> dict[str, Any]:
     return {"id": notice_id}
 
 
-@service.handles(LiveSetting.get_notice_list)
-def get_notice_list(call: Call) -> dict[str, Any]:
+def _listing(
+    call: Call, kind: str, item: Callable[[dict[str, Any]], dict[str, Any]]
+) -> dict[str, Any]:
+    """A page of the ``kind`` templates of the asked product line (titles matching the asked
+    ``query``), each as ``item`` answers it."""
     page, size = call.page_args(20)
     rows, total = call.store(SettingsStore).templates_page(
-        "notice", product_arg(call), page, size, query=call.args.get("query")
+        kind, product_arg(call), page, size, query=call.args.get("query")
     )
-    return template_page([notice_item(r) for r in rows], total, page, size)
+    return template_page([item(r) for r in rows], total, page, size)
+
+
+@service.handles(LiveSetting.get_notice_list)
+def get_notice_list(call: Call) -> dict[str, Any]:
+    return _listing(call, "notice", notice_item)
 
 
 @service.handles(LiveSetting.delete_notice_batch)
@@ -131,11 +140,7 @@ def add_quiz(call: Call) -> dict[str, Any]:
 
 @service.handles(LiveSetting.get_quiz_list)
 def get_quiz_list(call: Call) -> dict[str, Any]:
-    page, size = call.page_args(20)
-    rows, total = call.store(SettingsStore).templates_page(
-        "quiz", product_arg(call), page, size, query=call.args.get("query")
-    )
-    return template_page([quiz_item(r) for r in rows], total, page, size)
+    return _listing(call, "quiz", quiz_item)
 
 
 @service.handles(LiveSetting.delete_quiz)

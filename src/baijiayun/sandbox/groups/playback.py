@@ -22,14 +22,13 @@ The rows are state other groups read too (``state/playbacks.py``).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
 
 from ...api import Playback
 from ...api.playback import PlaybackStatus, PublishStatus
 from ..core.db import Env
 from ..core.http import PlatformError, SandboxRequest, SandboxResponse
 from ..core.service import Call, Controls, PanelView, Service, route
-from ..core.util import beijing, escape, html_page
+from ..core.util import beijing, escape, html_page, link_query
 from ..state import playbacks, plays, rooms, videos
 from ..state.playbacks import PlaybackStore
 from ..state.plays import PlayStore, record_playback_play
@@ -499,13 +498,10 @@ class PlaybackControls(Controls):
 @service.page("/web/playback/index")
 def player_page(env: Env, request: SandboxRequest) -> SandboxResponse:
     """The playback player a playback link opens: checks the token, records a play."""
-    try:
-        query = dict(parse_qsl(request.query, keep_blank_values=True, errors="strict"))
-    except UnicodeError:
-        return html_page(400, "Bad request", "the query is not valid UTF-8")
-    token, room_id = query.get("token"), query.get("classid")
-    if not token or not room_id:
-        return html_page(400, "Bad link", "classid and token are required")
+    query = link_query(request, "classid", "token")
+    if isinstance(query, SandboxResponse):
+        return query
+    token, room_id = query["token"], query["classid"]
     found = player_token(env, "playback", token, room_id, query.get("session_id"))
     if isinstance(found, Refused):
         return html_page(403, found.title, found.text)

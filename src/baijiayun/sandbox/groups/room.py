@@ -9,7 +9,7 @@ the rows are state other groups read too (``state/rooms.py``).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from ..._signing import sign, signs_equal
 from ..._wire import BEIJING, Context, Invalid
@@ -18,7 +18,7 @@ from ...links import enter_url
 from ..core.db import Env
 from ..core.http import PlatformError, SandboxRequest, SandboxResponse
 from ..core.service import Call, Controls, PanelView, Service, route
-from ..core.util import beijing, cursor, escape, html_page, pager, when
+from ..core.util import beijing, cursor, escape, html_page, link_query, pager, when
 from ..state import accounts, classroom, rooms
 from ..state.accounts import PartnerStore
 from ..state.classroom import ROLES, ClassroomStore
@@ -332,10 +332,9 @@ class RoomControls(Controls):
 @service.page("/web/room/enter")
 def enter_page(env: Env, request: SandboxRequest) -> SandboxResponse:
     """The classroom entry an enter link opens: checks the link's sign, records the visit."""
-    try:
-        query = dict(parse_qsl(request.query, keep_blank_values=True, errors="strict"))
-    except UnicodeError:
-        return html_page(400, "Bad request", "the query is not valid UTF-8")
+    query = link_query(request)
+    if isinstance(query, SandboxResponse):
+        return query
     missing = [f for f in (*ENTER_FIELDS, "sign") if f not in query]
     if missing:
         return html_page(400, "Bad link", "missing: " + ", ".join(missing))

@@ -19,7 +19,7 @@ from ..core.db import Env
 from ..core.forms import BadRequest, read_form
 from ..core.http import PlatformError, SandboxRequest, SandboxResponse, json_response
 from ..core.service import Call, Controls, PanelView, Service, route
-from ..core.util import beijing, html_page
+from ..core.util import beijing, html_page, link_query
 from ..state import plays, videos
 from ..state.plays import PlayStore, record_video_play
 from ..state.videos import (
@@ -540,13 +540,10 @@ class VideoControls(Controls):
 @service.page("/web/video/player")
 def player_page(env: Env, request: SandboxRequest) -> SandboxResponse:
     """The video player a video link opens: checks the token, records a play."""
-    try:
-        query = dict(parse_qsl(request.query, keep_blank_values=True, errors="strict"))
-    except UnicodeError:
-        return html_page(400, "Bad request", "the query is not valid UTF-8")
-    token, target = query.get("token"), query.get("vid")
-    if not token or not target:
-        return html_page(400, "Bad link", "vid and token are required")
+    query = link_query(request, "vid", "token")
+    if isinstance(query, SandboxResponse):
+        return query
+    token, target = query["token"], query["vid"]
     found = player_token(env, "video", token, target, None)
     if isinstance(found, Refused):
         return html_page(403, found.title, found.text)

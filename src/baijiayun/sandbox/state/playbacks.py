@@ -109,7 +109,7 @@ class PlaybackStore(Store):
         return None if row is None else dict(row)
 
     def of_room(self, room_id: str) -> list[dict[str, Any]]:
-        """The room's playbacks, oldest first."""
+        """The room's playbacks, newest first."""
         rows = self._rows(
             "SELECT * FROM playbacks WHERE partner_id=:partner AND room_id=:room_id "
             "ORDER BY seq DESC",
@@ -117,13 +117,17 @@ class PlaybackStore(Store):
         )
         return [dict(r) for r in rows]
 
-    def update(self, playback: dict[str, Any], **columns: Any) -> None:
+    def _set(self, table: str, row: dict[str, Any], columns: dict[str, Any]) -> None:
+        """Set ``columns`` of ``row`` of ``table`` (``playbacks`` or ``playback_versions``)."""
         assignments = ", ".join(f"{name}=:{name}" for name in columns)
         self._exec(
-            f"UPDATE playbacks SET {assignments} WHERE partner_id=:partner AND seq=:seq",
-            seq=playback["seq"],
+            f"UPDATE {table} SET {assignments} WHERE partner_id=:partner AND seq=:seq",
+            seq=row["seq"],
             **columns,
         )
+
+    def update(self, playback: dict[str, Any], **columns: Any) -> None:
+        self._set("playbacks", playback, columns)
 
     def delete(self, playback: dict[str, Any]) -> None:
         with self.env.db.tx():
@@ -138,18 +142,25 @@ class PlaybackStore(Store):
             )
             self._bump(f"playbacks:{playback['product']}", -1)
 
+    @staticmethod
+    def _listed(product: int, room_id: str | None, alias: str = "") -> tuple[str, dict[str, Any]]:
+        """The condition and parameters of a listing of the partner's playbacks: of a product
+        line (0: all), of a room (None: all); ``alias`` prefixes the playbacks' columns."""
+        where = f"{alias}partner_id=:partner"
+        params: dict[str, Any] = {}
+        if product:
+            where += f" AND {alias}product=:product"
+            params["product"] = product
+        if room_id is not None:
+            where += f" AND {alias}room_id=:room_id"
+            params["room_id"] = room_id
+        return where, params
+
     def page(
         self, product: int, room_id: str | None, page: int, limit: int
     ) -> tuple[list[dict[str, Any]], int]:
         """One page of playbacks, newest first, and the listing's total."""
-        where = "partner_id=:partner"
-        params: dict[str, Any] = {}
-        if product:
-            where += " AND product=:product"
-            params["product"] = product
-        if room_id is not None:
-            where += " AND room_id=:room_id"
-            params["room_id"] = room_id
+        where, params = self._listed(product, room_id)
         rows = self._page("SELECT * FROM playbacks", where, page, limit, **params)
         if room_id is None:
             products = [product] if product else [int(p) for p in LiveProduct if p]
@@ -174,14 +185,7 @@ class PlaybackStore(Store):
         self, product: int, room_id: str | None, page: int, limit: int
     ) -> tuple[list[tuple[dict[str, Any], int]], int]:
         """Every version of every playback (newest playback first), paged by offset."""
-        where = "p.partner_id=:partner"
-        params: dict[str, Any] = {}
-        if product:
-            where += " AND p.product=:product"
-            params["product"] = product
-        if room_id is not None:
-            where += " AND p.room_id=:room_id"
-            params["room_id"] = room_id
+        where, params = self._listed(product, room_id, "p.")
         joined = (
             "FROM playbacks p JOIN playback_versions v ON v.partner_id=p.partner_id "
             f"AND v.room_id=p.room_id AND v.session_id=p.session_id WHERE {where}"
@@ -268,12 +272,7 @@ class PlaybackStore(Store):
         return [dict(r) for r in rows]
 
     def set_version(self, version: dict[str, Any], **columns: Any) -> None:
-        assignments = ", ".join(f"{name}=:{name}" for name in columns)
-        self._exec(
-            f"UPDATE playback_versions SET {assignments} WHERE partner_id=:partner AND seq=:seq",
-            seq=version["seq"],
-            **columns,
-        )
+        self._set("playback_versions", version, columns)
 
     def delete_version(self, version: dict[str, Any]) -> None:
         self._exec(
