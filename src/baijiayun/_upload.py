@@ -326,6 +326,8 @@ def _check_scheme(url: str, secure: bool, video_id: int) -> None:
 def _resume(spec: Any, video_id: int, total: int, secure: bool) -> Task[tuple[str, int]]:
     """Ask where to continue and how many bytes the upload host holds."""
     resume = yield CallEndpoint(spec, {"video_id": video_id, "use_https": 1 if secure else None})
+    if resume.upload_size is None or resume.upload_url is None:
+        raise DecodeError("the resume answer has no upload_size or upload_url", "", path=spec.path)
     held = int(resume.upload_size)
     if not 0 <= held <= total:
         raise DecodeError(

@@ -21,6 +21,7 @@ from baijiayun import ValidationError
 from baijiayun._upload import PIECE_SIZE, ChunkBody, UploadSource
 from baijiayun.errors import (
     APIConnectionError,
+    DecodeError,
     HTTPStatusError,
     InsecureUploadError,
     UploadError,
@@ -386,3 +387,13 @@ def test_the_insecure_upload_error_pickles() -> None:
 
     again = pickle.loads(pickle.dumps(InsecureUploadError("up.example.com", 7)))
     assert (type(again), again.host, again.video_id) == (InsecureUploadError, "up.example.com", 7)
+
+
+def test_a_resume_answer_without_upload_size_is_a_decode_error(harness, api, video_file) -> None:
+    """Bug: ``int(resume.upload_size)`` on an answer without it raised a bare TypeError."""
+    host = UploadHost("lose")
+    api.script(UPLOAD, {"video_id": VIDEO_ID, "upload_url": FIRST_URL})
+    api.script(HOST_PATH, host)
+    api.script(RESUME, {"video_id": VIDEO_ID, "upload_url": RESUME_URL})
+    with pytest.raises(DecodeError, match="upload_size"):
+        upload(harness, video_file[0], max_resumes=2)
