@@ -172,37 +172,40 @@ class Drift:
     detail: str
 
 
-def _item_annotation(annotation: Any) -> Any:
-    """``X`` of ``list[X]`` (through ``Optional`` and ``Annotated``), else ``None``."""
+def _first(annotation: Any, pick: Callable[[Any], Any]) -> Any:
+    """``pick`` of the annotation, looking through ``Annotated`` and into each member of a
+    union (``Optional``), the first that ``pick`` does not answer ``None`` for."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _item_annotation(typing.get_args(annotation)[0])
+        return _first(typing.get_args(annotation)[0], pick)
     if origin in (Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            found = _item_annotation(arg)
-            if found is not None:
-                return found
-        return None
-    if origin in (list, tuple, set, frozenset):
+        found = (_first(arg, pick) for arg in typing.get_args(annotation))
+        return next((f for f in found if f is not None), None)
+    return pick(annotation)
+
+
+def _items_of(annotation: Any) -> Any:
+    if typing.get_origin(annotation) in (list, tuple, set, frozenset):
         args = typing.get_args(annotation)
         return args[0] if args else Any
     return None
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    """The model class of a field (through ``Optional`` and ``Annotated``), else ``None``."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _model_of(typing.get_args(annotation)[0])
-    if origin in (Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            found = _model_of(arg)
-            if found is not None:
-                return found
-        return None
+def _model_class(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     return None
+
+
+def _item_annotation(annotation: Any) -> Any:
+    """``X`` of ``list[X]`` (through ``Optional`` and ``Annotated``), else ``None``."""
+    return _first(annotation, _items_of)
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The model class of a field (through ``Optional`` and ``Annotated``), else ``None``."""
+    found: type[BaseModel] | None = _first(annotation, _model_class)
+    return found
 
 
 def compare(annotation: Any, data: Any, where: str = "data") -> list[Drift]:
