@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import threading
 import time
 from collections.abc import Iterator
 
@@ -21,6 +20,7 @@ from baijiayun import AsyncBaiJiaYunClient, BaiJiaYunClient
 from baijiayun.errors import APITimeoutError
 
 from .conftest import PARTNER_ID, PARTNER_KEY, ROOM_ID
+from .rawserver import RawServer
 
 DRIP = 0.25  # seconds between bytes: far below the 1 s timeout, so no single read times out
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
@@ -28,64 +28,25 @@ MARGIN = 0.6  # seconds allowed beyond the documented bound (scheduling, a loade
 GIVE_UP = 5.0  # the server closes a connection after this long, so no test can hang
 
 
-class DrippingServer:
+class DrippingServer(RawServer):
     """Answers every request one byte per ``DRIP`` seconds: its status line, or its body."""
 
     def __init__(self, phase: str) -> None:
         self.phase = phase
-        self.connections = 0
-        self._stop = threading.Event()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)
-        self.port = self._listener.getsockname()[1]
-        self._threads: list[threading.Thread] = []
-        self._accepter = threading.Thread(target=self._accept, daemon=True)
-        self._accepter.start()
+        super().__init__()
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
+    def answer(self, conn: socket.socket) -> None:
+        if self.phase == "body":
+            conn.sendall(HEAD)
+        payload = (HEAD if self.phase == "head" else b'{"code": 0, ') + b" " * 100000
+        until = time.monotonic() + GIVE_UP
+        for byte in payload:
+            if self._stop.wait(DRIP) or time.monotonic() > until:
                 return
-            self.connections += 1
-            thread = threading.Thread(target=self._drip, args=(conn,), daemon=True)
-            thread.start()
-            self._threads.append(thread)
-
-    def _drip(self, conn: socket.socket) -> None:
-        with conn:
-            conn.settimeout(5)
-            data = b""
-            while b"\r\n\r\n" not in data:  # the request's head (its small body is ignored)
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            if self.phase == "body":
-                conn.sendall(HEAD)
-            payload = (HEAD if self.phase == "head" else b'{"code": 0, ') + b" " * 100000
-            until = time.monotonic() + GIVE_UP
-            for byte in payload:
-                if self._stop.wait(DRIP) or time.monotonic() > until:
-                    return
-                try:
-                    conn.sendall(bytes([byte]))
-                except OSError:  # the client gave up and closed: what we want
-                    return
-
-    def close(self) -> None:
-        self._stop.set()
-        self._listener.close()
-        self._accepter.join(2)
-        for thread in self._threads:
-            thread.join(2)
+            try:
+                conn.sendall(bytes([byte]))
+            except OSError:  # the client gave up and closed: what we want
+                return
 
 
 @pytest.fixture(params=["head", "body"])

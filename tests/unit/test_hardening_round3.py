@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from baijiayun._flow import ANSWER_TOO_LARGE, MAX_ANSWER_BYTES
 from baijiayun.keys import KeyRecord, PartnerKeyProvider, RedisKeyStore
 
 from .conftest import PARTNER_ID, PARTNER_KEY, ROOM_ID
+from .rawserver import RawServer
 from .test_upload import (
     CHUNK,
     FIRST_URL,
@@ -126,69 +126,36 @@ def test_a_stored_key_that_is_not_utf8_is_missing_and_fetched_again(
 MiB = 1 << 20
 
 
-class HugeAnswerServer:
+class HugeAnswerServer(RawServer):
     """Answers every request with an endless JSON listing on 127.0.0.1: chunked, or
     announcing ``Content-Length: 10 GiB`` and sending it slowly. Counts what it sent."""
 
     def __init__(self, framing: str) -> None:
         self.framing = framing
-        self.connections = 0
         self.sent = 0
-        self._stop = threading.Event()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}/"
-        self._threads = [threading.Thread(target=self._accept, daemon=True)]
-        self._threads[0].start()
+        super().__init__()
 
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            thread = threading.Thread(target=self._answer, args=(conn,), daemon=True)
-            thread.start()
-            self._threads.append(thread)
-
-    def _answer(self, conn: socket.socket) -> None:
-        with conn:
-            conn.settimeout(5)
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            item = b'{"room_id": 27011512345678, "title": "a room"},' * (MiB // 48)
-            if self.framing == "chunked":
-                head = b"Transfer-Encoding: chunked\r\n\r\n"
-                piece = b"%x\r\n" % len(item) + item + b"\r\n"
-            else:
-                head = b"Content-Length: %d\r\n\r\n" % (10 << 30)
-                piece = item
-            until = time.monotonic() + 10  # no test can hang on this server
-            try:
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + head)
-                start = b'{"code": 0, "msg": "", "data": {"list": ['
-                chunked = self.framing == "chunked"
-                conn.sendall(b"%x\r\n%s\r\n" % (len(start), start) if chunked else start)
-                while not self._stop.is_set() and time.monotonic() < until:
-                    if self.framing == "length":
-                        time.sleep(0.5)  # slow: waiting for this body would take ages
-                    conn.sendall(piece)
-                    self.sent += len(piece)
-            except OSError:  # the client closed: what we want
-                return
-
-    def close(self) -> None:
-        self._stop.set()
-        self._listener.close()
-        for thread in self._threads:
-            thread.join(5)
+    def answer(self, conn: socket.socket) -> None:
+        item = b'{"room_id": 27011512345678, "title": "a room"},' * (MiB // 48)
+        chunked = self.framing == "chunked"
+        if chunked:
+            head = b"Transfer-Encoding: chunked\r\n\r\n"
+            piece = b"%x\r\n" % len(item) + item + b"\r\n"
+        else:
+            head = b"Content-Length: %d\r\n\r\n" % (10 << 30)
+            piece = item
+        until = time.monotonic() + 10  # no test can hang on this server
+        try:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + head)
+            start = b'{"code": 0, "msg": "", "data": {"list": ['
+            conn.sendall(b"%x\r\n%s\r\n" % (len(start), start) if chunked else start)
+            while not self._stop.is_set() and time.monotonic() < until:
+                if not chunked:
+                    time.sleep(0.5)  # slow: waiting for this body would take ages
+                conn.sendall(piece)
+                self.sent += len(piece)
+        except OSError:  # the client closed: what we want
+            return
 
 
 @pytest.fixture(params=["chunked", "length"])
