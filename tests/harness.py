@@ -717,3 +717,20 @@ def fresh_world_sandbox(**kwargs: Any) -> Sandbox:
 
 def now() -> int:
     return int(time.time())
+
+
+def timetable_row(start: dt.datetime, n: int, **changes: Any) -> list[Any]:
+    """Row ``n`` of a timetable CSV (title, start, end, type, teacher, students): a
+    45-minute lesson ``n`` hours after ``start``; ``changes`` replace columns."""
+    begins = start + dt.timedelta(hours=n)
+    row: dict[str, Any] = {
+        "title": f"Lesson {n}",
+        "start": begins.strftime("%Y-%m-%d %H:%M"),
+        "end": (begins + dt.timedelta(minutes=45)).strftime("%Y-%m-%d %H:%M"),
+        "type": 2,
+        "teacher_number": 900 + n,
+        "teacher_name": f"Teacher {n}",
+        "student_numbers": f"{100 + n} {200 + n}",
+    }
+    row.update(changes)
+    return list(row.values())

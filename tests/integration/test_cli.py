@@ -30,6 +30,7 @@ from baijiayun.api import REGISTRY
 from baijiayun.callbacks import sign_callback
 from baijiayun.cli._commands import cli
 from baijiayun.sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, SANDBOX_SECRET_KEY, Sandbox
+from harness import timetable_row
 
 START = (dt.datetime.now(BEIJING) + dt.timedelta(days=2)).replace(
     hour=19, minute=0, second=0, microsecond=0
@@ -569,18 +570,7 @@ def write_timetable(path: Path, lines: list[list[Any]], extra: tuple[str, ...] =
 
 
 def lesson(n: int, **changes: Any) -> list[Any]:
-    start = START + dt.timedelta(hours=n)
-    row = {
-        "title": f"Lesson {n}",
-        "start": start.strftime("%Y-%m-%d %H:%M"),
-        "end": (start + dt.timedelta(minutes=45)).strftime("%Y-%m-%d %H:%M"),
-        "type": 2,
-        "teacher_number": 900 + n,
-        "teacher_name": f"Teacher {n}",
-        "student_numbers": f"{100 + n} {200 + n}",
-    }
-    row.update(changes)
-    return list(row.values())
+    return timetable_row(START, n, **changes)
 
 
 FAST = ("--rate-limit", "1000/1", "--backoff", "0", "--settle", "0")

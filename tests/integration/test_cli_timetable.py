@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 from baijiayun._wire import BEIJING
 from baijiayun.cli._commands import cli
 from baijiayun.sandbox import SANDBOX_PARTNER_KEY
+from harness import timetable_row
 
 START = (dt.datetime.now(BEIJING) + dt.timedelta(days=2)).replace(
     hour=8, minute=0, second=0, microsecond=0
@@ -42,18 +43,7 @@ def run(*args: str) -> Result:
 
 
 def lesson(n: int, key: str | None = None, **changes: Any) -> list[Any]:
-    start = START + dt.timedelta(hours=n)
-    row = {
-        "title": f"Lesson {n}",
-        "start": start.strftime("%Y-%m-%d %H:%M"),
-        "end": (start + dt.timedelta(minutes=45)).strftime("%Y-%m-%d %H:%M"),
-        "type": 2,
-        "teacher_number": 900 + n,
-        "teacher_name": f"Teacher {n}",
-        "student_numbers": f"{100 + n} {200 + n}",
-    }
-    row.update(changes)
-    return ([key] if key is not None else []) + list(row.values())
+    return ([key] if key is not None else []) + timetable_row(START, n, **changes)
 
 
 def write(path: Path, rows: list[list[Any]], keys: bool = False, encoding: str = "utf-8") -> Path:
