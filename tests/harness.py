@@ -719,7 +719,7 @@ def now() -> int:
     return int(time.time())
 
 
-def timetable_row(start: dt.datetime, n: int, **changes: Any) -> list[Any]:
+def timetable_row(start: dt.datetime, n: int, /, **changes: Any) -> list[Any]:
     """Row ``n`` of a timetable CSV (title, start, end, type, teacher, students): a
     45-minute lesson ``n`` hours after ``start``; ``changes`` replace columns."""
     begins = start + dt.timedelta(hours=n)

@@ -569,7 +569,7 @@ def write_timetable(path: Path, lines: list[list[Any]], extra: tuple[str, ...] =
     return path
 
 
-def lesson(n: int, **changes: Any) -> list[Any]:
+def lesson(n: int, /, **changes: Any) -> list[Any]:
     return timetable_row(START, n, **changes)
 
 

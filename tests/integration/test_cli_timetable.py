@@ -42,7 +42,7 @@ def run(*args: str) -> Result:
     return result
 
 
-def lesson(n: int, key: str | None = None, **changes: Any) -> list[Any]:
+def lesson(n: int, key: str | None = None, /, **changes: Any) -> list[Any]:
     return ([key] if key is not None else []) + timetable_row(START, n, **changes)
 
 
