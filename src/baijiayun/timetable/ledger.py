@@ -18,7 +18,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -553,26 +553,15 @@ def _dumps(payload: dict[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
 
 
+_JSON_COLUMNS = ("output", "sent")
+"""Columns kept as JSON text."""
+
+
 def _entry(row: sqlite3.Row) -> LedgerEntry:
-    return LedgerEntry(
-        key=row["key"],
-        line=row["line"],
-        state=row["state"],
-        room_id=row["room_id"],
-        teacher_code=row["teacher_code"],
-        admin_code=row["admin_code"],
-        output=json.loads(row["output"]) if row["output"] else None,
-        error=row["error"],
-        sent_at=row["sent_at"],
-        sent_run=row["sent_run"],
-        fingerprint=row["fingerprint"],
-        updated_at=row["updated_at"],
-        user_key=row["user_key"],
-        sent=json.loads(row["sent"]) if row["sent"] else None,
-        title=row["title"],
-        start_time=row["start_time"],
-        end_time=row["end_time"],
-    )
+    values = {f.name: row[f.name] for f in fields(LedgerEntry)}
+    for name in _JSON_COLUMNS:
+        values[name] = json.loads(values[name]) if values[name] else None
+    return LedgerEntry(**values)
 
 
 def sent_of(entry: LedgerEntry, row: Row) -> dict[str, Any]:
