@@ -56,10 +56,6 @@ def product_arg(call: Call) -> int:
     return int(call.args.get("product_type") or 0)
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 @service.store
 class SettingsStore(Store):
     """One partner's settings, sensitive words and templates, and their room assignments."""
@@ -188,8 +184,10 @@ class SettingsStore(Store):
         where += " AND kind=:kind"
         params["kind"] = kind
         if query:
-            where += " AND title LIKE :query ESCAPE '\\'"
-            params["query"] = _like(query)
+            # a substring, any case (ASCII): instr takes text of any length, where a LIKE
+            # pattern over SQLite's limit (50,000 bytes) is an error, and needs no escaping
+            where += " AND instr(lower(title), lower(:query)) > 0"
+            params["query"] = query
         if status is not None:
             where += " AND json_extract(fields, '$.status')=:status"
             params["status"] = status
