@@ -44,6 +44,9 @@ def test_every_answer_of_the_sandbox_conforms_and_nothing_changes() -> None:
     assert report.problem is None and report.conforms
     called = {f.qualname for f in report.findings if f.status == "conforms"}
     assert {"room.info", "room.listcode", "room.list", "playback.get_basic_info"} <= called
+    # arguments learnt from listings (a room, its codes) and from a check's refusal (the
+    # date getAllRoomUserStat needs though its signature makes it optional)
+    assert {"room.get_code_info", "room_data.get_all_room_user_stat"} <= called
     assert len(called) >= 50
     # only reads were sent
     sent = {path for path, n in sandbox.requests.items() if n > before.get(path, 0)}

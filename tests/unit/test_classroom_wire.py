@@ -874,6 +874,12 @@ def test_structured_values_are_signed_exactly_as_sent(harness: Any) -> None:
             id="hudong-over-https",
         ),
         pytest.param(
+            {"hosts": {"hudong": "https://hudong.baijiayun.com", "livesetting": "https://ls/"}},
+            "https://hudong.baijiayun.com",
+            "https://api.baijiayun.com",
+            id="an-earlier-spelling-names-its-group",
+        ),
+        pytest.param(
             {"base_url": "http://127.0.0.1:8123/", "hosts": {"hudong": "http://127.0.0.1:9/"}},
             "http://127.0.0.1:9",
             "http://127.0.0.1:8123",
@@ -887,9 +893,12 @@ def test_a_groups_host_can_be_set_by_name(
     h = make_harness(mode, **settings)
     call(h, "hudong.teacher_list", 1, 1, 20)
     call(h, "live.get_user_count", ROOM_ID)
+    call(h, "live_setting.get_watermark")
+    livesetting = settings["hosts"].get("livesetting", own + "/").rstrip("/")
     assert [s.url.split("?")[0] for s in h.api.sent] == [
         hudong + "/openapi/teacher/list",
         own + "/openapi/live/getUserCount",
+        livesetting + "/openapi/live_setting/getWatermark",
     ]
 
 
