@@ -26,11 +26,11 @@ from functools import cached_property
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, TypeAdapter
-
+from baijiayun._read import read
 from baijiayun._wire import BEIJING
 from baijiayun.api import REGISTRY
 from baijiayun.api.live import chat_message
+from baijiayun.models._base import fields_of
 from baijiayun.sandbox import Sandbox, SandboxRequest
 
 PNG = b"\x89PNG\r\n\x1a\n sandbox logo"
@@ -674,10 +674,10 @@ def _shape_problems(tp: Any, data: Any, where: str) -> list[str]:
     tp = _strip(tp)
     if data is None:
         return []
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
+    if fields_of(tp) is not None:
         if not isinstance(data, dict):
             return [f"{where}: expected an object for {tp.__name__}, got {type(data).__name__}"]
-        declared = {f.alias or name: f for name, f in tp.model_fields.items()}
+        declared = {f.alias or name: f for name, f in (fields_of(tp) or {}).items()}
         problems = [
             f"{where}: {tp.__name__} declares {k!r}, not sent" for k in declared if k not in data
         ]
@@ -703,7 +703,7 @@ def strict_check(result_type: Any, data: Any) -> None:
     problems = _shape_problems(result_type, data, "data")
     assert not problems, "\n".join(problems)
     if result_type is not None:
-        TypeAdapter(result_type).validate_python(data)
+        read(result_type, data)
 
 
 def unwrapped(qualname: str, envelope_data: Any) -> Any:

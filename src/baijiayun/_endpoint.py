@@ -26,13 +26,10 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from ._wire import FLAG, INT, STR, ClientOnly, Context, Invalid, Kind, MaxLength, OneOf, Rule
 from .errors import ValidationError
-
-if TYPE_CHECKING:
-    from pydantic import TypeAdapter
 
 __all__ = ["Check", "Endpoint", "Paging", "Param", "bind", "declare"]
 
@@ -150,13 +147,16 @@ class Endpoint:
         return {p.name: p for p in self.params}
 
     @cached_property
-    def adapter(self) -> TypeAdapter[Any] | None:
-        """Builds the declared result type from ``data`` (None for ``-> None``)."""
+    def reader(self) -> Callable[[Any], Any] | None:
+        """Reads ``data`` into the declared result type (None for ``-> None``).
+
+        Raises :class:`~baijiayun.models._read.ShapeProblems` where it does not fit.
+        """
         if self.result_type is None:
             return None
-        from pydantic import TypeAdapter  # built at the first call that needs it
+        from ._read import reader  # built at the first call that needs it
 
-        return TypeAdapter(self.result_type)
+        return reader(self.result_type)
 
     @cached_property
     def sent_defaults(self) -> dict[str, Any]:

@@ -22,12 +22,10 @@ from functools import partial
 from typing import Any
 from urllib.parse import quote_plus
 
-from pydantic_core import ValidationError as _PydanticValidationError
-from pydantic_core import from_json
-
 from . import _config
 from ._endpoint import Endpoint
 from ._raw import RawResult
+from ._read import ShapeProblems
 from ._signing import TIMESTAMP_TOLERANCE, sign
 from ._wire import Context
 from .errors import (
@@ -189,8 +187,8 @@ def parse_envelope(spec: Endpoint, status: int, body: bytes) -> Any:
     if not 200 <= status < 300:
         raise HTTPStatusError(status, _excerpt(spec, body), path=path)
     try:
-        envelope = from_json(body)
-    except ValueError:
+        envelope = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past Python's depth
         raise DecodeError(
             "body is not JSON", _excerpt(spec, body), path=path, http_status=status
         ) from None
@@ -251,25 +249,19 @@ def convert_result(spec: Endpoint, data: Any, http_status: int = 200) -> Any:
         else:
             problems = [f"{spec.unwrap}: the answer is not an object"]
             raise _shape_error(spec, whole, problems, http_status)
-    adapter = spec.adapter
-    if adapter is None:
+    read = spec.reader
+    if read is None:
         return None
     if data is None and not missing and not spec.safe and _is_model(spec.result_type):
         data = {}
     try:
-        return adapter.validate_python(data)
-    except _PydanticValidationError as exc:
+        return read(data)
+    except ShapeProblems as exc:
         if missing:
             raise _shape_error(
                 spec, whole, [f"{spec.unwrap}: Field required"], http_status
             ) from None
-        problems = [
-            ".".join(str(part) for part in error["loc"]) + f": {error['msg']}"
-            if error["loc"]
-            else error["msg"]
-            for error in exc.errors(include_url=False, include_input=False)
-        ]
-        raise _shape_error(spec, whole, problems, http_status) from None
+        raise _shape_error(spec, whole, exc.messages(), http_status) from None
 
 
 def _is_model(tp: Any) -> bool:
@@ -305,7 +297,7 @@ def _masked(value: Any) -> Any:
 
 def raw_result(spec: Endpoint, response: RawResponse, data: Any) -> RawResult[Any]:
     """A successful answer, unconverted (see :class:`~baijiayun.RawResult`)."""
-    envelope = from_json(response.body)
+    envelope = json.loads(response.body)
     return RawResult(
         data=data,
         code=0,

@@ -17,13 +17,13 @@ import dataclasses
 import datetime as _dt
 import decimal
 import enum
-import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from ._read import ShapeProblems, read
+from .models._base import Result, fields_of, model_class
 
 if typing.TYPE_CHECKING:
     from ._endpoint import Endpoint
@@ -143,7 +143,7 @@ def expected_types(annotation: Any) -> frozenset[str]:
     if origin in (dict, Mapping) or annotation in (dict, Mapping):
         return frozenset({"object"})
     if isinstance(annotation, type):
-        if issubclass(annotation, BaseModel):
+        if issubclass(annotation, Result):
             return frozenset({"object"})
         if issubclass(annotation, enum.Enum):
             return frozenset(json_type(member.value) for member in annotation)
@@ -191,10 +191,8 @@ def _items_of(annotation: Any) -> Any:
     return None
 
 
-def _model_class(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return None
+def _model_class(annotation: Any) -> Any:
+    return annotation if model_class(annotation) is not None else None
 
 
 def _item_annotation(annotation: Any) -> Any:
@@ -202,10 +200,9 @@ def _item_annotation(annotation: Any) -> Any:
     return _first(annotation, _items_of)
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    """The model class of a field (through ``Optional`` and ``Annotated``), else ``None``."""
-    found: type[BaseModel] | None = _first(annotation, _model_class)
-    return found
+def _model_of(annotation: Any) -> Any:
+    """The model type of a field (through ``Optional`` and ``Annotated``), else ``None``."""
+    return _first(annotation, _model_class)
 
 
 def compare(annotation: Any, data: Any, where: str = "data") -> list[Drift]:
@@ -215,9 +212,7 @@ def compare(annotation: Any, data: Any, where: str = "data") -> list[Drift]:
     return drifts
 
 
-def _compare(
-    annotation: Any, data: Any, where: str, drifts: list[Drift], depth: int, loose: bool = False
-) -> None:
+def _compare(annotation: Any, data: Any, where: str, drifts: list[Drift], depth: int) -> None:
     if depth > MAX_DEPTH:
         return
     kind = json_type(data)
@@ -229,44 +224,36 @@ def _compare(
     if item is not None and kind == "array":
         for value in data:
             before = len(drifts)
-            _compare(item, value, f"{where}[]", drifts, depth + 1, loose)
+            _compare(item, value, f"{where}[]", drifts, depth + 1)
             if len(drifts) > before:
                 break  # the items share one shape: the first that drifts says it
         return
-    if _reads(annotation, data, loose):
+    if _reads(annotation, data):
         return  # any other shape the SDK reads: lax scalars, an object of id to token, ...
     allowed = expected_types(annotation)
     wanted = "|".join(sorted(allowed)) or "something else"
     drifts.append(Drift("type", where, f"{kind}, the model reads {wanted}"))
 
 
-@functools.lru_cache(maxsize=512)
-def _reader(annotation: Any, loose: bool) -> TypeAdapter[Any]:
-    config = ConfigDict(coerce_numbers_to_str=True) if loose else None
-    return TypeAdapter(annotation, config=config)
-
-
-def _reads(annotation: Any, value: Any, loose: bool) -> bool:
-    """Whether the SDK reads ``value`` as ``annotation`` (pydantic's lax rules: ``"2"`` is
-    an int, a number is text where the model takes numbers as text)."""
+def _reads(annotation: Any, value: Any) -> bool:
+    """Whether the SDK reads ``value`` as ``annotation``: the very reader a call uses
+    (lax rules: ``"2"`` is an int, a number is text where the model takes text)."""
     try:
-        _reader(annotation, loose).validate_python(value)
-    except (ValidationError, TypeError):
+        read(annotation, value)
+    except ShapeProblems:
         return False
-    except Exception:  # an annotation pydantic cannot build a reader for alone
+    except TypeError:  # an annotation no reader is built for alone
         return json_type(value) in expected_types(annotation)
     return True
 
 
 def _compare_model(
-    model: type[BaseModel], data: Mapping[str, Any], where: str, drifts: list[Drift], depth: int
+    model: Any, data: Mapping[str, Any], where: str, drifts: list[Drift], depth: int
 ) -> None:
     known: set[str] = set()
-    for name, field in model.model_fields.items():
-        key = field.alias or name
-        known.add(key)
-        if field.validation_alias is not None and isinstance(field.validation_alias, str):
-            known.add(field.validation_alias)
+    for name, field in (fields_of(model) or {}).items():
+        known.update(field.names)
+        key = next((k for k in field.names if k in data), field.alias or name)
         path = f"{where}.{key}"
         if key not in data:
             if field.is_required():
@@ -275,8 +262,7 @@ def _compare_model(
         value = data[key]
         if value is None and not field.is_required():
             continue  # an optional field sent as null reads as its default
-        loose = bool(model.model_config.get("coerce_numbers_to_str"))
-        _compare(field.annotation, value, path, drifts, depth + 1, loose)
+        _compare(field.annotation, value, path, drifts, depth + 1)
     for key in data:
         if key not in known:
             name = ID_KEY if _is_id(str(key)) else str(key)

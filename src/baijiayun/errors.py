@@ -1,7 +1,7 @@
 """The exception tree of the SDK.
 
-Every error the SDK raises derives from :class:`BaiJiaYunError`; no httpx2 or
-pydantic exception reaches the caller unwrapped.
+Every error the SDK raises derives from :class:`BaiJiaYunError`; no httpx2
+exception, and no problem of reading an answer, reaches the caller unwrapped.
 
 * :class:`ValidationError` — bad input, raised before anything is sent.
 * :class:`ConfigurationError` — missing or inconsistent client settings.

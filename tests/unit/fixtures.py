@@ -31,9 +31,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, TypeAdapter
-
+from baijiayun._read import read
 from baijiayun.api import REGISTRY
+from baijiayun.models._base import Result, fields_of, model_class
 
 __all__ = ["EXAMPLES", "ROOM_ID", "build_value", "default_answers"]
 
@@ -64,7 +64,7 @@ class _Builder:
 
     def __init__(self) -> None:
         self._numbers = itertools.count(1)
-        self._building: list[type[BaseModel]] = []
+        self._building: list[Any] = []
         """The models being built, outermost first (a model may nest itself: a tree)."""
 
     def number(self) -> int:
@@ -83,7 +83,7 @@ class _Builder:
             return typing.get_args(tp)[0]
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             return next(iter(tp)).value
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
+        if model_class(tp) is not None:
             return self.model(tp)
         if origin in (list, tuple, set, frozenset) or tp in (list, tuple):
             args = typing.get_args(tp) or (Any,)
@@ -131,20 +131,20 @@ class _Builder:
             return f"https://fixture.example/{name}/{n}"
         return f"{name or 'text'}-{n}"
 
-    def model(self, cls: type[BaseModel]) -> dict[str, Any]:
-        row_type = getattr(cls, "row_type", None)
+    def model(self, cls: Any) -> dict[str, Any]:
+        row_type = getattr(model_class(cls), "row_type", None)
         data: dict[str, Any] = {}
         self._building.append(cls)
         try:
-            for field_name, info in cls.model_fields.items():
+            for field_name, info in (fields_of(cls) or {}).items():
                 data[info.alias or field_name] = self.value(info.annotation, field_name)
         finally:
             self._building.pop()
-        if "csv" in data and isinstance(row_type, type) and issubclass(row_type, BaseModel):
+        if "csv" in data and isinstance(row_type, type) and issubclass(row_type, Result):
             data["csv"] = self.csv(row_type)
         return data
 
-    def csv(self, row_type: type[BaseModel]) -> str:
+    def csv(self, row_type: type[Result]) -> str:
         """CSV text with a header and one valid row of ``row_type``."""
         row = self.model(row_type)
         out = io.StringIO()
@@ -194,7 +194,7 @@ def _checked(spec: Any, data: Any) -> Any:
     """``data``, once its result type accepts it (a fixture the model refuses fails here)."""
     if spec.result_type is not None:
         value = data[spec.unwrap] if spec.unwrap is not None else data
-        TypeAdapter(spec.result_type).validate_python(value)
+        read(spec.result_type, value)
     return data
 
 

@@ -7,9 +7,9 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
-
+from .._read import Before, ShapeProblems
 from .._wire import BEIJING
+from ..models._base import Result
 from .verify import SIGN, TIMESTAMP, callback_fields
 
 __all__ = [
@@ -84,34 +84,32 @@ def _utc_time(value: Any, tz: _dt.tzinfo = _dt.timezone.utc) -> _dt.datetime | N
         return None
 
 
-LenientInt = Annotated[int | None, BeforeValidator(_lenient_int)]
-IdText = Annotated[str | None, BeforeValidator(lambda v: None if v in (None, "") else str(v))]
+LenientInt = Annotated[int | None, Before(_lenient_int)]
+IdText = Annotated[str | None, Before(lambda v: None if v in (None, "") else str(v))]
 """Room and session ids stay text, as in the result models (``RoomCreated.room_id``)."""
-LenientNumber = Annotated[int | float | None, BeforeValidator(_lenient_number)]
-BeijingTime = Annotated[_dt.datetime | None, BeforeValidator(_beijing_time)]
-UtcTime = Annotated[_dt.datetime | None, BeforeValidator(_utc_time)]
+LenientNumber = Annotated[int | float | None, Before(_lenient_number)]
+BeijingTime = Annotated[_dt.datetime | None, Before(_beijing_time)]
+UtcTime = Annotated[_dt.datetime | None, Before(_utc_time)]
 
 
-class CallbackEvent(BaseModel):
+class CallbackEvent(Result):
     """A callback's fields, typed where known; every field is kept.
 
     Numeric fields that do not parse are ``None`` (their text stays in
     :attr:`raw`). Unknown fields are attributes too (``event.model_extra``).
     """
 
-    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True, defer_build=True)
-
     qid: str | None = None
     """Unique per delivery: use it to drop duplicates."""
     timestamp: UtcTime = None
     """When the platform sent it (aware, UTC)."""
 
-    _raw: dict[str, str] = PrivateAttr(default_factory=dict)
+    _raw: dict[str, str]
 
     @property
     def raw(self) -> dict[str, str]:
         """Every received field as text (``sign`` excluded)."""
-        return dict(self._raw)
+        return dict(self.__dict__.get("_raw", {}))
 
 
 class UnknownEvent(CallbackEvent):
@@ -234,7 +232,7 @@ def parse_callback(fields: object) -> CallbackEvent:
     data.pop(SIGN, None)
     try:
         event = event_type(data).model_validate(data)
-    except Exception:  # a field name pydantic cannot hold: keep everything in raw
+    except ShapeProblems:  # not expected (every typed field reads leniently): keep raw
         event = UnknownEvent.model_validate({k: data[k] for k in ("qid", TIMESTAMP) if k in data})
     event._raw = data
     return event

@@ -14,12 +14,12 @@ from typing import Any
 
 import click
 from click.shell_completion import CompletionItem
-from pydantic import BaseModel
 
 from .._endpoint import Endpoint
 from .._group import PageMethod
 from ..api import REGISTRY
 from ..errors import SECRET_NAMES
+from ..models._base import Result
 from ._app import CliError, State, json_option, pass_state
 from ._output import Output, cell, jsonable
 from ._settings import mask
@@ -61,9 +61,7 @@ def _masked(value: Any) -> Any:
 
 
 def _records(items: Sequence[Any]) -> tuple[list[str], list[list[Any]]]:
-    dicts = [
-        item.model_dump(by_alias=True) if isinstance(item, BaseModel) else item for item in items
-    ]
+    dicts = [item.model_dump(by_alias=True) if isinstance(item, Result) else item for item in items]
     columns: list[str] = []
     for item in dicts:
         for key in item if isinstance(item, dict) else ["value"]:
@@ -97,7 +95,7 @@ def render_result(out: Output, spec: Endpoint, result: Any) -> None:
     items = getattr(result, "items", None)
     if isinstance(items, list) and isinstance(data, dict):
         # the page's own fields (total, page...) under their wire names, not the list again
-        field = type(result).model_fields.get("items") if isinstance(result, BaseModel) else None
+        field = type(result).model_fields.get("items") if isinstance(result, Result) else None
         listed = {"list", "items", (field.alias if field and field.alias else "items")}
         rest = [(k, v) for k, v in data.items() if k not in listed and v is not None]
         _items(out, items, rest)

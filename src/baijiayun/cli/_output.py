@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import click
-from pydantic import BaseModel
 
 from .._wire import BEIJING
+from ..models._base import Result
 
 __all__ = ["Output", "jsonable", "show_time"]
 
@@ -32,7 +32,7 @@ def show_time(value: Any) -> str:
 
 def jsonable(value: Any) -> Any:
     """Plain JSON data: models under the platform's field names, times as ISO 8601."""
-    if isinstance(value, BaseModel):
+    if isinstance(value, Result):
         return value.model_dump(mode="json", by_alias=True)
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}

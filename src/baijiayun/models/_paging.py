@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Generic, TypeVar
 
-from pydantic import Field
-
-from ._base import Result
+from ._base import Result, field
 
 T = TypeVar("T")
 
@@ -20,7 +18,7 @@ class SizedPage(Result, Generic[T]):
     listing has.
     """
 
-    items: list[T] = Field(default_factory=list, alias="list")
+    items: list[T] = field(default_factory=list, alias="list")
     total: int | None = None
     page: int | None = None
     page_size: int | None = None

@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import Decimal
 
-from pydantic import Field
-
-from ._base import BeijingTime, Result
+from ._base import BeijingTime, Result, field
 from ._paging import SizedPage
 
 __all__ = [
@@ -150,7 +148,7 @@ class CheckinData(Result):
     checkin_id: str | None = None
     room_id: str | None = None
     user_count: int | None = None
-    items: list[CheckinUser] = Field(default_factory=list, alias="list")
+    items: list[CheckinUser] = field(default_factory=list, alias="list")
 
 
 class RosterStudent(Result):
@@ -170,7 +168,7 @@ class ClassRoster(Result):
     assist_teacher_id: str | None = None
     assist_teacher_name: str | None = None
     assist_teacher_mobile: str | None = None
-    student_list: list[RosterStudent] = Field(default_factory=list)
+    student_list: list[RosterStudent] = field(default_factory=list)
 
 
 class Teacher(Result):
@@ -225,4 +223,4 @@ class InteractSaved(Result):
 
     assist_teacher_list: SavedAssistant | None = None
     class_list: SavedClass | None = None
-    student_list: list[SavedStudent] = Field(default_factory=list)
+    student_list: list[SavedStudent] = field(default_factory=list)

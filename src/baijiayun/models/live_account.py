@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from pydantic import Field
-
-from ._base import Money, Result
+from ._base import Result, field
+from ._money import Money
 
 __all__ = ["DailyCost", "DayMediaLength", "DayMediaLengths", "DayPeaks", "HourPeaks", "RoomCost"]
 
@@ -62,4 +61,4 @@ class DayMediaLengths(Result):
     id 17753618801 (consumer code, c. 2020).
     """
 
-    items: list[DayMediaLength] = Field(default_factory=list, alias="list")
+    items: list[DayMediaLength] = field(default_factory=list, alias="list")

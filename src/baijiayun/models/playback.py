@@ -15,9 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Annotated
 
-from pydantic import Field
-
-from ._base import BeijingTime, Page, Result, token_entries
+from ._base import BeijingTime, Page, Result, field, token_entries
 
 __all__ = [
     "CropItem",
@@ -150,4 +148,4 @@ class PptUrl(Result):
 class PptUrlList(Result):
     """Answer of ``playback/getPlaybackPptUrlList``."""
 
-    items: list[PptUrl] = Field(default_factory=list, alias="list")
+    items: list[PptUrl] = field(default_factory=list, alias="list")

@@ -6,9 +6,7 @@ platform always sends them; unknown fields are kept.
 
 from __future__ import annotations
 
-from pydantic import Field
-
-from ._base import BeijingTime, Page, Result
+from ._base import BeijingTime, Page, Result, field
 
 __all__ = [
     "AuditionCode",
@@ -151,7 +149,7 @@ class AuditionCode(Result):
 class AuditionCodes(Result):
     """Answer of ``room/getAuditionCode``: a code per user number."""
 
-    items: list[AuditionCode] = Field(default_factory=list, alias="list")
+    items: list[AuditionCode] = field(default_factory=list, alias="list")
 
 
 class GroupCode(Result):
@@ -165,7 +163,7 @@ class GroupCode(Result):
 class GroupLiveCodes(Result):
     """Answer of ``room/createGroupLiveCodes`` and ``room/getGroupLiveCodes``."""
 
-    items: list[GroupCode] = Field(default_factory=list, alias="list")
+    items: list[GroupCode] = field(default_factory=list, alias="list")
 
 
 class SubRoom(Result):
@@ -178,7 +176,7 @@ class SubRoom(Result):
 class GroupSubRooms(Result):
     """Answer of ``room/getGroupSubRoomId``."""
 
-    items: list[SubRoom] = Field(default_factory=list, alias="list")
+    items: list[SubRoom] = field(default_factory=list, alias="list")
 
 
 class PushLiveUrl(Result):
@@ -202,4 +200,4 @@ class SpotVideo(Result):
 class SpotVideos(Result):
     """Answer of ``room/getSpotVideo``: the videos set to be inserted into the class."""
 
-    items: list[SpotVideo] = Field(default_factory=list, alias="list")
+    items: list[SpotVideo] = field(default_factory=list, alias="list")

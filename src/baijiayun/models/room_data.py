@@ -13,9 +13,9 @@ import io
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import BeforeValidator, Field, TypeAdapter
-
-from ._base import BeijingTime, Money, Result
+from .._read import Before, read
+from ._base import BeijingTime, Result, field
+from ._money import Money
 
 __all__ = [
     "AnswerQuestion",
@@ -90,7 +90,7 @@ class LiveReportRow(UserRow):
 class LiveReport(Result):
     """Answer of ``room_data/exportLiveReport``: one page of visits (or all of them)."""
 
-    items: list[LiveReportRow] = Field(default_factory=list, alias="room_user_info")
+    items: list[LiveReportRow] = field(default_factory=list, alias="room_user_info")
     total: int | None = None
     page: int | None = None
     page_size: int | None = None
@@ -119,7 +119,7 @@ def _room_entries(value: Any) -> Any:
     return value
 
 
-RoomUserStats = Annotated[list[RoomUserStat], BeforeValidator(_room_entries)]
+RoomUserStats = Annotated[list[RoomUserStat], Before(_room_entries)]
 """Answer of ``room_data/getAllRoomUserStat`` (a list, or a mapping by room id)."""
 
 
@@ -127,7 +127,7 @@ class RoomPeakUser(Result):
     """Answer of ``room_data/getRoomPeakUser``: the peak online per 10 minutes of one day."""
 
     date: _dt.date | None = None
-    peak_user: dict[_dt.time, int] = Field(default_factory=dict)
+    peak_user: dict[_dt.time, int] = field(default_factory=dict)
     """``{15:10: 3}``: at most 3 users online from 15:10:00 to 15:19:59."""
 
 
@@ -146,7 +146,7 @@ class AnswerQuestion(Result):
 class AnswerStat(Result):
     """Answer of ``room_data/exportAnswerStat``: the answer tool's questions of a room."""
 
-    items: list[AnswerQuestion] = Field(default_factory=list, alias="list")
+    items: list[AnswerQuestion] = field(default_factory=list, alias="list")
 
 
 class UserAnswer(UserRow):
@@ -161,7 +161,7 @@ class QuestionAnswers(Result):
     """Answer of ``room_data/exportAnswerByQuestionId``."""
 
     question_id: str | None = None
-    items: list[UserAnswer] = Field(default_factory=list, alias="list")
+    items: list[UserAnswer] = field(default_factory=list, alias="list")
 
 
 # --------------------------------------------------------------------------- chat, praise
@@ -185,7 +185,7 @@ class PraiseStat(Result):
 
     total: int | None = None
     """Praise given in the room, by everyone."""
-    items: list[UserPraise] = Field(default_factory=list, alias="list")
+    items: list[UserPraise] = field(default_factory=list, alias="list")
 
 
 # --------------------------------------------------------------------------- quizzes
@@ -211,7 +211,7 @@ class QuizAnswers(Result):
     """Answer of ``room_data/getQuizUserAnswer``."""
 
     quiz_id: str | None = None
-    items: list[QuizUserAnswer] = Field(default_factory=list, alias="list")
+    items: list[QuizUserAnswer] = field(default_factory=list, alias="list")
 
 
 # --------------------------------------------------------------------------- expressions
@@ -226,7 +226,7 @@ class ExpressionReport(UserRow):
 class ExpressionReports(Result):
     """Answer of ``room_data/getExpReportList``."""
 
-    items: list[ExpressionReport] = Field(default_factory=list, alias="list")
+    items: list[ExpressionReport] = field(default_factory=list, alias="list")
 
 
 # --------------------------------------------------------------------------- check-ins
@@ -243,7 +243,7 @@ class UserCheckins(Result):
 
     checkin_total: int | None = None
     """Check-ins the room had."""
-    items: list[UserCheckin] = Field(default_factory=list, alias="list")
+    items: list[UserCheckin] = field(default_factory=list, alias="list")
 
 
 class CheckinRecord(UserRow):
@@ -258,7 +258,7 @@ class CheckinRound(Result):
     user_count: int | None = None
     """Students in the room when the check-in began."""
     checkin_count: int | None = None
-    items: list[CheckinRecord] = Field(default_factory=list, alias="list")
+    items: list[CheckinRecord] = field(default_factory=list, alias="list")
 
 
 # --------------------------------------------------------------------------- raised hands
@@ -275,7 +275,7 @@ class RaiseData(Result):
     """Answer of ``room_data/getRoomRaiseData``."""
 
     total: int | None = None
-    items: list[RaiseRecord] = Field(default_factory=list, alias="list")
+    items: list[RaiseRecord] = field(default_factory=list, alias="list")
 
 
 # --------------------------------------------------------------------------- red packets
@@ -289,7 +289,7 @@ class RedPackageStat(Result):
 
     grab_count: int | None = None
     total_amount: Money | None = None
-    items: list[UserRedPackage] = Field(default_factory=list, alias="list")
+    items: list[UserRedPackage] = field(default_factory=list, alias="list")
 
 
 class RedPackageGrab(UserRow):
@@ -303,7 +303,7 @@ class RedPackageRecordInfo(Result):
     red_package_id: str | None = None
     grab_count: int | None = None
     total_amount: Money | None = None
-    items: list[RedPackageGrab] = Field(default_factory=list, alias="list")
+    items: list[RedPackageGrab] = field(default_factory=list, alias="list")
 
 
 # --------------------------------------------------------------------------- awards, Q&A, ...
@@ -316,7 +316,7 @@ class AwardRecord(UserRow):
 
 
 class AwardStat(Result):
-    items: list[AwardRecord] = Field(default_factory=list, alias="list")
+    items: list[AwardRecord] = field(default_factory=list, alias="list")
 
 
 class QaRecord(UserRow):
@@ -329,20 +329,20 @@ class QaRecord(UserRow):
 
 
 class QaStat(Result):
-    items: list[QaRecord] = Field(default_factory=list, alias="list")
+    items: list[QaRecord] = field(default_factory=list, alias="list")
 
 
 class QuestionnaireRecord(UserRow):
     """One filled-in questionnaire of ``room_data/exportQuestionnaireStat``."""
 
     questionnaire_id: str | None = None
-    answers: dict[str, str] = Field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)
     """Each question's answer, by question."""
     submit_time: BeijingTime | None = None
 
 
 class QuestionnaireStat(Result):
-    items: list[QuestionnaireRecord] = Field(default_factory=list, alias="list")
+    items: list[QuestionnaireRecord] = field(default_factory=list, alias="list")
 
 
 class EvaluationRecord(UserRow):
@@ -356,7 +356,7 @@ class EvaluationRecord(UserRow):
 class EvaluationStat(Result):
     """Answer of ``room_data/getEvaluationStat``: one page of evaluations."""
 
-    items: list[EvaluationRecord] = Field(default_factory=list, alias="list")
+    items: list[EvaluationRecord] = field(default_factory=list, alias="list")
     total: int | None = None
     page: int | None = None
     page_size: int | None = None
@@ -379,18 +379,7 @@ class CsvExport(Result, Generic[RowT]):
         """The CSV's rows as typed models (a leading BOM and blank lines are ignored)."""
         text = (self.csv or "").lstrip("\ufeff")
         reader = csv.DictReader(io.StringIO(text))
-        adapter: TypeAdapter[RowT] = _adapter(self.row_type)
-        return [adapter.validate_python(row) for row in reader if any(row.values())]
-
-
-_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
-
-
-def _adapter(tp: Any) -> TypeAdapter[Any]:
-    found = _ADAPTERS.get(tp)
-    if found is None:
-        found = _ADAPTERS[tp] = TypeAdapter(tp)
-    return found
+        return [read(self.row_type, row) for row in reader if any(row.values())]
 
 
 class AttentionCheck(Result):

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from pydantic import Field
-
-from ._base import Money, Result
+from ._base import Result, field
+from ._money import Money
 
 __all__ = ["SmallClassDailyCost", "SmallClassRoomCost", "SmallClassUserCost", "SmallClassUserCosts"]
 
@@ -56,6 +55,6 @@ class SmallClassUserCosts(Result):
 
     room_id: str | None = None
     date: _dt.date | None = None
-    items: list[SmallClassUserCost] = Field(default_factory=list, alias="list")
+    items: list[SmallClassUserCost] = field(default_factory=list, alias="list")
     amount: Money | None = None
     """The room's amount that day (its room fee and every user's)."""

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from pydantic import AliasChoices, Field
-
-from ._base import BeijingTime, Result
+from ._base import BeijingTime, Result, field
 
 __all__ = ["SubAccountCreated", "SubAccountInfo", "SubAccountList"]
 
@@ -18,10 +16,10 @@ class SubAccountCreated(Result):
     ``partner_id``), so that a surprising answer never puts the key in an error.
     """
 
-    sub_partner_id: str | None = Field(
-        default=None, validation_alias=AliasChoices("sub_partner_id", "partner_id")
+    sub_partner_id: str | None = field(
+        default=None, validation_alias=("sub_partner_id", "partner_id")
     )
-    partner_key: str | None = Field(default=None, repr=False)
+    partner_key: str | None = field(default=None, repr=False)
     """The sub-account's partner key (kept out of ``repr``)."""
 
 
@@ -56,7 +54,7 @@ class SubAccountInfo(Result):
 class SubAccountList(Result):
     """Answer of ``sub_account/getSubAccountList``: one page of sub-accounts."""
 
-    items: list[SubAccountInfo] = Field(default_factory=list, alias="list")
+    items: list[SubAccountInfo] = field(default_factory=list, alias="list")
     total: int | None = None
     page: int | None = None
     page_size: int | None = None

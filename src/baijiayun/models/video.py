@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
-
-from ._base import BeijingTime, Page, Result, token_entries
+from ._base import BeijingTime, Page, Result, field, token_entries
 
 __all__ = [
     "Category",
@@ -149,7 +147,7 @@ class VideoImage(Result):
 class VideoImages(Result):
     """Answer of ``video/getImage``: screenshots of a transcoded video."""
 
-    items: list[VideoImage] = Field(default_factory=list, alias="list")
+    items: list[VideoImage] = field(default_factory=list, alias="list")
 
 
 class Category(Result):
@@ -177,13 +175,13 @@ class CategoryNode(Category):
     level: int | None = None
     """1 for a top-level category, 2 for a subcategory."""
     video_count: int | None = None
-    children: list[CategoryNode] = Field(default_factory=list)
+    children: list[CategoryNode] = field(default_factory=list)
 
 
 class CategoryInfo(Category):
     """Answer of ``video/getCategoryInfo``: a category and its subcategories."""
 
-    children: list[Category] = Field(default_factory=list)
+    children: list[Category] = field(default_factory=list)
 
 
 class CategoryAdded(Result):
@@ -216,7 +214,7 @@ class VideoUrls(Result):
     kept for answers that send one; :meth:`url` reads either.
     """
 
-    play_info: dict[str, VideoPlayInfo] = Field(default_factory=dict)
+    play_info: dict[str, VideoPlayInfo] = field(default_factory=dict)
     """The files by definition name (``play_info["low"].url``)."""
     video_id: int | None = None
     format: str | None = None
@@ -225,7 +223,7 @@ class VideoUrls(Result):
     height: int | None = None
     expire_time: BeijingTime | None = None
     """When the addresses stop working."""
-    items: list[VideoUrl] = Field(default_factory=list, alias="list")
+    items: list[VideoUrl] = field(default_factory=list, alias="list")
 
     def url(self, definition: str | int | None = None) -> str | None:
         """The address of ``definition`` (a ``play_info`` name, or a ``list`` entry's
