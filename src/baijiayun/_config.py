@@ -8,9 +8,9 @@ import numbers
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from ._wire import BEIJING, Value
 from .errors import ConfigurationError
 
 LEGACY_BASE_URL = "https://api.baijiayun.com/"
@@ -31,19 +31,40 @@ DATA_DIR_ENV = "BAIJIAYUN_DATA_DIR"
 """Where the command's embedded sandbox keeps its state."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    partner_id: str
-    partner_key: str | None
-    secret_key: str | None
-    base_url: str
-    private_domain: str | None
-    tz: _dt.tzinfo
-    explicit_base_url: bool = False
-    """``base_url`` was given (argument or environment): every call goes there, even
-    those of groups the platform serves from another host (``hudong``)."""
-    hosts: Mapping[str, str] = field(default_factory=dict)
-    """Base URLs by group name (``{"hudong": "https://..."}``): wins over both."""
+class Settings(Value):
+    """A client's checked settings.
+
+    ``explicit_base_url``: ``base_url`` was given (argument or environment): every call
+    goes there, even those of groups the platform serves from another host (``hudong``).
+    ``hosts``: base URLs by group name (``{"hudong": "https://..."}``): wins over both.
+    """
+
+    __slots__ = (
+        "base_url",
+        "explicit_base_url",
+        "hosts",
+        "partner_id",
+        "partner_key",
+        "private_domain",
+        "secret_key",
+        "tz",
+    )
+
+    def __init__(
+        self,
+        partner_id: str,
+        partner_key: str | None,
+        secret_key: str | None,
+        base_url: str,
+        private_domain: str | None,
+        tz: _dt.tzinfo,
+        explicit_base_url: bool = False,
+        hosts: Mapping[str, str] | None = None,
+    ) -> None:
+        self.partner_id, self.partner_key, self.secret_key = partner_id, partner_key, secret_key
+        self.base_url, self.private_domain, self.tz = base_url, private_domain, tz
+        self.explicit_base_url = explicit_base_url
+        self.hosts: Mapping[str, str] = hosts if hosts is not None else {}
 
     def base_url_of(self, group: str, host: str | None) -> str:
         """Where a call of ``group`` goes: its ``hosts`` entry, else the group's own host
@@ -195,15 +216,15 @@ def resolve(
         check_key("partner_key", pkey)
     if skey is not None:
         check_key("secret_key", skey)
-    from zoneinfo import ZoneInfo  # read when a client is built, not when settings are named
-
     if isinstance(tz, str):
+        from zoneinfo import ZoneInfo  # only a zone named by the caller needs the database
+
         try:
             zone: _dt.tzinfo = ZoneInfo(tz)
         except Exception as exc:  # ZoneInfoNotFoundError, ValueError
             raise ConfigurationError(f"unknown time zone tz={tz!r}") from exc
     else:
-        zone = tz or ZoneInfo("Asia/Shanghai")
+        zone = tz or BEIJING
     return Settings(
         partner_id=pid,
         partner_key=pkey,

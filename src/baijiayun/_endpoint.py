@@ -24,11 +24,22 @@ import types
 import typing
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from ._wire import FLAG, INT, STR, ClientOnly, Context, Invalid, Kind, MaxLength, OneOf, Rule
+from ._wire import (
+    FLAG,
+    INT,
+    STR,
+    ClientOnly,
+    Context,
+    Invalid,
+    Kind,
+    MaxLength,
+    OneOf,
+    Rule,
+    Value,
+)
 from .errors import ValidationError
 
 __all__ = ["Check", "Endpoint", "Paging", "Param", "bind", "declare"]
@@ -39,15 +50,23 @@ Check = Callable[[Mapping[str, Any], Context], None]
 _EMPTY = inspect.Parameter.empty
 
 
-@dataclass(frozen=True)
-class Param:
-    name: str
-    kind: Kind
-    rules: tuple[Rule, ...] = ()
-    required: bool = False
-    default: Any = None
-    keyword_only: bool = False
-    type_text: str = ""
+class Param(Value):
+    """One parameter of an endpoint: its wire name, kind, rules and default."""
+
+    __slots__ = ("default", "keyword_only", "kind", "name", "required", "rules", "type_text")
+
+    def __init__(
+        self,
+        name: str,
+        kind: Kind,
+        rules: tuple[Rule, ...] = (),
+        required: bool = False,
+        default: Any = None,
+        keyword_only: bool = False,
+        type_text: str = "",
+    ) -> None:
+        self.name, self.kind, self.rules, self.required = name, kind, rules, required
+        self.default, self.keyword_only, self.type_text = default, keyword_only, type_text
 
     @property
     def is_file(self) -> bool:
@@ -58,17 +77,17 @@ class Param:
         return tuple(r for r in self.rules if r.platform)
 
 
-@dataclass(frozen=True)
-class Paging:
+class Paging(Value):
     """How an endpoint pages: the page-number parameter (from 1) and the page-size parameter.
 
     The items are the result itself (a list) or its ``items`` (a
     :class:`~baijiayun.models.Page`). Iteration stops at a short or empty page.
     """
 
-    page: str = "page"
-    size: str = "limit"
-    default_size: int = 100
+    __slots__ = ("default_size", "page", "size")
+
+    def __init__(self, page: str = "page", size: str = "limit", default_size: int = 100) -> None:
+        self.page, self.size, self.default_size = page, size, default_size
 
 
 def without_self(signature: inspect.Signature) -> inspect.Signature:
@@ -107,30 +126,46 @@ def bind(
     return {k: v for k, v in values.items() if v is not None}
 
 
-@dataclass(frozen=True, eq=False)
 class Endpoint:
-    """One endpoint: group, name, path, parameters, result and behaviour."""
+    """One endpoint: group, name, path, parameters, result and behaviour.
 
-    group: str
-    name: str
-    path: str
-    params: tuple[Param, ...]
-    result_type: Any
-    doc: str
-    signature: inspect.Signature = field(repr=False)
-    safe: bool = False
-    """Repeating it cannot change state: retried even after it may have arrived."""
-    signed: bool = True
-    unwrap: str | None = None
-    """The field of ``data`` the result is taken from."""
-    checks: tuple[Check, ...] = ()
-    """Rules over several parameters that the platform enforces."""
-    client_checks: tuple[Check, ...] = ()
-    """Rules over several parameters that only the SDK checks."""
-    paging: Paging | None = None
-    host: str | None = None
-    """The base URL the platform serves this endpoint from, when it is not the account's
-    own (the ``hudong`` group); a client whose ``base_url`` was set sends it there instead."""
+    * ``safe``: repeating it cannot change state: retried even after it may have arrived;
+    * ``unwrap``: the field of ``data`` the result is taken from;
+    * ``checks``: rules over several parameters that the platform enforces;
+      ``client_checks``: those only the SDK checks;
+    * ``host``: the base URL the platform serves this endpoint from, when it is not the
+      account's own (the ``hudong`` group); a client whose ``base_url`` was set sends it
+      there instead.
+
+    Built once by :func:`declare` and not changed after (an endpoint is its identity:
+    two are equal only if they are the same object).
+    """
+
+    def __init__(
+        self,
+        group: str,
+        name: str,
+        path: str,
+        params: tuple[Param, ...],
+        result_type: Any,
+        doc: str,
+        signature: inspect.Signature,
+        safe: bool = False,
+        signed: bool = True,
+        unwrap: str | None = None,
+        checks: tuple[Check, ...] = (),
+        client_checks: tuple[Check, ...] = (),
+        paging: Paging | None = None,
+        host: str | None = None,
+    ) -> None:
+        self.group, self.name, self.path, self.params = group, name, path, params
+        self.result_type, self.doc, self.signature = result_type, doc, signature
+        self.safe, self.signed, self.unwrap = safe, signed, unwrap
+        self.checks, self.client_checks = checks, client_checks
+        self.paging, self.host = paging, host
+
+    def __repr__(self) -> str:
+        return f"Endpoint({self.qualname!r}, {self.path!r})"
 
     @property
     def qualname(self) -> str:

@@ -17,17 +17,15 @@ import random
 import re
 import time
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
 from . import _config
 from ._endpoint import Endpoint
-from ._raw import RawResult
 from ._read import ShapeProblems
 from ._signing import TIMESTAMP_TOLERANCE, sign
-from ._wire import Context
+from ._wire import Context, Value
 from .errors import (
     EXCERPT_CHARS,
     MSG_CHARS,
@@ -44,80 +42,118 @@ from .errors import (
 from .keys import KeyStore, PartnerKeyProvider
 from .limits import DEFAULT_LEASE, Limiter, Permit
 
+if TYPE_CHECKING:
+    from ._raw import RawResult
+
 logger = logging.getLogger("baijiayun")
 
 EXCERPT = EXCERPT_CHARS
 
 
 # --------------------------------------------------------------------------- actions
-@dataclass(slots=True)
-class NeedKey:
+class NeedKey(Value):
     """Ask the driver for the partner key; ``stale`` is a key to replace."""
 
-    stale: str | None = None
+    __slots__ = ("stale",)
+
+    def __init__(self, stale: str | None = None) -> None:
+        self.stale = stale
 
 
-@dataclass(slots=True)
-class Acquire:
+class Acquire(Value):
     """Ask ``limiter`` for a slot for ``key`` (the partner id), held at most ``lease`` seconds.
 
     The driver answers with ``limiter.try_acquire`` (or ``atry_acquire``): a
     :class:`~baijiayun.limits.Permit`, or the seconds to wait before asking again.
     """
 
-    limiter: Limiter
-    key: str
-    lease: float
+    __slots__ = ("key", "lease", "limiter")
+
+    def __init__(self, limiter: Limiter, key: str, lease: float) -> None:
+        self.limiter, self.key, self.lease = limiter, key, lease
 
 
-@dataclass(slots=True)
-class Send:
+class Send(Value):
     """Send ``request``; with a ``permit``, the driver releases it once the attempt ended."""
 
-    request: PreparedRequest
-    timeout: float | None
-    permit: Permit | None = None
+    __slots__ = ("permit", "request", "timeout")
+
+    def __init__(
+        self, request: PreparedRequest, timeout: float | None, permit: Permit | None = None
+    ) -> None:
+        self.request, self.timeout, self.permit = request, timeout, permit
 
 
-@dataclass(slots=True)
-class Sleep:
-    seconds: float
+class Sleep(Value):
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
 
 
-@dataclass(slots=True)
-class PreparedRequest:
+class PreparedRequest(Value):
     """One attempt's request. ``content`` is the exact urlencoded body that was signed."""
 
-    method: str
-    url: str
-    path: str
-    content: bytes | None
-    fields: tuple[tuple[str, str], ...]
-    files: Mapping[str, Any]
+    __slots__ = ("content", "fields", "files", "method", "path", "url")
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        content: bytes | None,
+        fields: tuple[tuple[str, str], ...],
+        files: Mapping[str, Any],
+    ) -> None:
+        self.method, self.url, self.path = method, url, path
+        self.content, self.fields, self.files = content, fields, files
 
     def __repr__(self) -> str:  # the body holds the sign (or secret_key): never shown
         return f"PreparedRequest({self.method} {self.path})"
 
 
-@dataclass(slots=True)
-class RawResponse:
-    status: int
-    body: bytes
-    headers: Mapping[str, str] | None = None
+class RawResponse(Value):
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> None:
+        self.status, self.body, self.headers = status, body, headers
 
 
-@dataclass(frozen=True)
-class RequestOptions:
-    """Per-client (and per-call, through ``with_options``) behaviour."""
+class RequestOptions(Value):
+    """Per-client (and per-call, through ``with_options``) behaviour.
 
-    timeout: float | None = _config.DEFAULT_TIMEOUT
-    max_retries: int = _config.DEFAULT_MAX_RETRIES
-    validate: bool = True
-    retry_writes: bool = False
-    backoff_base: float = 0.25
-    backoff_max: float = 8.0
-    raw: bool = False
-    """Return a :class:`~baijiayun.RawResult` (the ``data`` unconverted), not the result."""
+    ``raw``: return a :class:`~baijiayun.RawResult` (the ``data`` unconverted), not the result.
+    """
+
+    __slots__ = (
+        "backoff_base",
+        "backoff_max",
+        "max_retries",
+        "raw",
+        "retry_writes",
+        "timeout",
+        "validate",
+    )
+
+    def __init__(
+        self,
+        timeout: float | None = _config.DEFAULT_TIMEOUT,
+        max_retries: int = _config.DEFAULT_MAX_RETRIES,
+        validate: bool = True,
+        retry_writes: bool = False,
+        backoff_base: float = 0.25,
+        backoff_max: float = 8.0,
+        raw: bool = False,
+    ) -> None:
+        self.timeout, self.max_retries, self.validate = timeout, max_retries, validate
+        self.retry_writes, self.raw = retry_writes, raw
+        self.backoff_base, self.backoff_max = backoff_base, backoff_max
+
+    def replace(self, **changes: Any) -> RequestOptions:
+        """A copy with ``changes`` (option names as keywords)."""
+        return RequestOptions(
+            **{**dict(zip(self.__slots__, self._values(), strict=True)), **changes}
+        )
 
 
 _RNG = random.Random()
@@ -297,6 +333,8 @@ def _masked(value: Any) -> Any:
 
 def raw_result(spec: Endpoint, response: RawResponse, data: Any) -> RawResult[Any]:
     """A successful answer, unconverted (see :class:`~baijiayun.RawResult`)."""
+    from ._raw import RawResult  # loaded by the first raw call
+
     envelope = json.loads(response.body)
     return RawResult(
         data=data,
@@ -388,7 +426,7 @@ class ClientBase:
         """A shallow copy sharing pool and keys, with other request options."""
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
-        clone._options = replace(self._options, **changes)
+        clone._options = self._options.replace(**changes)
         clone._bind_groups()
         return clone
 
@@ -405,7 +443,7 @@ class ClientBase:
 
     @property
     def _raw_options(self) -> RequestOptions:
-        return replace(self._options, raw=True)
+        return self._options.replace(raw=True)
 
     def _run_task(self, task: Generator[Any, Any, Any]) -> Any:
         """Drive a task of several steps (see ``_task.py``): its result, or an awaitable of it."""

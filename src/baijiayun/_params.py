@@ -15,7 +15,6 @@ import enum
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from ._endpoint import Paging
@@ -198,12 +197,13 @@ def _json_list(value: Any) -> list[Any] | None:
     return parsed if isinstance(parsed, list) else None
 
 
-@dataclass(frozen=True)
 class LengthBetween(Rule):
     """Text of ``lo`` to ``hi`` characters."""
 
-    lo: int
-    hi: int
+    __slots__ = ("hi", "lo")
+
+    def __init__(self, lo: int, hi: int) -> None:
+        self.lo, self.hi = lo, hi
 
     def check(self, value: Any) -> str | None:
         ok = isinstance(value, str) and self.lo <= len(value) <= self.hi
@@ -213,11 +213,13 @@ class LengthBetween(Rule):
         return f"must be {self.lo} to {self.hi} characters"
 
 
-@dataclass(frozen=True)
 class JsonObjects(Rule):
     """JSON text of a non-empty array of objects, each with the ``keys`` named."""
 
-    keys: tuple[str, ...] = ()
+    __slots__ = ("keys",)
+
+    def __init__(self, keys: tuple[str, ...] = ()) -> None:
+        self.keys = keys
 
     def check(self, value: Any) -> str | None:
         items = _json_list(value)
@@ -236,11 +238,13 @@ class JsonObjects(Rule):
         return f"must be a non-empty JSON array of objects{needs}"
 
 
-@dataclass(frozen=True)
 class MaxJsonItems(Rule):
     """A JSON array of at most ``n`` items."""
 
-    n: int
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
 
     def check(self, value: Any) -> str | None:
         items = _json_list(value)
@@ -263,11 +267,13 @@ def file_name(value: Any) -> str | None:
     return os.path.basename(name) if isinstance(name, str) else None
 
 
-@dataclass(frozen=True)
 class Extensions(Rule):
     """The uploaded file's name ends with one of the documented extensions."""
 
-    extensions: tuple[str, ...]
+    __slots__ = ("extensions",)
+
+    def __init__(self, extensions: tuple[str, ...]) -> None:
+        self.extensions = extensions
 
     def check(self, value: Any) -> str | None:
         name = file_name(value)

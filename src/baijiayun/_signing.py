@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import sys
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
@@ -51,7 +51,8 @@ def encode_value(value: Any) -> str:
         if value.is_integer():
             return str(int(value))
         return repr(value)
-    if isinstance(value, Decimal):
+    decimal = sys.modules.get("decimal")  # a Decimal exists only once its module is loaded,
+    if decimal is not None and isinstance(value, decimal.Decimal):  # so none is imported here
         return format(value.normalize(), "f")
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value) if isinstance(value, (set, frozenset)) else value

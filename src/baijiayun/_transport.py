@@ -31,11 +31,12 @@ import httpx2
 if TYPE_CHECKING:  # for type hints only: httpx2 loads both when it builds a pool
     import ssl
 
+    from ._task import CallEndpoint, Transfer
+
 
 from . import _deadline
 from ._endpoint import Endpoint
 from ._flow import ANSWER_TOO_LARGE, MAX_ANSWER_BYTES, Acquire, NeedKey, RawResponse, Send, Sleep
-from ._task import CallEndpoint, Transfer
 from .errors import (
     APIConnectionError,
     APITimeoutError,
@@ -52,7 +53,7 @@ logger = logging.getLogger("baijiayun")
 FORM_HEADERS = httpx2.Headers({"Content-Type": "application/x-www-form-urlencoded"})
 
 Flow = Generator[NeedKey | Acquire | Send | Sleep, Any, Any]
-TaskFlow = Generator[CallEndpoint | Transfer | Sleep, Any, Any]
+TaskFlow = Generator["CallEndpoint | Transfer | Sleep", Any, Any]  # _task loads with a task
 
 # Failures that happen before any byte of the request reached the server.
 _NEVER_SENT: tuple[type[Exception], ...] = (
@@ -266,6 +267,8 @@ class SyncDriver(_Driver):
     def run_task(self, task: TaskFlow, call: Callable[[Endpoint, dict[str, Any]], Any]) -> Any:
         """Drive a task: API calls through ``call`` (their errors end the task), transfers,
         pauses."""
+        from ._task import CallEndpoint, Transfer  # loaded by the first task (an upload)
+
         try:
             action = next(task)
             while True:
@@ -379,6 +382,8 @@ class AsyncDriver(_Driver):
     async def run_task(
         self, task: TaskFlow, call: Callable[[Endpoint, dict[str, Any]], Awaitable[Any]]
     ) -> Any:
+        from ._task import CallEndpoint, Transfer  # loaded by the first task (an upload)
+
         try:
             action = next(task)
             while True:

@@ -24,9 +24,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 from ._signing import encode_value
 
@@ -56,8 +54,13 @@ __all__ = [
     "UserNumber",
 ]
 
-BEIJING = ZoneInfo("Asia/Shanghai")
-"""The platform's zone: times it sends as text are Beijing time."""
+BEIJING = _dt.timezone(_dt.timedelta(hours=8), "CST")
+"""The platform's zone: times it sends as text are Beijing time (China Standard Time).
+
+A fixed UTC+8: China has kept it, with no daylight saving, since 1991, so it is
+exact for every time the platform holds, and it costs no time-zone database at
+start-up (``ZoneInfo("Asia/Shanghai")`` gives the same offsets; a client's
+``tz="Asia/Shanghai"`` still reads that zone)."""
 
 FileInput = str | os.PathLike[str] | bytes | IO[bytes] | tuple[str, Any]
 """What a file parameter takes: a path, bytes, a binary file object or ``(filename, content)``."""
@@ -72,8 +75,39 @@ class Invalid(ValueError):
         super().__init__(rule)
 
 
-@dataclass(frozen=True)
-class Context:
+class Value:
+    """A small value object: its settings in ``__slots__``, set in ``__init__`` and not
+    changed after; ``repr``, ``==`` and ``hash`` come from them.
+
+    Plain classes rather than dataclasses: every process that makes a call imports
+    these, and building a dataclass costs 0.2-0.6 ms of start-up each (the cold start
+    of ``docs/benchmarks.md``).
+    """
+
+    __slots__ = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _slot_names(type(self)))
+
+    def __repr__(self) -> str:
+        shown = (f"{name}={getattr(self, name)!r}" for name in _slot_names(type(self)))
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Value)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._values()))
+
+
+def _slot_names(cls: type) -> list[str]:
+    return [name for klass in reversed(cls.__mro__) for name in klass.__dict__.get("__slots__", ())]
+
+
+class Context(Value):
     """What normalising a value may depend on: the zone of naive datetimes and the clock.
 
     Clients hold one (their ``tz`` and ``clock``); the sandbox holds one with
@@ -81,8 +115,10 @@ class Context:
     instead of patching ``time`` in modules.
     """
 
-    tz: _dt.tzinfo = BEIJING
-    now: Callable[[], float] = field(default=time.time)
+    __slots__ = ("now", "tz")
+
+    def __init__(self, tz: _dt.tzinfo = BEIJING, now: Callable[[], float] = time.time) -> None:
+        self.tz, self.now = tz, now
 
 
 # --------------------------------------------------------------------------- kinds
@@ -370,9 +406,10 @@ def _each(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-class Rule:
+class Rule(Value):
     """A documented constraint on one parameter's normalised value."""
 
+    __slots__ = ()
     platform = True
     """Whether the platform enforces it (the sandbox then does too)."""
 
@@ -384,7 +421,6 @@ class Rule:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
 class ClientOnly(Rule):
     """A rule the SDK checks before sending but the sandbox does not enforce.
 
@@ -392,8 +428,11 @@ class ClientOnly(Rule):
     platform is unknown: the sandbox must accept what the platform accepts.
     """
 
-    rule: Rule
+    __slots__ = ("rule",)
     platform = False
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
 
     def check(self, value: Any) -> str | None:
         return self.rule.check(value)
@@ -402,10 +441,11 @@ class ClientOnly(Rule):
         return self.rule.describe() + " (checked by the SDK only)"
 
 
-@dataclass(frozen=True)
 class Range(Rule):
-    lo: int | None = None
-    hi: int | None = None
+    __slots__ = ("hi", "lo")
+
+    def __init__(self, lo: int | None = None, hi: int | None = None) -> None:
+        self.lo, self.hi = lo, hi
 
     def check(self, value: Any) -> str | None:
         for v in _each(value):
@@ -423,9 +463,11 @@ class Range(Rule):
         return f"must be between {self.lo} and {self.hi}"
 
 
-@dataclass(frozen=True)
 class OneOf(Rule):
-    values: tuple[Any, ...]
+    __slots__ = ("values",)
+
+    def __init__(self, values: tuple[Any, ...]) -> None:
+        self.values = values
 
     def check(self, value: Any) -> str | None:
         if value in self.values:  # one plain value, the common case
@@ -441,9 +483,11 @@ class OneOf(Rule):
         return cls(tuple(c.value if isinstance(c, enum.Enum) else c for c in choices))
 
 
-@dataclass(frozen=True)
 class MaxItems(Rule):
-    n: int
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
 
     def check(self, value: Any) -> str | None:
         return self.describe() if isinstance(value, list) and len(value) > self.n else None
@@ -452,8 +496,9 @@ class MaxItems(Rule):
         return f"at most {self.n} items"
 
 
-@dataclass(frozen=True)
 class NonEmpty(Rule):
+    __slots__ = ()
+
     def check(self, value: Any) -> str | None:
         return self.describe() if value in ("", []) else None
 
@@ -461,9 +506,10 @@ class NonEmpty(Rule):
         return "must not be empty"
 
 
-@dataclass(frozen=True)
 class UserNumber(Rule):
     """A positive integer of at most 19 digits (the partner's own user id)."""
+
+    __slots__ = ()
 
     def check(self, value: Any) -> str | None:
         for v in _each(value):
@@ -478,9 +524,11 @@ class UserNumber(Rule):
 _URL_RE = re.compile(r"https?://[^\s/?#]+[^\s]*\Z", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
 class HttpUrl(Rule):
-    allow_empty: bool = False
+    __slots__ = ("allow_empty",)
+
+    def __init__(self, allow_empty: bool = False) -> None:
+        self.allow_empty = allow_empty
 
     def check(self, value: Any) -> str | None:
         if value == "" and self.allow_empty:
@@ -491,11 +539,13 @@ class HttpUrl(Rule):
         return "must be an absolute http(s) URL" + (" (or empty)" if self.allow_empty else "")
 
 
-@dataclass(frozen=True)
 class MaxLength(Rule):
     """Longer text is accepted and truncated by the platform; the SDK only warns."""
 
-    n: int
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
 
     def check(self, value: Any) -> str | None:
         return None

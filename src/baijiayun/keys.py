@@ -24,10 +24,10 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ._redis import UNLOCK_SCRIPT, RedisUser
+from ._wire import Value
 from .errors import ConfigurationError
 
 logger = logging.getLogger("baijiayun")
@@ -55,14 +55,17 @@ REFRESH_INTERVAL = 30.0
 """Seconds after a refresh during which a refused key is not fetched again."""
 
 
-@dataclass(frozen=True)
-class KeyRecord:
-    """A partner key as a shared store holds it."""
+class KeyRecord(Value):
+    """A partner key as a shared store holds it.
 
-    key: str
-    refreshed: bool = False
-    """Fetched within the last :data:`REFRESH_INTERVAL` seconds to replace this same key
-    after a 1002: the key is current, and a 1002 now is about something else."""
+    ``refreshed``: fetched within the last :data:`REFRESH_INTERVAL` seconds to replace
+    this same key after a 1002: the key is current, and a 1002 now is about something else.
+    """
+
+    __slots__ = ("key", "refreshed")
+
+    def __init__(self, key: str, refreshed: bool = False) -> None:
+        self.key, self.refreshed = key, refreshed
 
     def __repr__(self) -> str:  # never the key
         return f"KeyRecord(refreshed={self.refreshed})"

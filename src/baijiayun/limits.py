@@ -33,10 +33,10 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ._redis import RedisUser
+from ._wire import Value
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -59,13 +59,16 @@ DEFAULT_LEASE = 300.0
 """Seconds a slot is held at most when the attempt has no timeout (``timeout=None``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Permit:
+class Permit(Value):
     """A slot taken from ``limiter`` for one attempt; give it back with ``limiter.release``."""
 
-    limiter: Limiter = field(repr=False)
-    key: str
-    ticket: str
+    __slots__ = ("key", "limiter", "ticket")
+
+    def __init__(self, limiter: Limiter, key: str, ticket: str) -> None:
+        self.limiter, self.key, self.ticket = limiter, key, ticket
+
+    def __repr__(self) -> str:
+        return f"Permit(key={self.key!r}, ticket={self.ticket!r})"
 
 
 @runtime_checkable

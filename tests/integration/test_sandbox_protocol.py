@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import hashlib
 import json
 import time
@@ -105,7 +105,8 @@ def test_sdk_errors_for_protocol_failures(sandbox: Sandbox) -> None:
         stranger.room.list()
     with sandbox.client() as c:
         spec = REGISTRY["/openapi/room/list"]
-        ghost = dataclasses.replace(spec, path="/openapi/room/ghost")
+        ghost = copy.copy(spec)
+        ghost.path = "/openapi/room/ghost"
         with pytest.raises(EndpointNotFoundError):
             c._call(ghost, {})
 

@@ -10,6 +10,7 @@ import httpx2
 import pytest
 
 from baijiayun import AsyncBaiJiaYunClient, BaiJiaYunClient, BaiJiaYunError, ConfigurationError
+from baijiayun._wire import BEIJING
 
 from .conftest import CREATEKEY, FETCHED_KEY, PARTNER_ID, PARTNER_KEY, ROOM_ID, SECRET_KEY
 
@@ -196,7 +197,8 @@ def test_positional_seed_form_async(api) -> None:
 @pytest.mark.parametrize(
     ("tz", "expected"),
     [
-        (None, ZoneInfo("Asia/Shanghai")),
+        (None, BEIJING),  # China Standard Time, a fixed UTC+8
+        ("Asia/Shanghai", ZoneInfo("Asia/Shanghai")),
         ("UTC", ZoneInfo("UTC")),
         ("America/New_York", ZoneInfo("America/New_York")),
         (dt.timezone.utc, dt.timezone.utc),
