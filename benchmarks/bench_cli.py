@@ -22,11 +22,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from _paired import paired
 
 PARTNER_ID = "10000001"
 PARTNER_KEY = "sandbox-partner-key-0000000000000000000000000000000000000000"
@@ -37,31 +38,6 @@ from baijiayun import BaiJiaYunClient
 client = BaiJiaYunClient(sys.argv[1], partner_key=sys.argv[2], base_url=sys.argv[3])
 print(client.room.info(sys.argv[4]).title)
 """
-
-
-def cpu_of(command: list[str], env: dict[str, str]) -> float:
-    """CPU seconds (user + system) of one whole process; it must succeed."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{command[:3]}... failed: {process.stderr.read().decode()[-400:]}")
-    return usage.ru_utime + usage.ru_stime
-
-
-def paired(name: str, a: list[str], b: list[str], runs: int, env: dict[str, str]) -> None:
-    cpu_of(a, env), cpu_of(b, env)  # warm the file cache
-    pairs = []
-    for _ in range(runs):
-        pairs.append((cpu_of(a, env), cpu_of(b, env)))
-    ratios = sorted(x / y for x, y in pairs)
-    a_ms = [x * 1000 for x, _ in pairs]
-    b_ms = [y * 1000 for _, y in pairs]
-    print(
-        f"{name}: A {statistics.median(a_ms):.0f} ms ({min(a_ms):.0f}-{max(a_ms):.0f}), "
-        f"B {statistics.median(b_ms):.0f} ms ({min(b_ms):.0f}-{max(b_ms):.0f}), "
-        f"A/B {statistics.median(ratios):.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f}), {runs} pairs"
-    )
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
 """Cold start: one whole process that makes its first ``room.info``, next to bare httpx2.
 
-    python benchmarks/bench_coldstart.py --sdk     # the SDK's process
-    python benchmarks/bench_coldstart.py --bare    # the yardstick
-    python benchmarks/bench_coldstart.py           # prints the paired command to time
+    python benchmarks/bench_coldstart.py [--runs 30]   # the paired figure
+    python benchmarks/bench_coldstart.py --sdk          # one SDK process (A)
+    python benchmarks/bench_coldstart.py --bare         # one yardstick process (B)
 
 ``--sdk`` imports ``baijiayun``, builds a ``BaiJiaYunClient`` over an
 ``httpx2.MockTransport`` that answers a fixed ``room/info`` envelope, and makes
@@ -11,17 +11,18 @@ one ``client.room.info``. ``--bare`` does the same work by hand: imports
 append ``&partner_key=<key>``, MD5 hex), posts it over the same kind of
 ``MockTransport`` and reads the answer with ``json.loads``.
 
-Both are whole processes, so the figure is the CPU (user + system) of the
-interpreter's start, the imports, the set-up and the one call. Time them in
-pairs (A B A B ...) with any whole-process timer, e.g. ``/usr/bin/time -v`` run
-in turn, or a paired runner; the goal is SDK / bare <= 1.2 (median of the
-pair ratios). Measure the SDK as installed, with its bytecode compiled
-(``python -m compileall -q src`` first in a checkout run with
+Without a mode the script runs the two in turn (A B A B ...) and prints the
+median CPU (user + system of each whole process: the interpreter's start, the
+imports, the set-up and the one call) and the median of the pair ratios; the
+goal is SDK / bare <= 1.2. Measure the SDK as installed, with its bytecode
+compiled (``python -m compileall -q src`` first in a checkout run with
 ``PYTHONDONTWRITEBYTECODE=1``, or every start compiles every module).
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
 
 PARTNER_ID = "10000001"
@@ -80,17 +81,27 @@ def bare() -> None:
 
 
 def main() -> None:
-    mode = sys.argv[1] if len(sys.argv) > 1 else ""
-    if mode == "--sdk":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--sdk", action="store_true", help="run one SDK process")
+    mode.add_argument("--bare", action="store_true", help="run one yardstick process")
+    parser.add_argument("--runs", type=int, default=30, help="pairs to time (default 30)")
+    args = parser.parse_args()
+    if args.sdk:
         sdk()
-    elif mode == "--bare":
+    elif args.bare:
         bare()
     else:
-        me = f"{sys.executable} {__file__}"
-        print(__doc__)
-        print("Paired whole-process commands (A = the SDK, B = the yardstick):")
-        print(f"  A: {me} --sdk")
-        print(f"  B: {me} --bare")
+        from _paired import paired
+
+        me = [sys.executable, __file__]
+        paired(
+            "first room.info, SDK (A) / bare httpx2 (B)",
+            [*me, "--sdk"],
+            [*me, "--bare"],
+            args.runs,
+            dict(os.environ),
+        )
 
 
 if __name__ == "__main__":

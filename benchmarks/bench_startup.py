@@ -6,7 +6,7 @@ Every figure comes from fresh interpreters (one subprocess per run; the
 median of the runs is shown), timed inside the process with
 ``time.perf_counter`` so the interpreter's own start-up is left out:
 
-(a) ``import httpx2, pydantic`` — the two core dependencies alone;
+(a) ``import httpx2`` — the one core dependency alone;
     ``import baijiayun`` (which loads the clients, callbacks and links only
     when first used) and ``from baijiayun import BaiJiaYunClient,
     AsyncBaiJiaYunClient`` (the clients, the endpoint declarations and their
@@ -27,9 +27,9 @@ import statistics
 import subprocess
 import sys
 
-CORE = "import httpx2, pydantic"
+CORE = "import httpx2"
 SNIPPETS = {
-    "import httpx2, pydantic": CORE,
+    "import httpx2": CORE,
     "import baijiayun": "import baijiayun",
     "from baijiayun import BaiJiaYunClient, AsyncBaiJiaYunClient": (
         "from baijiayun import BaiJiaYunClient, AsyncBaiJiaYunClient"

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._wire import BEIJING, Value
+from ._value import Value
 from .errors import ConfigurationError
 
 LEGACY_BASE_URL = "https://api.baijiayun.com/"
@@ -224,6 +224,8 @@ def resolve(
         except Exception as exc:  # ZoneInfoNotFoundError, ValueError
             raise ConfigurationError(f"unknown time zone tz={tz!r}") from exc
     else:
+        from ._wire import BEIJING  # the client's wire layer: loaded with the client anyway
+
         zone = tz or BEIJING
     return Settings(
         partner_id=pid,

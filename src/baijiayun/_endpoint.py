@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
+from ._value import Value
 from ._wire import (
     FLAG,
     INT,
@@ -38,7 +39,6 @@ from ._wire import (
     MaxLength,
     OneOf,
     Rule,
-    Value,
 )
 from .errors import ValidationError
 

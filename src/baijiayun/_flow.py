@@ -25,7 +25,8 @@ from . import _config
 from ._endpoint import Endpoint
 from ._read import ShapeProblems
 from ._signing import TIMESTAMP_TOLERANCE, sign
-from ._wire import Context, Value
+from ._value import Value
+from ._wire import Context
 from .errors import (
     EXCERPT_CHARS,
     MSG_CHARS,

@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ._redis import UNLOCK_SCRIPT, RedisUser
-from ._wire import Value
+from ._value import Value
 from .errors import ConfigurationError
 
 logger = logging.getLogger("baijiayun")

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ._redis import RedisUser
-from ._wire import Value
+from ._value import Value
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:

@@ -23,6 +23,7 @@ HEAVY = (
     "baijiayun.cli._sandbox",
     "baijiayun.cli._output",
     "baijiayun._client",
+    "baijiayun._wire",  # kinds, rules and signing: the settings the help reads need none
     "rich",
     "pydantic",
     "httpx2",

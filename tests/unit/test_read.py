@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import enum
+import json
 import pickle
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -20,6 +21,8 @@ from baijiayun.models import Page, Result
 from baijiayun.models._base import field, fields_of, model_class
 from baijiayun.models.room import CodeItem, CodeList, RoomInfo
 from baijiayun.models.sub_account import SubAccountCreated
+
+UTC = dt.timezone.utc
 
 
 class Status(enum.IntEnum):
@@ -62,7 +65,7 @@ class Tree(Result):
         (dt.date, "2026-11-29 00:00:00", dt.date(2026, 11, 29)),
         (dt.time, "20:30", dt.time(20, 30)),
         (dt.datetime, 0, dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)),
-        (dt.datetime, "2026-11-29T20:00:00+08:00", dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)),
+        (dt.datetime, "2026-11-29T20:00:00+08:00", dt.datetime(2026, 11, 29, 12, tzinfo=UTC)),
         (int | None, None, None),
         (int | float, 1.5, 1.5),  # an exact type wins over a lax reading
         (list[int], ["1", 2], [1, 2]),
@@ -223,3 +226,4 @@ def test_json_dump_gives_json_values() -> None:
     assert dumped["create_time"] == "1970-01-01T08:00:00+08:00"
     assert dumped["odd"] == "1.5"
     assert read(Status, 10).value == 10
+    assert json.loads(item.model_dump_json(by_alias=True)) == {**dumped, "odd": "1.5"}

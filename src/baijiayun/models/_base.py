@@ -305,6 +305,12 @@ class Result:
             out[key] = _dump(value, by_alias, mode)
         return out
 
+    def model_dump_json(self, *, by_alias: bool = False) -> str:
+        """The fields as JSON text (times in ISO 8601, amounts as exact decimal text)."""
+        import json
+
+        return json.dumps(self.model_dump(by_alias=by_alias, mode="json"), ensure_ascii=False)
+
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict under the platform's names (declared and unknown)."""
         return self.model_dump(by_alias=True)
