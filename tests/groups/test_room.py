@@ -295,3 +295,14 @@ def test_listcode_totals_count_the_kind_of_code_asked_for(
     assert client.room.listcode(room.room_id, type=0).total == 3
     audition = client.room.listcode(room.room_id, type=1)
     assert audition.total == len(audition.items) == 2
+
+
+def test_a_room_created_without_a_type_is_a_large_class(
+    client: BaiJiaYunClient, times: tuple[int, int]
+) -> None:
+    """``type`` is optional (the platform defaults to a large class): the sandbox must not
+    assume it was sent (it answered "internal error" when it read ``values["type"]``)."""
+    start, end = times
+    created = client.room.create(title="no type", start_time=start, end_time=end)
+    assert client.room.info(created.room_id).type == 2
+    assert [r.type for r in client.room.list() if r.room_id == created.room_id] == [2]

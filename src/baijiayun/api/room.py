@@ -154,10 +154,14 @@ def check_max_users(values: Mapping[str, Any], ctx: Context) -> None:
         raise Invalid("must be >= 0", "max_users")
 
 
+DEFAULT_TYPE = RoomType.LARGE_CLASS
+"""The class type of a room created without ``type`` (the platform's default)."""
+
+
 def check_group_live(values: Mapping[str, Any], ctx: Context) -> None:
     """Group live (``is_group_live``/``new_group_live``) needs a large class (type 2, also
     the platform's default when ``type`` is not sent)."""
-    room_type = values.get("type", RoomType.LARGE_CLASS)
+    room_type = values.get("type", DEFAULT_TYPE)
     if (values.get("is_group_live") or values.get("new_group_live")) and (
         room_type != RoomType.LARGE_CLASS
     ):

@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from ...api.room import (
+    DEFAULT_TYPE,
     TITLE_LENGTH,
     ProductType,
     RoomType,
@@ -100,6 +101,7 @@ class RoomStore(Store):
     # ---- rooms
     def create(self, values: dict[str, Any], now: float) -> dict[str, Any]:
         """A new room with its admin, teacher and student codes."""
+        values = {**values, "type": values.get("type", int(DEFAULT_TYPE))}
         settings = {
             k: v
             for k, v in values.items()
