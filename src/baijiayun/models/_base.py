@@ -148,16 +148,30 @@ def field(
 
 
 class _Layout:
-    """A model's fields, and a reader for each, under one binding of its type parameters."""
+    """A model's fields, and a reader for each, under one binding of its type parameters.
 
-    __slots__ = ("fields", "known", "readers")
+    Reading walks the keys an answer has (a few) rather than the fields a model declares
+    (``RoomInfo`` has 47): every optional field starts at its default, and each key sent
+    is read by its field's reader.
+    """
+
+    __slots__ = ("by_key", "defaults", "factories", "fields", "required")
 
     def __init__(self, fields: dict[str, FieldInfo], typevars: Mapping[Any, Any]) -> None:
         self.fields = fields
-        self.known = frozenset(key for f in fields.values() for key in f.names)
-        self.readers: list[tuple[FieldInfo, Reader]] = [
-            (f, reader(f.annotation, typevars)) for f in fields.values()
-        ]
+        self.defaults = {
+            n: f.default
+            for n, f in fields.items()
+            if f.default_factory is None and not f.is_required()
+        }
+        self.factories = [(n, f.default_factory) for n, f in fields.items() if f.default_factory]
+        self.required = [(n, f.names) for n, f in fields.items() if f.is_required()]
+        self.by_key: dict[str, tuple[str, Reader, tuple[str, ...]]] = {}
+        """Each key a field is read from: the field, its reader, and the keys that win over it."""
+        for name, f in fields.items():
+            read = reader(f.annotation, typevars)
+            for rank, key in enumerate(f.names):
+                self.by_key.setdefault(key, (name, read, f.names[:rank]))
 
 
 _LAYOUTS: dict[tuple[type, tuple[Any, ...]], _Layout] = {}
@@ -375,24 +389,30 @@ def _build(cls: type[R], layout: _Layout, value: Any) -> R:
         )
     obj = cls.__new__(cls)
     attrs = obj.__dict__
+    attrs.update(layout.defaults)
+    for name, factory in layout.factories:
+        attrs[name] = factory()
+    extra: dict[str, Any] = {}
     problems: list[tuple[tuple[str | int, ...], str]] = []
-    for info, read in layout.readers:
-        for key in info.names:
-            if key in value:
-                try:
-                    attrs[info.name] = read(value[key])
-                except ShapeProblems as exc:
-                    problems.extend(((key, *loc), msg) for loc, msg in exc.problems)
-                break
-        else:
-            if info.is_required():
-                problems.append(((info.names[0],), "Field required"))
-            else:
-                attrs[info.name] = info.get_default()
+    by_key = layout.by_key
+    for key, item in value.items():
+        step = by_key.get(key)
+        if step is None:
+            extra[key] = item
+            continue
+        name, read, better = step
+        if better and any(k in value for k in better):
+            continue  # a key that wins over this one was sent (``list`` over ``items``)
+        try:
+            attrs[name] = read(item)
+        except ShapeProblems as exc:
+            problems.extend(((key, *loc), msg) for loc, msg in exc.problems)
+    for name, names in layout.required:
+        if name not in attrs and not any(k in value for k in names):
+            problems.append(((names[0],), "Field required"))
     if problems:
         raise ShapeProblems(problems)
-    known = layout.known
-    obj._extra = {key: item for key, item in value.items() if key not in known}
+    obj._extra = extra
     return obj
 
 
