@@ -178,6 +178,13 @@ def test_defaults_are_not_shared_between_results() -> None:
     one.children.append(Tree())
     assert two.children == []
 
+    class Tagged(Result):
+        tags: list[str] = []  # noqa: RUF012 - a plain mutable default is copied too
+
+    first, second = Tagged.model_validate({}), Tagged.model_validate({})
+    first.tags.append("x")
+    assert second.tags == [] and Tagged.model_validate({}).tags == []
+
 
 def test_a_subclass_may_make_a_field_required() -> None:
     assert not fields_of(RoomInfo.__mro__[1])["room_id"].is_required()  # type: ignore[index]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import functools
 import inspect
 import typing
 from collections.abc import Callable, Iterator, Mapping
@@ -218,7 +219,10 @@ def _declared_fields(cls: type) -> dict[str, FieldInfo]:
             continue
         owner = next(k for k in cls.__mro__ if name in inspect.get_annotations(k))
         declared = owner.__dict__.get(name, REQUIRED)
-        info = declared if isinstance(declared, FieldInfo) else FieldInfo(default=declared)
+        if isinstance(declared, (list, dict, set)):  # a mutable default: a copy for each result
+            info = FieldInfo(default_factory=functools.partial(type(declared), declared))
+        else:
+            info = declared if isinstance(declared, FieldInfo) else FieldInfo(default=declared)
         fields[name] = info._bind(name, _substitute(annotation, bound))
     return fields
 
