@@ -239,6 +239,11 @@ def test_the_console_labels_playback_statuses_from_the_sdks_enums(client, sandbo
     page = http.get(f"/_sandbox/ui/rooms/{room_id}").text
     assert "<td>transcoding</td><td>published</td>" in page
     assert "value='20'>20 transcoding</option>" in page
+    # every column is named (the publish column had an empty header), on the overview too
+    overview = http.get("/_sandbox/ui").text
+    assert "<th>published</th>" in page
+    assert "<th></th>" not in page and "<th></th>" not in overview
+    assert "<td colspan=3 class=muted>none</td>" in page  # no group codes: across 3 columns
     http.close()
 
 

@@ -25,7 +25,7 @@ from .db import Env
 from .faults import Fault
 from .http import HTML_HEADERS, PlatformError, SandboxRequest, SandboxResponse, json_response
 from .service import Action, PanelView, Service
-from .util import clock_time, escape, pager, when
+from .util import clock_time, escape, pager, table, when
 
 __all__ = ["PREFIX", "Console"]
 
@@ -305,11 +305,13 @@ class Console:
         )
         more = pager({}, page, len(entries), PAGE_SIZE, "requests")
         return (
-            f"<section><h2>Requests (newest first, last {len(entries)})</h2><table>"
-            "<tr><th>time</th><th>path</th><th>partner</th><th>HTTP</th><th>code</th>"
-            "<th>message</th><th>took</th><th>why refused</th></tr>"
-            f"{rows or '<tr><td colspan=8 class=muted>no requests yet</td></tr>'}</table>"
-            f"{more}</section>"
+            f"<section><h2>Requests (newest first, last {len(entries)})</h2>"
+            + table(
+                ("time", "path", "partner", "HTTP", "code", "message", "took", "why refused"),
+                rows,
+                "no requests yet",
+            )
+            + f"{more}</section>"
         )
 
     def _faults(self) -> str:

@@ -46,6 +46,14 @@ def html_page(status: int, title: str, text: str) -> SandboxResponse:
     return SandboxResponse(status=status, headers=list(HTML_HEADERS), body=body.encode("utf-8"))
 
 
+def table(headers: Sequence[str], rows: str, empty: str = "none") -> str:
+    """A console table: a header row, the rendered ``<tr>`` rows, or one muted row saying
+    ``empty`` across every column."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = rows or f"<tr><td colspan={len(headers)} class=muted>{escape(empty)}</td></tr>"
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
 def when(ts: float | None) -> str:
     """:func:`beijing`, or nothing for no time."""
     return "" if ts is None else beijing(ts)

@@ -22,7 +22,7 @@ from ..core.db import Store
 from ..core.forms import file_name
 from ..core.http import PlatformError
 from ..core.service import Call, Controls, PanelView, Service, route
-from ..core.util import beijing, escape
+from ..core.util import beijing, escape, table
 from ..state import rooms
 from ..state.rooms import RoomStore
 
@@ -310,7 +310,4 @@ def documents_panel(view: PanelView) -> str:
         f"<td>{escape(DOC_STATUS.get(d['status'], d['status']))}</td></tr>"
         for d in DocStore(view.env, view.partner).in_room(view.room_id)
     )
-    return (
-        "<section><h2>Documents</h2><table><tr><th>fid</th><th>name</th><th>status</th></tr>"
-        f"{rows or '<tr><td colspan=3 class=muted>none</td></tr>'}</table></section>"
-    )
+    return f"<section><h2>Documents</h2>{table(('fid', 'name', 'status'), rows)}</section>"

@@ -14,7 +14,7 @@ from ..._signing import signs_equal
 from ...api import Partner
 from ..core.http import PlatformError
 from ..core.service import Call, Controls, PanelView, Service, route
-from ..core.util import clock_time, escape
+from ..core.util import clock_time, escape, table
 from ..state import accounts
 from ..state.accounts import DeliveryStore, PartnerStore, post_signed
 
@@ -93,10 +93,17 @@ def deliveries_panel(view: PanelView) -> str:
             f"<td class='{'ok' if d['ok'] else 'bad'}'>"
             f"{'accepted' if d['ok'] else 'not accepted'}</td><td>{again}</td></tr>"
         )
+    headers = (
+        "time",
+        "event",
+        "URL",
+        "signed fields",
+        "HTTP",
+        "receiver's answer",
+        "result",
+        "again",
+    )
     return (
-        f"<section><h2>Callbacks sent to partner {escape(view.partner)}</h2><table>"
-        "<tr><th>time</th><th>event</th><th>URL</th><th>signed fields</th><th>HTTP</th>"
-        "<th>receiver's answer</th><th></th><th></th></tr>"
-        f"{''.join(rows) or '<tr><td colspan=8 class=muted>no callbacks yet</td></tr>'}"
-        "</table></section>"
+        f"<section><h2>Callbacks sent to partner {escape(view.partner)}</h2>"
+        f"{table(headers, ''.join(rows), 'no callbacks yet')}</section>"
     )

@@ -28,7 +28,7 @@ from ...api.playback import PlaybackStatus, PublishStatus
 from ..core.db import Env
 from ..core.http import PlatformError, SandboxRequest, SandboxResponse
 from ..core.service import Call, Controls, PanelView, Service, route
-from ..core.util import beijing, escape, html_page, link_query
+from ..core.util import beijing, escape, html_page, link_query, table
 from ..state import playbacks, plays, rooms, videos
 from ..state.playbacks import PlaybackStore
 from ..state.plays import PlayStore, record_playback_play
@@ -552,11 +552,8 @@ def playbacks_panel(view: PanelView) -> str:
         f"<td>{escape(publish_label(p['publish_status']))}</td></tr>"
         for p in PlaybackStore(view.env, view.partner).of_room(view.room_id)
     )
-    return (
-        "<section><h2>Playbacks</h2><table><tr><th>session</th><th>name</th><th>status</th>"
-        f"<th></th></tr>{rows or '<tr><td colspan=4 class=muted>none</td></tr>'}"
-        "</table></section>"
-    )
+    headers = ("session", "name", "status", "published")
+    return f"<section><h2>Playbacks</h2>{table(headers, rows)}</section>"
 
 
 @service.panel("room_steer")

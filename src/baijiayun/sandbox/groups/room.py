@@ -18,7 +18,7 @@ from ...links import enter_url
 from ..core.db import Env
 from ..core.http import PlatformError, SandboxRequest, SandboxResponse
 from ..core.service import Call, Controls, PanelView, Service, route
-from ..core.util import beijing, cursor, escape, html_page, link_query, pager, when
+from ..core.util import beijing, cursor, escape, html_page, link_query, pager, table, when
 from ..state import accounts, classroom, rooms
 from ..state.accounts import PartnerStore
 from ..state.classroom import ROLES, ClassroomStore
@@ -409,10 +409,12 @@ def rooms_panel(view: PanelView) -> str:
     return (
         f"<section><h2>Rooms of partner {escape(view.partner)} ({total})</h2>"
         f"<p class='muted'>Accounts: {choices}</p>"
-        "<table><tr><th>room</th><th>title</th><th>type</th><th>start (Beijing)</th>"
-        "<th>end</th><th>class</th><th></th></tr>"
-        f"{rows or '<tr><td colspan=7 class=muted>no rooms yet</td></tr>'}</table>"
-        f"{pager({'partner': view.partner}, page, total, CONSOLE_PAGE, seqs=_seqs(found))}"
+        + table(
+            ("room", "title", "type", "start (Beijing)", "end", "class", "steer"),
+            rows,
+            "no rooms yet",
+        )
+        + f"{pager({'partner': view.partner}, page, total, CONSOLE_PAGE, seqs=_seqs(found))}"
         "</section>"
     )
 
@@ -462,13 +464,12 @@ def room_panel(view: PanelView) -> str:
     return (
         f"<section><h2>Room {escape(room_id)} of partner {escape(view.partner)}</h2>"
         f"<table>{fact_rows}</table><ul>{''.join(links)}</ul></section>"
-        f"<section><h2>Student codes ({total})</h2><table>"
-        "<tr><th>code</th><th>user number</th><th>made</th></tr>"
-        f"{code_rows or '<tr><td colspan=3 class=muted>none</td></tr>'}</table>"
-        f"{pager({}, page, total, CONSOLE_PAGE, seqs=_seqs(codes))}</section>"
-        "<section><h2>Group codes</h2><table><tr><th>group</th><th>teacher</th>"
-        f"<th>student</th></tr>{groups or '<tr><td colspan=3 class=muted>none</td></tr>'}"
-        "</table></section>"
+        f"<section><h2>Student codes ({total})</h2>"
+        + table(("code", "user number", "made"), code_rows)
+        + f"{pager({}, page, total, CONSOLE_PAGE, seqs=_seqs(codes))}</section>"
+        "<section><h2>Group codes</h2>"
+        + table(("group", "teacher", "student"), groups)
+        + "</section>"
     )
 
 
