@@ -42,6 +42,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx2
+from _served import sandbox_server
 
 from baijiayun import AsyncBaiJiaYunClient, BaiJiaYunClient
 from baijiayun._signing import sign
@@ -200,19 +201,8 @@ def main() -> None:
         tmp = Path(tmp_name)
         print("installing baijiayun 1.0.1 into its own virtualenv ...", flush=True)
         old = Old(tmp)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "baijiayun.sandbox", "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert server.stdout is not None
-            base = server.stdout.readline().strip()
+        with sandbox_server() as (base, _server):
             run(base, old, n, tmp, args.latency)
-        finally:
-            server.terminate()
-            server.wait()
         paginate(tmp, rooms)
 
 
@@ -356,15 +346,7 @@ def paginate(tmp: Path, rooms: int) -> None:
                 {"title": f"room {i}", "type": 2, "start_time": start, "end_time": start + 3600},
                 time.time(),
             )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "baijiayun.sandbox", "--db", db, "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        base = server.stdout.readline().strip()
+    with sandbox_server("--db", db) as (base, server):
         out = subprocess.run(
             [sys.executable, "-c", PAGINATE, base, SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY],
             capture_output=True,
@@ -377,9 +359,6 @@ def paginate(tmp: Path, rooms: int) -> None:
             f"\n(f) iter_rooms over {int(out[0]):,} rooms (page size 1000): {float(out[1]):.2f} s; "
             f"peak RSS client {int(out[2]) / 1024:.0f} MB, server {hwm / 1024:.0f} MB"
         )
-    finally:
-        server.terminate()
-        server.wait()
     os.remove(db)
 
 

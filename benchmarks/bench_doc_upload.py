@@ -19,13 +19,14 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
+
+from _served import sandbox_server
 
 from baijiayun import BaiJiaYunClient
 from baijiayun.sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY
@@ -92,42 +93,30 @@ def main() -> int:
     parser.add_argument("--limit-mb", type=float, default=30.0)
     args = parser.parse_args()
     size = args.mb * MB
-    server = subprocess.Popen(
-        [sys.executable, "-m", "baijiayun.sandbox", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        base = server.stdout.readline().strip()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "lecture notes.pdf")
-            with open(path, "wb") as out:
-                block = os.urandom(MB)
-                for _ in range(args.mb):
-                    out.write(block)
-            small = os.path.join(tmp, "warm-up.pdf")
-            with open(small, "wb") as out:
-                out.write(b"%PDF warm-up")
-            with BaiJiaYunClient(
-                SANDBOX_PARTNER_ID, partner_key=SANDBOX_PARTNER_KEY, base_url=base, timeout=120
-            ) as client:
-                client.doc.upload_doc(small)  # imports, connection pool, first request
-                print(f"python {sys.version.split()[0]}, {args.mb} MB to {base}\n")
-                baseline, peak, seconds, doc = measure(lambda: client.doc.upload_doc(path))
-                assert doc.size == size, doc
-                report("streamed (a path)", size, baseline, peak, seconds)
-                streamed = peak - baseline
+    with sandbox_server() as (base, _server), tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "lecture notes.pdf")
+        with open(path, "wb") as out:
+            block = os.urandom(MB)
+            for _ in range(args.mb):
+                out.write(block)
+        small = os.path.join(tmp, "warm-up.pdf")
+        with open(small, "wb") as out:
+            out.write(b"%PDF warm-up")
+        with BaiJiaYunClient(
+            SANDBOX_PARTNER_ID, partner_key=SANDBOX_PARTNER_KEY, base_url=base, timeout=120
+        ) as client:
+            client.doc.upload_doc(small)  # imports, connection pool, first request
+            print(f"python {sys.version.split()[0]}, {args.mb} MB to {base}\n")
+            baseline, peak, seconds, doc = measure(lambda: client.doc.upload_doc(path))
+            assert doc.size == size, doc
+            report("streamed (a path)", size, baseline, peak, seconds)
+            streamed = peak - baseline
 
-                def whole() -> Any:
-                    with open(path, "rb") as handle:
-                        return client.doc.upload_doc(("lecture notes.pdf", handle.read()))
+            def whole() -> Any:
+                with open(path, "rb") as handle:
+                    return client.doc.upload_doc(("lecture notes.pdf", handle.read()))
 
-                report("read whole (bytes)", size, *measure(whole)[:3])
-    finally:
-        server.terminate()
-        server.wait()
+            report("read whole (bytes)", size, *measure(whole)[:3])
     ok = streamed < args.limit_mb * MB
     verdict = "under" if ok else "OVER"
     print(f"\nstreamed: {streamed / MB:.1f} MB above baseline ({verdict} {args.limit_mb} MB)")

@@ -13,12 +13,11 @@
 from __future__ import annotations
 
 import statistics
-import subprocess
-import sys
 import threading
 import time
 
 import httpx2
+from _served import sandbox_server
 
 from baijiayun import BaiJiaYunClient
 from baijiayun.sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY
@@ -33,15 +32,7 @@ def rss_kb(pid: int) -> int:
 
 
 def main() -> None:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "baijiayun.sandbox", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        base = server.stdout.readline().strip()
+    with sandbox_server() as (base, server):
         client = BaiJiaYunClient(SANDBOX_PARTNER_ID, partner_key=SANDBOX_PARTNER_KEY, base_url=base)
         start = int(time.time()) + 3600
         room_id = client.room.create("bench", start, start + 3600, 2).room_id
@@ -86,9 +77,6 @@ def main() -> None:
             f"(+{(after - before) / 1024:.1f} MB); /_sandbox/state is {len(state)} bytes"
         )
         client.close()
-    finally:
-        server.terminate()
-        server.wait()
 
 
 if __name__ == "__main__":

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
+
+from _served import sandbox_server
 
 from baijiayun import BaiJiaYunClient
 from baijiayun.sandbox import SANDBOX_PARTNER_ID, SANDBOX_PARTNER_KEY, Sandbox
@@ -34,24 +35,15 @@ def fill(path: str, rooms: int) -> float:
 
 
 def walk(path: str, limit: int) -> tuple[int, float]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "baijiayun.sandbox", "--db", path, "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        base = server.stdout.readline().strip()
-        with BaiJiaYunClient(
+    with (
+        sandbox_server("--db", path) as (base, _server),
+        BaiJiaYunClient(
             SANDBOX_PARTNER_ID, partner_key=SANDBOX_PARTNER_KEY, base_url=base
-        ) as client:
-            started = time.perf_counter()
-            count = sum(1 for _ in client.iter_rooms(limit=limit))
-            return count, time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait()
+        ) as client,
+    ):
+        started = time.perf_counter()
+        count = sum(1 for _ in client.iter_rooms(limit=limit))
+        return count, time.perf_counter() - started
 
 
 def main() -> None:

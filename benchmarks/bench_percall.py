@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx2
+from _served import sandbox_server
 
 from baijiayun import BaiJiaYunClient
 
@@ -82,15 +82,7 @@ def report(label: str, sdk: float, bare: float, goal: float) -> None:
 
 
 def loopback(iterations: int, warmup: int) -> None:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "baijiayun.sandbox", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        base = server.stdout.readline().strip()
+    with sandbox_server() as (base, _server):
         client = BaiJiaYunClient(PARTNER_ID, partner_key=PARTNER_KEY, base_url=base)
         start = int(time.time()) + 3600
         room_id = client.room.create("bench", start, start + 3600, 2).room_id
@@ -105,9 +97,6 @@ def loopback(iterations: int, warmup: int) -> None:
         report("(a) loopback, sandbox server in its own process", sdk, bare, 1.00)
         client.close()
         http.close()
-    finally:
-        server.terminate()
-        server.wait()
 
 
 def in_process(iterations: int, warmup: int) -> None:

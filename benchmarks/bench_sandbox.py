@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import statistics
-import subprocess
-import sys
 import time
 from urllib.parse import urlencode, urlsplit
+
+from _served import sandbox_server
 
 from baijiayun import BaiJiaYunClient
 from baijiayun._signing import sign
@@ -91,15 +91,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     args = parser.parse_args()
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "baijiayun.sandbox", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        url = server.stdout.readline().strip()
+    with sandbox_server() as (url, _server):
         with BaiJiaYunClient(
             SANDBOX_PARTNER_ID, partner_key=SANDBOX_PARTNER_KEY, base_url=url
         ) as client:
@@ -112,9 +104,6 @@ def main() -> None:
         worker.start()
         latencies, errors, seconds = queue.get(timeout=args.seconds + 60)
         worker.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     latencies.sort()
     n = len(latencies)
 

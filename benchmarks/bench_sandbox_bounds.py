@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
+from _served import sandbox_server
 
 from baijiayun.sandbox import SANDBOX_PARTNER_ID, Sandbox
 from baijiayun.sandbox.groups.room import CONSOLE_PAGE
@@ -64,15 +63,7 @@ def _post(url: str, size: int) -> str:
 
 
 def memory_run(path: str, size: int) -> tuple[float, float, list[str]]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "baijiayun.sandbox", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        base = server.stdout.readline().strip()
+    with sandbox_server() as (base, server):
         time.sleep(0.3)
         before = _memory(server.pid, "VmRSS")
         answers: list[str] = []
@@ -85,9 +76,6 @@ def memory_run(path: str, size: int) -> tuple[float, float, list[str]]:
         for thread in threads:
             thread.join()
         return before, _memory(server.pid, "VmHWM"), sorted(answers)
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def _fill(sandbox: Sandbox, rooms: int) -> None:

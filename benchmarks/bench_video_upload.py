@@ -27,7 +27,6 @@ import os
 import random
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,6 +37,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx2
+from _served import sandbox_server
 
 from baijiayun import BaiJiaYunClient
 
@@ -160,72 +160,60 @@ def main() -> None:
     parser.add_argument("--chunk-mb", type=int, default=4)
     args = parser.parse_args()
     size, chunk = args.size_mb * MB, args.chunk_mb * MB
-    server = subprocess.Popen(
-        [sys.executable, "-m", "baijiayun.sandbox", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        base = server.stdout.readline().strip()
-        with tempfile.TemporaryDirectory() as directory:
-            path, md5 = write_file(directory, size)
-            client = BaiJiaYunClient(PARTNER_ID, partner_key=PARTNER_KEY, base_url=base)
-            control = httpx2.Client(base_url=base + "_sandbox/")
-            bare = httpx2.Client()
-            version = sys.version.split()[0]
-            print(f"python {version}, {args.size_mb} MB file, {args.chunk_mb} MiB chunks")
+    with sandbox_server() as (base, _server), tempfile.TemporaryDirectory() as directory:
+        path, md5 = write_file(directory, size)
+        client = BaiJiaYunClient(PARTNER_ID, partner_key=PARTNER_KEY, base_url=base)
+        control = httpx2.Client(base_url=base + "_sandbox/")
+        bare = httpx2.Client()
+        version = sys.version.split()[0]
+        print(f"python {version}, {args.size_mb} MB file, {args.chunk_mb} MiB chunks")
 
-            client.video_account.get_account_info()  # the connection is open, nothing else
+        client.video_account.get_account_info()  # the connection is open, nothing else
 
-            # ---- memory: the first upload of the process, a dropped connection, a resume
-            dropped: list[int] = []
+        # ---- memory: the first upload of the process, a dropped connection, a resume
+        dropped: list[int] = []
 
-            def progress(sent: int, total: int) -> None:
-                if sent >= total // 2 and not dropped:
-                    control.post("faults", json={"path": "/_upload/video", "drop": True})
-                    dropped.append(sent)
+        def progress(sent: int, total: int) -> None:
+            if sent >= total // 2 and not dropped:
+                control.post("faults", json={"path": "/_upload/video", "drop": True})
+                dropped.append(sent)
 
-            baseline = rss()
-            with PeakSampler() as sampler:
-                seconds, video_id = timed(
-                    lambda: client.video.upload(path, chunk_size=chunk, progress=progress)
-                )
-            info = client.video.get_info(video_id)
-            assert dropped and info.file_md5 == md5, "the upload did not arrive whole"
-            resumes = control.get("requests").json()["by_path"]["/openapi/video/getResumeUploadUrl"]
-            above = (sampler.peak - baseline) / MB
-            print("\nmemory (SDK upload, connection dropped at half, resumed)")
-            print(f"  resident before     {baseline / MB:8.1f} MB")
-            print(f"  resident peak       {sampler.peak / MB:8.1f} MB")
-            verdict = "met" if above < 30 else "NOT met"
-            print(f"  peak above baseline {above:8.1f} MB   (goal < 30 MB: {verdict})")
-            print(f"  resumes             {resumes:8d}      ({seconds:.2f} s, md5 verified)")
-            tracemalloc.start()
-            client.video.upload(path, chunk_size=chunk)
-            _, traced = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
-            print(f"  tracemalloc peak    {traced / MB:8.1f} MB   (Python allocations, no fault)")
+        baseline = rss()
+        with PeakSampler() as sampler:
+            seconds, video_id = timed(
+                lambda: client.video.upload(path, chunk_size=chunk, progress=progress)
+            )
+        info = client.video.get_info(video_id)
+        assert dropped and info.file_md5 == md5, "the upload did not arrive whole"
+        resumes = control.get("requests").json()["by_path"]["/openapi/video/getResumeUploadUrl"]
+        above = (sampler.peak - baseline) / MB
+        print("\nmemory (SDK upload, connection dropped at half, resumed)")
+        print(f"  resident before     {baseline / MB:8.1f} MB")
+        print(f"  resident peak       {sampler.peak / MB:8.1f} MB")
+        verdict = "met" if above < 30 else "NOT met"
+        print(f"  peak above baseline {above:8.1f} MB   (goal < 30 MB: {verdict})")
+        print(f"  resumes             {resumes:8d}      ({seconds:.2f} s, md5 verified)")
+        tracemalloc.start()
+        client.video.upload(path, chunk_size=chunk)
+        _, traced = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"  tracemalloc peak    {traced / MB:8.1f} MB   (Python allocations, no fault)")
 
-            # ---- throughput, interleaved (after one upload of each, to warm both paths)
-            bare_upload(bare, base, path, chunk)
-            sdk_times: list[float] = []
-            bare_times: list[float] = []
-            for _ in range(args.rounds):
-                sdk_times.append(timed(lambda: client.video.upload(path, chunk_size=chunk))[0])
-                bare_times.append(timed(lambda: bare_upload(bare, base, path, chunk))[0])
-            sdk_s, bare_s = statistics.median(sdk_times), statistics.median(bare_times)
-            print(f"\nthroughput over loopback (median of {args.rounds}, no fault)")
-            print(f"  SDK video.upload    {size / MB / sdk_s:8.1f} MB/s  ({sdk_s:.3f} s)")
-            print(f"  bare httpx2 stream  {size / MB / bare_s:8.1f} MB/s  ({bare_s:.3f} s)")
-            print(f"  ratio SDK / bare    {sdk_s / bare_s:8.2f}      (time; 1.00 = as fast)")
-            client.close()
-            control.close()
-            bare.close()
-    finally:
-        server.terminate()
-        server.wait()
+        # ---- throughput, interleaved (after one upload of each, to warm both paths)
+        bare_upload(bare, base, path, chunk)
+        sdk_times: list[float] = []
+        bare_times: list[float] = []
+        for _ in range(args.rounds):
+            sdk_times.append(timed(lambda: client.video.upload(path, chunk_size=chunk))[0])
+            bare_times.append(timed(lambda: bare_upload(bare, base, path, chunk))[0])
+        sdk_s, bare_s = statistics.median(sdk_times), statistics.median(bare_times)
+        print(f"\nthroughput over loopback (median of {args.rounds}, no fault)")
+        print(f"  SDK video.upload    {size / MB / sdk_s:8.1f} MB/s  ({sdk_s:.3f} s)")
+        print(f"  bare httpx2 stream  {size / MB / bare_s:8.1f} MB/s  ({bare_s:.3f} s)")
+        print(f"  ratio SDK / bare    {sdk_s / bare_s:8.2f}      (time; 1.00 = as fast)")
+        client.close()
+        control.close()
+        bare.close()
 
 
 if __name__ == "__main__":
