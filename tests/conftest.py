@@ -20,6 +20,22 @@ from baijiayun.sandbox import Sandbox
 pytest_plugins = ["month_end"]  # the month-end school's fixtures (tests/month_end.py)
 
 
+@pytest.fixture
+def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clean environment for the command: no ``BAIJIAYUN_*`` variable, and its config file
+    and data dir under ``tmp_path`` (``config/config.toml``, ``data``)."""
+    import os
+
+    from baijiayun._config import CONFIG_ENV, DATA_DIR_ENV
+
+    for name in list(os.environ):
+        if name.startswith("BAIJIAYUN_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv(CONFIG_ENV, str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def http_sandbox() -> Iterator[Any]:
     """One sandbox served over HTTP for the session; tests reset it."""

@@ -40,14 +40,8 @@ END_TEXT = (START + dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A clean environment: no BAIJIAYUN_* variable, config and data in a temporary dir."""
-    for name in list(os.environ):
-        if name.startswith("BAIJIAYUN_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("BAIJIAYUN_CONFIG", str(tmp_path / "config" / "config.toml"))
-    monkeypatch.setenv("BAIJIAYUN_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path
+def home(cli_home: Path) -> Path:
+    return cli_home
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +26,8 @@ FAST = ("--rate-limit", "20/1", "--backoff", "0", "--settle", "0")
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith("BAIJIAYUN_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("BAIJIAYUN_CONFIG", str(tmp_path / "config" / "config.toml"))
-    monkeypatch.setenv("BAIJIAYUN_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path
+def home(cli_home: Path) -> Path:
+    return cli_home
 
 
 def run(*args: str) -> Result:

@@ -153,22 +153,7 @@ def test_private_domain_help_names_its_variable() -> None:
     assert "BAIJIAYUN_...)" not in help_text
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in (
-        "BAIJIAYUN_PARTNER_ID",
-        "BAIJIAYUN_PARTNER_KEY",
-        "BAIJIAYUN_SECRET_KEY",
-        "BAIJIAYUN_PRIVATE_DOMAIN",
-        "BAIJIAYUN_BASE_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("BAIJIAYUN_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("BAIJIAYUN_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path
-
-
-def test_config_show_gives_the_base_url_the_client_will_use(home: Path) -> None:
+def test_config_show_gives_the_base_url_the_client_will_use(cli_home: Path) -> None:
     shown = CliRunner().invoke(cli, ["--json", "config", "show"])
     assert shown.exit_code == 0, shown.output
     assert '"https://api.baijiayun.com/"' in shown.output
@@ -177,7 +162,7 @@ def test_config_show_gives_the_base_url_the_client_will_use(home: Path) -> None:
     assert "from private_domain" in shown.output
 
 
-def test_delete_without_yes_outside_a_terminal_is_bad_usage(home: Path) -> None:
+def test_delete_without_yes_outside_a_terminal_is_bad_usage(cli_home: Path) -> None:
     done = CliRunner().invoke(cli, ["--sandbox", "room", "delete", "12345"], input="")
     assert done.exit_code == 2
     assert "--yes" in done.output
