@@ -3,6 +3,7 @@
     python benchmarks/bench_coldstart.py [--runs 30]   # the paired figure
     python benchmarks/bench_coldstart.py --sdk          # one SDK process (A)
     python benchmarks/bench_coldstart.py --bare         # one yardstick process (B)
+    python benchmarks/bench_coldstart.py --phases 20    # each step of A, in 20 processes
 
 ``--sdk`` imports ``baijiayun``, builds a ``BaiJiaYunClient`` over an
 ``httpx2.MockTransport`` that answers a fixed ``room/info`` envelope, and makes
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 PARTNER_ID = "10000001"
 PARTNER_KEY = "sandbox-partner-key-0000000000000000000000000000000000000000"
@@ -42,19 +44,65 @@ def _handler(request: object) -> object:
     return httpx2.Response(200, content=ANSWER, headers={"Content-Type": "application/json"})
 
 
-def sdk() -> None:
+def sdk(marks: list[float] | None = None) -> None:
+    """The SDK's process; with ``marks``, the CPU time at each step's end is appended."""
+
+    def mark() -> None:
+        if marks is not None:
+            marks.append(time.process_time())
+
+    mark()
     import httpx2
 
+    mark()
     from baijiayun import BaiJiaYunClient
 
+    mark()
     client = BaiJiaYunClient(
         PARTNER_ID,
         partner_key=PARTNER_KEY,
         base_url=BASE,
         http_client=httpx2.Client(transport=httpx2.MockTransport(_handler)),
     )
-    info = client.room.info(ROOM_ID)
+    mark()
+    group = client.room  # loads the room group and its models
+    mark()
+    info = group.info(ROOM_ID)
+    mark()
     assert str(info.room_id) == ROOM_ID, info
+    if marks is not None:  # the timed process (A) makes one call only
+        group.info(ROOM_ID)
+        mark()
+
+
+PHASES = (
+    "import httpx2",
+    "import the SDK",
+    "build a client",
+    "load the room group",
+    "first room.info",
+    "second room.info",
+)
+
+
+def phases(runs: int) -> None:
+    """Each step's CPU in ``runs`` fresh SDK processes: median (min-max), in ms."""
+    import itertools
+    import json
+    import statistics
+    import subprocess
+
+    rows = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, __file__, "--sdk-phases"], capture_output=True, text=True, check=True
+        ).stdout
+        marks = json.loads(out)
+        rows.append([(b - a) * 1000 for a, b in itertools.pairwise(marks)])
+    print(f"CPU of each step of the SDK's process, {runs} processes: median (min-max)")
+    for name, values in zip(PHASES, zip(*rows, strict=True), strict=True):
+        low, high = min(values), max(values)
+        print(f"  {name:<20} {statistics.median(values):6.2f} ms ({low:.2f}-{high:.2f})")
 
 
 def bare() -> None:
@@ -88,13 +136,22 @@ def main() -> None:
     if sys.argv[1:] == ["--bare"]:
         bare()
         return
+    if sys.argv[1:] == ["--sdk-phases"]:
+        marks: list[float] = []
+        sdk(marks)
+        print(marks)
+        return
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sdk", action="store_true", help="run one SDK process")
     parser.add_argument("--bare", action="store_true", help="run one yardstick process")
     parser.add_argument("--runs", type=int, default=30, help="pairs to time (default 30)")
+    parser.add_argument("--phases", type=int, metavar="N", help="time each step in N processes")
     args = parser.parse_args()
+    if args.phases:
+        phases(args.phases)
+        return
     from _paired import paired
 
     me = [sys.executable, __file__]

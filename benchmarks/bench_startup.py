@@ -95,7 +95,8 @@ def main() -> None:
     for name, value in medians.items():
         verdict = "" if name == CORE else ("met" if value / core <= 1.35 else "NOT met")
         goal = f"(goal <= x1.35: {verdict})" if verdict else ""
-        print(f"  {name:<62} {value:7.1f} ms   x{value / core:.2f}  {goal}")
+        spread = f"({min(samples[name]):.1f}-{max(samples[name]):.1f})"
+        print(f"  {name:<62} {value:7.1f} ms {spread:<13} x{value / core:.2f}  {goal}")
     print()
 
     print("(b) client construction")
