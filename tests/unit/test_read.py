@@ -234,3 +234,22 @@ def test_json_dump_gives_json_values() -> None:
     assert dumped["odd"] == "1.5"
     assert read(Status, 10).value == 10
     assert json.loads(item.model_dump_json(by_alias=True)) == {**dumped, "odd": "1.5"}
+
+
+def test_an_annotation_no_reader_knows_is_refused_when_read_is_built() -> None:
+    """Not read as "any instance": a model declaring a type the reader does not know fails
+    at its first read, naming it, rather than passing the platform's value through."""
+
+    class Odd:
+        pass
+
+    with pytest.raises(TypeError, match="Odd"):
+        read(Odd, Odd())
+    with pytest.raises(TypeError, match="tuple"):
+        read(tuple[int, ...], [1])
+
+
+def test_iterating_a_result_gives_its_fields_then_the_unknown_ones() -> None:
+    leaf = Leaf.model_validate({"leaf_id": "3", "colour": "red"})
+    assert list(leaf) == [("leaf_id", 3), ("name", None), ("colour", "red")]
+    assert dict(leaf) == {"leaf_id": 3, "name": None, "colour": "red"}  # by keys(): wire names
